@@ -1,0 +1,31 @@
+{
+    "name": "CRM Governance",
+    "summary": "Sections (版块), governance roles, protection and follow-up rules "
+               "enforced inside Odoo CRM",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "license": "LGPL-3",
+    "author": "crm_governance",
+    "website": "https://example.invalid/crm_governance",
+    "depends": ["crm", "sales_team", "mail", "resource"],
+    "data": [
+        "security/crm_governance_groups.xml",
+        "security/ir.model.access.csv",
+        "security/crm_governance_rules.xml",
+        "wizard/crm_governance_section_move_views.xml",
+        "views/crm_governance_section_views.xml",
+        "views/crm_governance_ledger_views.xml",
+        "views/crm_lead_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_users_views.xml",
+        "views/crm_team_views.xml",
+        "views/menus.xml",
+    ],
+    "demo": [
+        "demo/crm_governance_demo.xml",
+    ],
+    "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
+    "installable": True,
+    "application": False,
+}

@@ -1,0 +1,41 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+SECTIONED_MODELS = ("crm.lead", "res.partner")
+
+
+class MailActivity(models.Model):
+    _inherit = "mail.activity"
+
+    # A copy of the document's section: activities point to their document
+    # by (res_model, res_id), which record rules cannot follow.
+    section_id = fields.Many2one("crm.governance.section", string="Section",
+                                 index="btree_not_null", readonly=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        activities = super().create(vals_list)
+        by_model = defaultdict(set)
+        for act in activities.sudo():
+            if act.res_model in SECTIONED_MODELS and act.res_id:
+                by_model[act.res_model].add(act.res_id)
+        for model, res_ids in by_model.items():
+            self._governance_sync_section(self.env[model].browse(list(res_ids)))
+        return activities
+
+    @api.model
+    def _governance_sync_section(self, documents):
+        """Copy the section of ``documents`` onto their activities."""
+        if not documents:
+            return
+        documents.flush_model(["section_id"])
+        self.flush_model(["section_id", "res_model", "res_id"])
+        self.env.cr.execute(SQL(
+            """UPDATE mail_activity a SET section_id = d.section_id
+                 FROM %s d
+                WHERE a.res_model = %s AND a.res_id = d.id AND d.id = ANY(%s)
+                  AND a.section_id IS DISTINCT FROM d.section_id""",
+            SQL.identifier(documents._table), documents._name, documents.ids))
+        self.invalidate_model(["section_id"])

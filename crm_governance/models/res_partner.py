@@ -1,0 +1,15 @@
+from odoo import models
+
+
+class ResPartner(models.Model):
+    _name = "res.partner"
+    _inherit = ["res.partner", "crm.governance.section.mixin"]
+
+    def _governance_wants_section(self):
+        # Customer accounts: companies with a salesperson (SEC-1). Contacts,
+        # users' own partners and suppliers stay outside sections.
+        return self.filtered(lambda p: p.is_company and p.user_id)
+
+    def _governance_section_source_team(self):
+        # ``team_id`` on partners comes with the ``sale`` add-on, when installed.
+        return self.team_id if "team_id" in self._fields else self.env["crm.team"]

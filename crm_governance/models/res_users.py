@@ -1,0 +1,123 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..policy import Roles, section_scopes
+
+ROLE_GROUPS = {
+    "salesperson": "crm_governance.group_salesperson",
+    "section_head": "crm_governance.group_section_head",
+    "section_admin": "crm_governance.group_section_admin",
+    "management": "crm_governance.group_management",
+    "system_admin": "crm_governance.group_system_admin",
+}
+SCOPE_FIELDS = [
+    "governance_ruled_section_ids", "governance_read_section_ids",
+    "governance_write_section_ids", "governance_unlink_section_ids",
+    "governance_own_section_ids", "governance_any_section_ids",
+]
+
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    governance_frozen = fields.Boolean(
+        string="Frozen (CRM)", readonly=True, copy=False,
+        help="A frozen user reaches no CRM record by any path; nothing they own "
+             "is deleted or moved, and unfreezing restores their access (SEC-5).")
+    governance_frozen_date = fields.Datetime(string="Frozen On", readonly=True, copy=False)
+    governance_frozen_by_id = fields.Many2one("res.users", string="Frozen By", readonly=True,
+                                              copy=False)
+    governance_member_section_ids = fields.Many2many(
+        "crm.governance.section", "crm_governance_section_member_rel", "user_id", "section_id",
+        string="Sections (Salesperson)")
+    governance_head_section_ids = fields.Many2many(
+        "crm.governance.section", "crm_governance_section_head_rel", "user_id", "section_id",
+        string="Sections (Head)")
+    governance_admin_section_ids = fields.Many2many(
+        "crm.governance.section", "crm_governance_section_admin_rel", "user_id", "section_id",
+        string="Sections (Admin)")
+
+    # What record rules read (see policy.access). Not stored: computed once
+    # per user when the rule domains are built, then cached with them.
+    governance_crm_user = fields.Boolean(compute="_compute_governance_scopes", compute_sudo=True)
+    governance_ruled_section_ids = fields.Many2many(
+        "crm.governance.section", compute="_compute_governance_scopes", compute_sudo=True)
+    governance_read_section_ids = fields.Many2many(
+        "crm.governance.section", compute="_compute_governance_scopes", compute_sudo=True)
+    governance_write_section_ids = fields.Many2many(
+        "crm.governance.section", compute="_compute_governance_scopes", compute_sudo=True)
+    governance_unlink_section_ids = fields.Many2many(
+        "crm.governance.section", compute="_compute_governance_scopes", compute_sudo=True)
+    governance_own_section_ids = fields.Many2many(
+        "crm.governance.section", compute="_compute_governance_scopes", compute_sudo=True)
+    governance_any_section_ids = fields.Many2many(
+        "crm.governance.section", compute="_compute_governance_scopes", compute_sudo=True)
+
+    def _compute_governance_scopes(self):
+        Section = self.env["crm.governance.section"].sudo().with_context(active_test=False)
+        governed = Section.search([("governance_enabled", "=", True)])
+        for user in self:
+            roles = Roles(frozen=user.governance_frozen, **{
+                role: user._has_group(xmlid) for role, xmlid in ROLE_GROUPS.items()})
+            scopes = section_scopes(
+                roles, governed.ids,
+                member_of=user.governance_member_section_ids.ids,
+                head_of=user.governance_head_section_ids.ids,
+                admin_of=user.governance_admin_section_ids.ids)
+            user.governance_crm_user = user._has_group("sales_team.group_sale_salesman")
+            user.governance_ruled_section_ids = governed
+            user.governance_read_section_ids = Section.browse(sorted(scopes.read_all))
+            user.governance_write_section_ids = Section.browse(sorted(scopes.write_all))
+            user.governance_unlink_section_ids = Section.browse(sorted(scopes.unlink_all))
+            user.governance_own_section_ids = Section.browse(sorted(scopes.own))
+            user.governance_any_section_ids = Section.browse(sorted(scopes.any))
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"governance_frozen", "governance_member_section_ids", "governance_head_section_ids",
+                "governance_admin_section_ids"} & set(vals):
+            self.env["crm.governance.section"]._governance_access_changed()
+        return res
+
+    # -- freeze (SEC-5) ---------------------------------------------------
+    def _governance_check_can_freeze(self):
+        me = self.env.user
+        if self.env.su or me.has_group("crm_governance.group_system_admin"):
+            return
+        if me.has_group("crm_governance.group_section_admin"):
+            mine = me.governance_admin_section_ids
+            outside = self.filtered(lambda u: not (
+                u.governance_member_section_ids | u.governance_head_section_ids) & mine)
+            if not outside:
+                return
+        raise AccessError(_(
+            "Only a system admin, or a section admin for the people of their own section, "
+            "may freeze or unfreeze a user (SEC-5)."))
+
+    def action_governance_freeze(self):
+        self._governance_check_can_freeze()
+        already = self.filtered("governance_frozen")
+        if already:
+            raise UserError(_("User %(users)s is already frozen (SEC-5).",
+                              users=", ".join(already.mapped("name"))))
+        if self.env.user in self:
+            raise UserError(_("You cannot freeze yourself (SEC-5)."))
+        self.sudo().write({
+            "governance_frozen": True,
+            "governance_frozen_date": fields.Datetime.now(),
+            "governance_frozen_by_id": self.env.user.id,
+        })
+        return True
+
+    def action_governance_unfreeze(self):
+        self._governance_check_can_freeze()
+        not_frozen = self.filtered(lambda u: not u.governance_frozen)
+        if not_frozen:
+            raise UserError(_("User %(users)s is not frozen (SEC-5).",
+                              users=", ".join(not_frozen.mapped("name"))))
+        self.sudo().write({
+            "governance_frozen": False,
+            "governance_frozen_date": False,
+            "governance_frozen_by_id": False,
+        })
+        return True

@@ -1,0 +1,1 @@
+from . import crm_governance_section_move
