@@ -98,11 +98,25 @@ class CrmGovernanceSection(models.Model):
                     company=section.company_id.display_name,
                     teams=", ".join(wrong.mapped("display_name"))))
 
+    def _check_code_free(self, code, company_id):
+        """Refuse a duplicate code before writing, with a message that names
+        the field and the other section (the SQL constraint stays as a net)."""
+        if not code:
+            return
+        clash = self.with_context(active_test=False).sudo().search(
+            [("code", "=", code), ("company_id", "=", company_id), ("id", "not in", self.ids)], limit=1)
+        if clash:
+            raise ValidationError(_(
+                "Code '%(code)s' is already used by section %(section)s in %(company)s: a section "
+                "code must be unique within a company (SEC-1).",
+                code=code, section=clash.display_name, company=clash.company_id.display_name))
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             if "company_id" in vals and not vals["company_id"]:
                 raise ValidationError(_("Field 'Company' is required on a section (SEC-1)."))
+            self._check_code_free(vals.get("code"), vals.get("company_id") or self.env.company.id)
         sections = super().create(vals_list)
         self._governance_access_changed()
         return sections
@@ -110,6 +124,10 @@ class CrmGovernanceSection(models.Model):
     def write(self, vals):
         if "company_id" in vals and not vals["company_id"]:
             raise ValidationError(_("Field 'Company' is required on a section (SEC-1)."))
+        if "code" in vals or "company_id" in vals:
+            for section in self:
+                section._check_code_free(vals.get("code", section.code),
+                                         vals.get("company_id", section.company_id.id))
         res = super().write(vals)
         if {"governance_enabled", "head_ids", "admin_ids", "member_ids", "active"} & set(vals):
             self._governance_access_changed()

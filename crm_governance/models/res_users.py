@@ -4,7 +4,9 @@ from odoo.exceptions import AccessError, UserError
 from ..policy import Roles, section_scopes
 
 ROLE_GROUPS = {
-    "salesperson": "crm_governance.group_salesperson",
+    # Any CRM user listed in a section works its own records there: existing
+    # databases' salespeople hold the stock group, which ours implies.
+    "salesperson": "sales_team.group_sale_salesman",
     "section_head": "crm_governance.group_section_head",
     "section_admin": "crm_governance.group_section_admin",
     "management": "crm_governance.group_management",

@@ -1,0 +1,72 @@
+"""Shared fixtures: two governed sections, one user per role, records of each."""
+from contextlib import contextmanager
+
+from odoo.tests.common import TransactionCase, new_test_user
+
+
+class RefusalMixin:
+    @contextmanager
+    def assertRaisesRegex(self, exception, regex):
+        """Odoo's assertRaises (rolled back in a savepoint, cache cleared, as
+        a refused RPC call would be) plus a check of the message."""
+        with self.assertRaises(exception) as cm:
+            yield cm
+        self.assertRegex(str(cm.exception), regex)
+
+
+class GovernanceCase(RefusalMixin, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env(context=dict(cls.env.context, tracking_disable=True, no_reset_password=True))
+        cls.env = env
+        company = env.ref("base.main_company")
+        Section = env["crm.governance.section"]
+
+        def user(login, groups):
+            # export rights too, so the export path is checked against the rules
+            return new_test_user(env, login=login, groups=groups + ",base.group_allow_export",
+                                 name=login.replace("_", " ").title())
+
+        cls.sales_a1 = user("t_sales_a1", "base.group_user,crm_governance.group_salesperson")
+        # Also holds the stock "All Documents" group: proves it cannot widen the section rules.
+        cls.sales_a2 = user("t_sales_a2", "base.group_user,crm_governance.group_salesperson,"
+                                          "sales_team.group_sale_salesman_all_leads")
+        cls.sales_b1 = user("t_sales_b1", "base.group_user,crm_governance.group_salesperson")
+        cls.head_a = user("t_head_a", "base.group_user,crm_governance.group_section_head")
+        cls.admin_a = user("t_admin_a", "base.group_user,crm_governance.group_section_admin")
+        cls.head_b = user("t_head_b", "base.group_user,crm_governance.group_section_head")
+        cls.management = user("t_management", "base.group_user,crm_governance.group_management")
+        cls.sysadmin = user("t_sysadmin", "base.group_user,crm_governance.group_system_admin")
+        cls.frozen = user("t_frozen", "base.group_user,crm_governance.group_salesperson")
+        cls.internal = user("t_internal", "base.group_user")
+        # A stock CRM user outside any section, as existing databases have them.
+        cls.stock_sales = user("t_stock_sales", "base.group_user,sales_team.group_sale_salesman")
+
+        cls.team_a = env["crm.team"].create({"name": "Team A", "company_id": company.id})
+        cls.team_b = env["crm.team"].create({"name": "Team B", "company_id": company.id})
+        cls.section_a = Section.create({
+            "name": "Section A", "code": "T-A", "company_id": company.id, "governance_enabled": True,
+            "member_ids": [(6, 0, (cls.sales_a1 | cls.sales_a2 | cls.frozen).ids)],
+            "head_ids": [(6, 0, cls.head_a.ids)], "admin_ids": [(6, 0, cls.admin_a.ids)],
+            "team_ids": [(6, 0, cls.team_a.ids)],
+        })
+        cls.section_b = Section.create({
+            "name": "Section B", "code": "T-B", "company_id": company.id, "governance_enabled": True,
+            "member_ids": [(6, 0, cls.sales_b1.ids)], "head_ids": [(6, 0, cls.head_b.ids)],
+            "team_ids": [(6, 0, cls.team_b.ids)],
+        })
+        Lead = env["crm.lead"]
+        cls.lead_a1 = Lead.create({"name": "GOVT lead A1", "user_id": cls.sales_a1.id, "team_id": cls.team_a.id})
+        cls.lead_a2 = Lead.create({"name": "GOVT lead A2", "user_id": cls.sales_a2.id, "team_id": cls.team_a.id})
+        cls.lead_a_pool = Lead.create({"name": "GOVT lead A pool", "user_id": False, "team_id": cls.team_a.id})
+        cls.lead_a_frozen = Lead.create({"name": "GOVT lead A frozen", "user_id": cls.frozen.id,
+                                         "team_id": cls.team_a.id})
+        cls.lead_b1 = Lead.create({"name": "GOVT lead B1", "user_id": cls.sales_b1.id, "team_id": cls.team_b.id})
+        Partner = env["res.partner"]
+        cls.cust_a1 = Partner.create({"name": "GOVT customer A1", "is_company": True, "user_id": cls.sales_a1.id})
+        cls.cust_b1 = Partner.create({"name": "GOVT customer B1", "is_company": True, "user_id": cls.sales_b1.id})
+        cls.frozen.action_governance_freeze()
+
+    def leads(self, *names):
+        return self.env["crm.lead"].browse([getattr(self, f"lead_{n}").id for n in names])
