@@ -180,3 +180,9 @@ recreate_db() {
     psql_odoo -d postgres -qc "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" >/dev/null
     rm -rf "$LOCAL/data/filestore/$1"
 }
+
+ensure_chromium() {
+    # Odoo's HttpCase finds chromium on PATH; without it tours are skipped.
+    command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+        || apt_install chromium
+}

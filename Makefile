@@ -1,0 +1,33 @@
+# The two set-up commands are `make run` and `make test`; each bootstraps
+# everything it needs (.venv, private PostgreSQL under .local/, Odoo found in
+# $ODOO_SRC or /opt/odoo-18.0) and is fast when nothing changed.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make run    demo database with crm_governance, web client on http://localhost:8069"
+	@echo "make test   fresh test database, our tests + Odoo's crm/sales_team suites"
+	@echo "make bench  seed N leads (default 100000) and time rules and install hook"
+	@echo "make pot    regenerate crm_governance/i18n/crm_governance.pot from the code"
+	@echo "make stop   stop the private PostgreSQL cluster"
+	@echo "make clean  remove .venv and .local"
+
+run:
+	@bash scripts/run.sh
+
+test:
+	@bash scripts/test.sh
+
+bench:
+	@bash scripts/bench.sh
+
+pot:
+	@bash scripts/i18n.sh
+
+stop:
+	@bash -c 'source scripts/lib.sh; pg_stop'
+
+clean: stop
+	rm -rf .venv .local
+
+.PHONY: help run test bench pot stop clean

@@ -1,0 +1,64 @@
+"""SEC-4 over HTTP: a real login through /web/session/authenticate, then
+JSON-RPC /web/dataset/call_kw, as a salesperson of section A."""
+import json
+
+from odoo.tests import HttpCase, tagged
+
+from .common import GovernanceCase
+
+
+@tagged("post_install", "-at_install", "crm_governance")
+class TestHttpBoundary(GovernanceCase, HttpCase):
+
+    def _rpc(self, route, params):
+        res = self.url_open(route, data=json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1,
+                                                     "params": params}),
+                            headers={"Content-Type": "application/json"})
+        self.assertEqual(res.status_code, 200)
+        return res.json()
+
+    def _call(self, model, method, args, kwargs=None):
+        return self._rpc(f"/web/dataset/call_kw/{model}/{method}",
+                         {"model": model, "method": method, "args": args, "kwargs": kwargs or {}})
+
+    def test_salesperson_over_json_rpc(self):
+        auth = self._rpc("/web/session/authenticate",
+                         {"db": self.env.cr.dbname, "login": "t_sales_a1", "password": "t_sales_a1"})
+        self.assertEqual(auth["result"]["uid"], self.sales_a1.id)
+
+        own = self._call("crm.lead", "read", [[self.lead_a1.id], ["name", "section_id"]])
+        self.assertEqual(own["result"][0]["name"], "GOVT lead A1")
+
+        other = self._call("crm.lead", "read", [[self.lead_b1.id], ["name"]])
+        self.assertEqual(other["error"]["data"]["name"], "odoo.exceptions.AccessError")
+        self.assertNotIn("GOVT lead B1", json.dumps(other))
+
+        found = self._call("crm.lead", "search_read", [[("name", "like", "GOVT lead")], ["name"]])
+        self.assertEqual([r["name"] for r in found["result"]], ["GOVT lead A1"])
+        groups = self._call("crm.lead", "web_read_group",
+                            [[("name", "like", "GOVT")], ["section_id"], ["section_id"]])
+        self.assertEqual([g["section_id"][0] for g in groups["result"]["groups"]], [self.section_a.id])
+        named = self._call("crm.lead", "name_search", [], {"name": "GOVT lead B1"})
+        self.assertEqual(named["result"], [])
+
+        write = self._call("crm.lead", "write", [[self.lead_b1.id], {"description": "hijacked"}])
+        self.assertEqual(write["error"]["data"]["name"], "odoo.exceptions.AccessError")
+        move = self._call("crm.lead", "write", [[self.lead_a1.id], {"section_id": self.section_b.id}])
+        self.assertEqual(move["error"]["data"]["name"], "odoo.exceptions.AccessError")
+        self.assertIn("SEC-3", move["error"]["data"]["message"])
+
+        customer = self._call("res.partner", "read", [[self.cust_b1.id], ["name", "phone"]])
+        self.assertEqual(customer["error"]["data"]["name"], "odoo.exceptions.AccessError")
+        self.assertEqual(self.lead_b1.description, False)
+        self.assertEqual(self.lead_a1.section_id, self.section_a)
+
+    def test_frozen_user_over_json_rpc(self):
+        self.frozen.with_user(self.sysadmin).action_governance_unfreeze()
+        self.authenticate("t_frozen", "t_frozen")
+        own = self._call("crm.lead", "read", [[self.lead_a_frozen.id], ["name"]])
+        self.assertIn("result", own)
+        self.frozen.with_user(self.sysadmin).action_governance_freeze()
+        own = self._call("crm.lead", "read", [[self.lead_a_frozen.id], ["name"]])
+        self.assertEqual(own["error"]["data"]["name"], "odoo.exceptions.AccessError")
+        count = self._call("crm.lead", "search_count", [[]])
+        self.assertEqual(count["result"], 0)
