@@ -10,8 +10,8 @@ class CrmGovernanceSectionMove(models.TransientModel):
 
     res_model = fields.Selection(
         [("crm.lead", "Leads/Opportunities"), ("res.partner", "Customers")],
-        required=True, readonly=True)
-    res_ids = fields.Json(required=True, readonly=True)
+        string="Record Type", required=True, readonly=True)
+    res_ids = fields.Json(string="Record IDs", required=True, readonly=True)
     record_count = fields.Integer(compute="_compute_record_count")
     section_id = fields.Many2one("crm.governance.section", string="Target Section", required=True)
     note = fields.Text(string="Reason", required=True)
