@@ -1,0 +1,156 @@
+"""Benchmarks of crm_governance (not tests): prints JSON.
+
+  seed     users, sales teams and N leads straight into PostgreSQL (crm only)
+  measure  the install hook on the seeded rows, and a salesperson's list query
+           under stock rules only vs. with governance enabled, same run
+Run through scripts/bench.sh (make bench), which installs the modules between.
+"""
+import argparse
+import json
+import statistics
+import sys
+import time
+
+import odoo
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
+
+SECTIONS = 10
+SALES_PER_SECTION = 20
+
+
+def _env(conf, db):
+    odoo.tools.config.parse_config(["-c", conf, "-d", db, "--log-level=warn"])
+    registry = Registry(db)
+    cr = registry.cursor()
+    return api.Environment(cr, SUPERUSER_ID, {}), cr
+
+
+def seed(env, cr, n):
+    company = env.ref("base.main_company")
+    teams, users = [], []
+    salesman = env.ref("sales_team.group_sale_salesman")
+    for s in range(SECTIONS):
+        team = env["crm.team"].create({"name": f"Bench team {s}", "company_id": company.id})
+        teams.append(team.id)
+        for u in range(SALES_PER_SECTION):
+            user = env["res.users"].with_context(no_reset_password=True).create({
+                "name": f"Bench sales {s}-{u}", "login": f"bench_{s}_{u}",
+                "groups_id": [(6, 0, [env.ref("base.group_user").id, salesman.id])],
+            })
+            users.append((s, user.id))
+    env.flush_all()
+    cr.execute("CREATE TEMP TABLE bench_users (seq serial, section int, user_id int)")
+    cr.executemany("INSERT INTO bench_users (section, user_id) VALUES (%s, %s)", users)
+    cr.execute("SELECT id FROM crm_stage ORDER BY sequence, id")
+    stages = [r[0] for r in cr.fetchall()]
+    t0 = time.perf_counter()
+    # One lead in 20 is unassigned (the stock rule shows those to everyone).
+    cr.execute("""
+        INSERT INTO crm_lead (name, type, active, user_id, team_id, company_id, stage_id, priority,
+                              expected_revenue, probability, create_date, write_date, create_uid, write_uid,
+                              date_open, date_last_stage_update, email_from, partner_name)
+        SELECT 'Bench lead ' || g, CASE WHEN g %% 3 = 0 THEN 'lead' ELSE 'opportunity' END, true,
+               CASE WHEN g %% 20 = 0 THEN NULL ELSE u.user_id END,
+               t.team_id, %(company)s, (%(stages)s)[1 + g %% %(nstages)s], '0',
+               (g %% 997) * 100, 10, now() - (g %% 700) * interval '1 day', now(), 1, 1,
+               now(), now(), 'c' || g || '@bench.example.com', 'Bench customer ' || (g %% 50000)
+          FROM generate_series(1, %(n)s) g
+          JOIN bench_users u ON u.seq = 1 + (g %% %(nusers)s)
+          JOIN (SELECT row_number() OVER (ORDER BY id) - 1 AS section, id AS team_id
+                  FROM crm_team WHERE name->>'en_US' LIKE 'Bench team %%') t ON t.section = u.section
+    """.replace("%(company)s", str(company.id)), {
+        "stages": stages, "nstages": len(stages), "n": n, "nusers": len(users)})
+    inserted = cr.rowcount
+    cr.execute("ANALYZE crm_lead")
+    cr.commit()
+    return {"leads_seeded": inserted, "seed_seconds": round(time.perf_counter() - t0, 2),
+            "sections": SECTIONS, "salespeople": len(users)}
+
+
+def _time(func, repeat):
+    samples = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        func()
+        samples.append(time.perf_counter() - t0)
+    return statistics.median(samples)
+
+
+def measure(env, cr, repeat):
+    from odoo.addons.crm_governance.hooks import assign_default_sections
+
+    out = {}
+    # The hook on every seeded row, as at install (the sections are emptied first).
+    cr.execute("UPDATE crm_lead SET section_id = NULL")
+    cr.execute("UPDATE crm_team SET section_id = NULL")
+    cr.commit()
+    t0 = time.perf_counter()
+    counts = assign_default_sections(env)
+    cr.commit()
+    out["hook_seconds"] = round(time.perf_counter() - t0, 3)
+    out["hook_rows"] = counts
+
+    # One section per bench team, its salespeople as members: the shape of a
+    # real installation once an admin has set sections up.
+    Section = env["crm.governance.section"]
+    sections = Section.browse()
+    cr.execute("SELECT id FROM crm_team WHERE name->>'en_US' LIKE 'Bench team %%' ORDER BY id")
+    team_ids = [r[0] for r in cr.fetchall()]
+    cr.execute("UPDATE crm_team SET section_id = NULL WHERE id = ANY(%s)", [team_ids])
+    env.invalidate_all()
+    for s, team_id in enumerate(team_ids):
+        members = env["res.users"].search([("login", "=like", f"bench_{s}_%")])
+        sections |= Section.create({"name": f"Bench section {s}", "code": f"B{s}",
+                                    "team_ids": [(6, 0, [team_id])], "member_ids": [(6, 0, members.ids)]})
+    env.flush_all()
+    cr.execute("UPDATE crm_lead l SET section_id = t.section_id FROM crm_team t "
+               "WHERE l.team_id = t.id AND t.id = ANY(%s)", [team_ids])
+    cr.execute("ANALYZE crm_lead")
+    cr.commit()
+
+    salesperson = env["res.users"].search([("login", "=", "bench_3_7")])
+    domain = [("type", "=", "opportunity")]
+    fields = ["name", "partner_name", "user_id", "team_id", "stage_id", "expected_revenue", "section_id"]
+
+    def list_query():
+        Lead = env["crm.lead"].with_user(salesperson)
+        Lead.search_read(domain, fields, limit=80)
+        Lead.search_count(domain)
+        env.invalidate_all()
+
+    def run(label):
+        env.registry.clear_cache()
+        list_query()  # warm-up: rule domains and plans cached as in a live server
+        out[label] = {"seconds": round(_time(list_query, repeat), 5),
+                      "visible": env["crm.lead"].with_user(salesperson).search_count(domain)}
+
+    sections.write({"governance_enabled": False})
+    run("stock_rules")
+    sections.write({"governance_enabled": True})
+    run("governed")
+    assert out["governed"]["visible"] < out["stock_rules"]["visible"], "governance did not apply"
+    out["ratio_governed_vs_stock"] = round(out["governed"]["seconds"] / out["stock_rules"]["seconds"], 2)
+    cr.rollback()
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("step", choices=["seed", "measure"])
+    parser.add_argument("--conf", required=True)
+    parser.add_argument("--db", required=True)
+    parser.add_argument("-n", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    env, cr = _env(args.conf, args.db)
+    try:
+        result = seed(env, cr, args.n) if args.step == "seed" else measure(env, cr, args.repeat)
+    finally:
+        cr.close()
+    json.dump(result, sys.stdout)
+    print()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# make bench [N=1000000]: seed N leads into a crm-only database, time the
+# install of crm_governance on it, then the hook alone and a salesperson's
+# list query with stock rules vs. governance, and print one JSON document.
+source "$(dirname "$0")/lib.sh"
+ensure_venv
+ensure_pg
+N=${N:-100000}
+DB=${GOV_BENCH_DB:-crm_governance_bench}
+CONF="$LOCAL/odoo-bench.conf"
+write_odoo_conf "$CONF" "$DB"
+recreate_db "$DB"
+say "crm without demo data in $DB"
+odoo_bin -c "$CONF" -d "$DB" -i crm --without-demo=all --stop-after-init --log-level=warn
+say "seeding $N leads"
+seed=$("$PY" "$ROOT/bench/bench.py" seed --conf "$CONF" --db "$DB" -n "$N")
+say "installing crm_governance on them"
+t0=$(date +%s.%N)
+odoo_bin -c "$CONF" -d "$DB" -i crm_governance --without-demo=all --stop-after-init --log-level=warn
+install=$(echo "$(date +%s.%N) - $t0" | bc)
+say "measuring"
+measure=$("$PY" "$ROOT/bench/bench.py" measure --conf "$CONF" --db "$DB")
+mkdir -p "$ROOT/bench/results"
+"$PY" - "$seed" "$install" "$measure" "$N" <<'PY' | tee "$ROOT/bench/results/bench-$N.json"
+import json, platform, sys
+seed, install, measure, n = json.loads(sys.argv[1]), float(sys.argv[2]), json.loads(sys.argv[3]), int(sys.argv[4])
+print(json.dumps({"n": n, "machine": f"{platform.machine()} {platform.python_version()}",
+                  "seed": seed, "install_module_seconds": round(install, 2), **measure}, indent=2))
+PY
