@@ -10,7 +10,7 @@ installed=$(psql_odoo -d "$DB" -tAc "SELECT state FROM ir_module_module WHERE na
 if [ "$installed" != installed ]; then
     say "creating database $DB with crm_governance and its demo data"
     recreate_db "$DB"
-    odoo_bin -c "$CONF" -d "$DB" -i crm_governance --stop-after-init --log-level=warn
+    odoo_bin -c "$CONF" -d "$DB" -i crm_governance --load-language=zh_CN --stop-after-init --log-level=warn
 else
     say "updating crm_governance in $DB"
     odoo_bin -c "$CONF" -d "$DB" -u crm_governance --stop-after-init --log-level=warn

@@ -11,6 +11,13 @@ from odoo.addons.crm_governance.hooks import assign_default_sections
 class TestInstallHook(TransactionCase):
 
     def test_existing_rows_get_the_default_section(self):
+        self._scenario(bulk_threshold=10**9)  # batched UPDATEs
+
+    def test_existing_rows_get_the_default_section_in_bulk(self):
+        # the column re-added with a DEFAULT, as for a million leads
+        self._scenario(bulk_threshold=1)
+
+    def _scenario(self, bulk_threshold):
         env = self.env
         company = env.ref("base.main_company")
         other_company = env["res.company"].create({"name": "GOVT Subsidiary"})
@@ -37,7 +44,13 @@ class TestInstallHook(TransactionCase):
         env.cr.execute("UPDATE mail_activity SET section_id = NULL WHERE id = %s", [activity.id])
         env.invalidate_all()
 
-        counts = assign_default_sections(env)
+        # a lead already filed before the hook runs keeps its section
+        kept_section = env["crm.governance.section"].create({"name": "Kept", "code": "T-KEPT"})
+        kept = env["crm.lead"].create({"name": "already filed", "user_id": False})
+        kept.section_id = kept_section
+        self.env.flush_all()
+
+        counts = assign_default_sections(env, bulk_threshold=bulk_threshold)
 
         Section = env["crm.governance.section"].with_context(active_test=False)
         main_default = Section.search([("company_id", "=", company.id), ("code", "=", "DEFAULT")])
@@ -51,9 +64,15 @@ class TestInstallHook(TransactionCase):
         self.assertEqual(customer.section_id, main_default)
         self.assertFalse(contact.section_id, "contacts are not customer accounts")
         self.assertEqual(activity.section_id, main_default)
+        self.assertEqual(kept.section_id, kept_section)
+        # the column keeps its index and foreign key (a section in use cannot be deleted)
+        env.cr.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'crm_lead__section_id_index'")
+        self.assertTrue(env.cr.fetchone())
+        env.cr.execute("SELECT confdeltype FROM pg_constraint WHERE conname = 'crm_lead_section_id_fkey'")
+        self.assertEqual(env.cr.fetchone(), ("r",))
         self.assertGreaterEqual(counts["leads"], 4)
         # Idempotent: a second run changes nothing.
-        again = assign_default_sections(env)
+        again = assign_default_sections(env, bulk_threshold=bulk_threshold)
         self.assertEqual(again, {"teams": 0, "leads": 0, "partners": 0})
 
         # Stock behaviour while governance is disabled: a salesperson sees
