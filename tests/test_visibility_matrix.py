@@ -179,3 +179,25 @@ class TestVisibilityMatrix(GovernanceCase):
         self.assertEqual(self.env["crm.lead"].with_user(self.stock_sales).search([("id", "=", free.id)]), free)
         self.assertFalse(self.env["crm.lead"].with_user(self.stock_sales).search(
             [("id", "in", self.leads(*ALL).ids)]))
+
+
+@tagged("post_install", "-at_install", "crm_governance")
+class TestAssigningActivities(GovernanceCase):
+    """SEC-2: group management assigns follow-up activities anywhere, a
+    section head inside the section, a salesperson nowhere else."""
+
+    def test_who_may_assign(self):
+        self.lead_b1.with_user(self.management).activity_schedule(
+            "mail.mail_activity_data_todo", user_id=self.sales_b1.id, summary="GOVT visit the client")
+        self.assertIn("GOVT visit the client", self.lead_b1.activity_ids.mapped("summary"))
+        self.lead_a1.with_user(self.head_a).activity_schedule(
+            "mail.mail_activity_data_todo", user_id=self.sales_a1.id, summary="GOVT send the quote")
+        self.assertIn("GOVT send the quote", self.lead_a1.activity_ids.mapped("summary"))
+        for user, lead in ((self.sales_a1, self.lead_b1), (self.sales_a1, self.lead_a2),
+                           (self.head_a, self.lead_b1), (self.frozen, self.lead_a_frozen)):
+            with self.assertRaises(AccessError):
+                self.env["mail.activity"].with_user(user).create({
+                    "res_model_id": self.env["ir.model"]._get_id("crm.lead"), "res_id": lead.id,
+                    "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
+                    "user_id": user.id, "summary": "GOVT not allowed"})
+        self.assertNotIn("GOVT not allowed", (self.lead_b1 | self.lead_a2 | self.lead_a_frozen).activity_ids.mapped("summary"))

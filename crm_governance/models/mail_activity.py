@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 SECTIONED_MODELS = ("crm.lead", "res.partner")
@@ -16,7 +17,13 @@ class MailActivity(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        activities = super().create(vals_list)
+        if self._governance_management_assigns(vals_list):
+            # Group management reads every section but edits nothing; SEC-2
+            # still lets it assign follow-up activities (一般行动) to anyone on
+            # records it can read, which stock Odoo ties to write access.
+            activities = super(MailActivity, self.sudo()).create(vals_list).sudo(False)
+        else:
+            activities = super().create(vals_list)
         by_model = defaultdict(set)
         for act in activities.sudo():
             if act.res_model in SECTIONED_MODELS and act.res_id:
@@ -24,6 +31,21 @@ class MailActivity(models.Model):
         for model, res_ids in by_model.items():
             self._governance_sync_section(self.env[model].browse(list(res_ids)))
         return activities
+
+    @api.model
+    def _governance_management_assigns(self, vals_list):
+        if self.env.su or not self.env.user.has_group("crm_governance.group_management"):
+            return False
+        IrModel = self.env["ir.model"].sudo()
+        for vals in vals_list:
+            model = vals.get("res_model") or IrModel.browse(vals.get("res_model_id")).model
+            if model not in SECTIONED_MODELS or not vals.get("res_id"):
+                return False
+            try:
+                self.env[model].browse(vals["res_id"]).check_access("read")
+            except AccessError:
+                return False
+        return True
 
     @api.model
     def _governance_sync_section(self, documents):
@@ -39,3 +61,4 @@ class MailActivity(models.Model):
                   AND a.section_id IS DISTINCT FROM d.section_id""",
             SQL.identifier(documents._table), documents._name, documents.ids))
         self.invalidate_model(["section_id"])
+

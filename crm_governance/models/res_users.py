@@ -40,20 +40,28 @@ class ResUsers(models.Model):
         string="Sections (Admin)")
 
     # What record rules read (see policy.access). Not stored: computed once
-    # per user when the rule domains are built, then cached with them.
-    governance_crm_user = fields.Boolean(compute="_compute_governance_scopes", compute_sudo=True)
+    # per user when the rule domains are built, then cached with them. Rules
+    # read them as superuser; nobody else needs to see another user's scope.
+    governance_crm_user = fields.Boolean(compute="_compute_governance_scopes", compute_sudo=True,
+        groups="base.group_system")
     governance_ruled_section_ids = fields.Many2many(
-        "crm.governance.section", compute="_compute_governance_scopes", compute_sudo=True)
+        "crm.governance.section", compute="_compute_governance_scopes", compute_sudo=True,
+        groups="base.group_system")
     governance_read_section_ids = fields.Many2many(
-        "crm.governance.section", compute="_compute_governance_scopes", compute_sudo=True)
+        "crm.governance.section", compute="_compute_governance_scopes", compute_sudo=True,
+        groups="base.group_system")
     governance_write_section_ids = fields.Many2many(
-        "crm.governance.section", compute="_compute_governance_scopes", compute_sudo=True)
+        "crm.governance.section", compute="_compute_governance_scopes", compute_sudo=True,
+        groups="base.group_system")
     governance_unlink_section_ids = fields.Many2many(
-        "crm.governance.section", compute="_compute_governance_scopes", compute_sudo=True)
+        "crm.governance.section", compute="_compute_governance_scopes", compute_sudo=True,
+        groups="base.group_system")
     governance_own_section_ids = fields.Many2many(
-        "crm.governance.section", compute="_compute_governance_scopes", compute_sudo=True)
+        "crm.governance.section", compute="_compute_governance_scopes", compute_sudo=True,
+        groups="base.group_system")
     governance_any_section_ids = fields.Many2many(
-        "crm.governance.section", compute="_compute_governance_scopes", compute_sudo=True)
+        "crm.governance.section", compute="_compute_governance_scopes", compute_sudo=True,
+        groups="base.group_system")
 
     def _compute_governance_scopes(self):
         Section = self.env["crm.governance.section"].sudo().with_context(active_test=False)
