@@ -90,7 +90,7 @@ def assign_default_sections(env, bulk_threshold=BULK_THRESHOLD):
         section = Section.search([("company_id", "=", company.id), ("code", "=", DEFAULT_CODE)], limit=1)
         if not section:
             section = Section.create({
-                "name": f"{company.name}",
+                "name": company.name,
                 "code": DEFAULT_CODE,
                 "company_id": company.id,
                 "governance_enabled": False,
