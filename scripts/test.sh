@@ -16,6 +16,6 @@ recreate_db "$DB"
 odoo_bin -c "$CONF" -d "$DB" -i crm_governance --stop-after-init --log-level=warn
 cd "$ROOT"
 say "pytest: tests/ + Odoo's crm and sales_team tests"
-exec env PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}" "$PY" -m pytest -p no:cacheprovider -p pytest_no_skip \
+exec env PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}" "$PY" -m pytest -p no:cacheprovider -p pytest_no_skip -c "$ROOT/pytest.ini" \
     --rootdir="$ROOT" --odoo-config "$CONF" --odoo-database "$DB" --odoo-http \
     tests "$ODOO_SRC/addons/crm/tests" "$ODOO_SRC/addons/sales_team/tests" "$@"
