@@ -87,4 +87,7 @@ class TestInstallHook(TransactionCase):
         main_default.governance_enabled = True
         self.assertFalse(env["crm.lead"].with_user(alice).search([("id", "in", leads.ids)]))
         main_default.member_ids = [(4, alice.id)]
-        self.assertEqual(env["crm.lead"].with_user(alice).search([("id", "in", leads.ids)]), leads[0])
+        # her own lead, protected, and the unassigned one, now in the section's pool
+        self.assertEqual(env["crm.lead"].with_user(alice).search([("id", "in", leads.ids)]), leads[0] | leads[1])
+        self.assertEqual((leads[0].protection_state, leads[1].protection_state), ("protected", "pooled"))
+        self.assertFalse(leads[3].protection_state, "other company's default section is still disabled")

@@ -14,9 +14,11 @@ NONE = set()
 
 # role: (readable, writable, deletable) leads. Deleting leads stays what stock
 # Odoo allows: sales managers only (here the system admin).
+# The unassigned lead of section A is in its public pool: readable by the
+# section's salespeople (PROT-5), writable only by claiming it.
 LEAD_MATRIX = {
-    "sales_a1": ({"a1"}, {"a1"}, NONE),
-    "sales_a2": ({"a2"}, {"a2"}, NONE),
+    "sales_a1": ({"a1", "a_pool"}, {"a1"}, NONE),
+    "sales_a2": ({"a2", "a_pool"}, {"a2"}, NONE),
     "sales_b1": ({"b1"}, {"b1"}, NONE),
     "head_a": (A, A, NONE),
     "admin_a": (A, A, NONE),
@@ -169,8 +171,9 @@ class TestVisibilityMatrix(GovernanceCase):
 
     def test_stock_group_rule_cannot_widen(self):
         """The stock 'Personal Leads' rule shows salespeople every unassigned
-        lead; in a governed section it does not."""
-        self.assertFalse(self.env["crm.lead"].with_user(self.sales_a1).search(
+        lead; in a governed section only the section's own pool is shown."""
+        self.assertEqual(self.lead_a_pool.protection_state, "pooled")
+        self.assertFalse(self.env["crm.lead"].with_user(self.sales_b1).search(
             [("id", "=", self.lead_a_pool.id)]))
         # while a stock salesperson outside any section keeps stock behaviour
         # on records outside governed sections

@@ -1,6 +1,7 @@
 from . import crm_governance_section
 from . import crm_governance_ledger
 from . import crm_governance_section_mixin
+from . import crm_governance_protection_mixin
 from . import crm_team
 from . import crm_lead
 from . import res_partner

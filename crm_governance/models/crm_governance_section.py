@@ -1,5 +1,10 @@
+import threading
+from datetime import timedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+
+from ..policy import protection
 
 # POLICY.md defaults (PROT-2, PROT-5); each one editable per section.
 DEFAULT_FOLLOWUP_INTERVAL_DAYS = 15
@@ -53,6 +58,13 @@ class CrmGovernanceSection(models.Model):
         string="Max Protected Records per Salesperson", default=DEFAULT_CLAIM_CAP)
     reclaim_cooldown_days = fields.Integer(
         string="Reclaim Cool-down (days)", default=DEFAULT_RECLAIM_COOLDOWN_DAYS)
+    protection_day_unit = fields.Selection(
+        [(protection.CALENDAR, "Calendar days"), (protection.WORKING, "Working days")],
+        string="Count Days In", default=protection.CALENDAR, required=True,
+        help="Working days follow the company's working calendar, public holidays excluded (PROT-4).")
+    daily_claim_limit = fields.Integer(
+        string="Daily Claims per Salesperson", default=0,
+        help="How many pool records one salesperson may claim per day; 0 means no limit (PROT-5).")
 
     _sql_constraints = [
         ("code_company_uniq", "unique(company_id, code)",
@@ -66,12 +78,13 @@ class CrmGovernanceSection(models.Model):
             section.lead_count = counts.get(section, 0)
 
     @api.constrains("followup_interval_days", "warning_days", "release_days",
-                    "claim_cap", "reclaim_cooldown_days")
+                    "claim_cap", "reclaim_cooldown_days", "daily_claim_limit")
     def _check_policy_numbers(self):
         for section in self:
             for fname in ("followup_interval_days", "warning_days", "release_days",
-                          "reclaim_cooldown_days"):
-                if section[fname] < 0 or (fname != "reclaim_cooldown_days" and section[fname] == 0):
+                          "reclaim_cooldown_days", "daily_claim_limit"):
+                zero_ok = fname in ("reclaim_cooldown_days", "daily_claim_limit")
+                if section[fname] < 0 or (not zero_ok and section[fname] == 0):
                     raise ValidationError(_(
                         "Section %(section)s: '%(field)s' must be a positive number of days (PROT-2).",
                         section=section.display_name, field=section._fields[fname].string))
@@ -128,15 +141,96 @@ class CrmGovernanceSection(models.Model):
             for section in self:
                 section._check_code_free(vals.get("code", section.code),
                                          vals.get("company_id", section.company_id.id))
+        enabling = self.filtered(lambda s: not s.governance_enabled) if vals.get("governance_enabled") else self.browse()
+        disabling = self.filtered("governance_enabled") if vals.get("governance_enabled") is False else self.browse()
         res = super().write(vals)
         if {"governance_enabled", "head_ids", "admin_ids", "member_ids", "active"} & set(vals):
             self._governance_access_changed()
+        for model in ("crm.lead", "res.partner"):
+            Model = self.env[model].sudo().with_context(active_test=False)
+            if enabling:
+                Model.search([("section_id", "in", enabling.ids)])._governance_protection_init()
+            if disabling:
+                Model.search([("section_id", "in", disabling.ids)])._governance_protection_clear()
+            if {"warning_days", "release_days", "protection_day_unit"} & set(vals):
+                Model.search([("section_id", "in", (self - enabling).filtered("governance_enabled").ids),
+                              ("protection_state", "in", ("protected", "warning"))])._governance_protection_recompute()
         return res
 
     def unlink(self):
         res = super().unlink()
         self._governance_access_changed()
         return res
+
+    # -- protection policy (PROT-2/4) -------------------------------------
+    def _governance_policy(self):
+        self.ensure_one()
+        return protection.ProtectionPolicy(self.warning_days, self.release_days, self.protection_day_unit)
+
+    def _governance_calendar(self, start, days):
+        """The section company's working calendar from ``start`` over enough
+        days to count ``days`` working days (holidays are the calendar's
+        company-wide leaves)."""
+        self.ensure_one()
+        if self.protection_day_unit != protection.WORKING:
+            return protection.WorkingCalendar()
+        calendar = self.company_id.resource_calendar_id
+        if not calendar:
+            return protection.WorkingCalendar()
+        workdays = frozenset(int(d) for d in calendar.attendance_ids.filtered(
+            lambda a: not a.display_type).mapped("dayofweek")) or protection.DEFAULT_WORKDAYS
+        stop = start + timedelta(days=days * 3 + 60)
+        leaves = self.env["resource.calendar.leaves"].sudo().search([
+            ("resource_id", "=", False), ("calendar_id", "in", (calendar.id, False)),
+            ("company_id", "in", (self.company_id.id, False)),
+            ("date_from", "<=", stop), ("date_to", ">=", start)])
+        holidays = set()
+        for leave in leaves:
+            day = leave.date_from.date()
+            while day <= leave.date_to.date():
+                holidays.add(day)
+                day += timedelta(days=1)
+        return protection.WorkingCalendar(workdays, frozenset(holidays))
+
+    # -- scheduled actions (PROT-2) ----------------------------------------
+    @api.model
+    def _cron_protection_warning(self):
+        return self._governance_run_pass("warning")
+
+    @api.model
+    def _cron_protection_release(self):
+        return self._governance_run_pass("release")
+
+    @api.model
+    def _governance_run_pass(self, kind):
+        """Warn or release every due record of every governed section, in
+        batches, committing after each: killed half-way, the next run picks
+        up the records still due and nothing is done twice (the state change
+        of a record and its ledger row, activity, message are one batch)."""
+        batch = int(self.env["ir.config_parameter"].sudo().get_param("crm_governance.cron_batch_size", 1000))
+        now = fields.Datetime.now()
+        todo = {model: len(self.env[model]._governance_due_ids(kind, now, None))
+                for model in ("crm.lead", "res.partner")}
+        total, done = sum(todo.values()), 0
+        for model in todo:
+            Model = self.env[model].sudo().with_context(active_test=False)
+            last_id = 0
+            while ids := Model._governance_due_ids(kind, now, batch, after_id=last_id):
+                records = Model.browse(ids)
+                if kind == "warning":
+                    records._governance_warn(now)
+                else:
+                    records._governance_release(now)
+                last_id, done = ids[-1], done + len(ids)
+                self._governance_commit(done, max(total - done, 0))
+        return done
+
+    @api.model
+    def _governance_commit(self, done, remaining):
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        if not (getattr(threading.current_thread(), "testing", False)
+                or self.env.context.get("governance_no_commit")):
+            self.env.cr.commit()
 
     @api.model
     def _governance_access_changed(self):
@@ -194,7 +288,7 @@ class CrmGovernanceSection(models.Model):
                     "expected_revenue": 50000 + 12500 * ((i * 7 + n) % 17),
                     "description": f"需求 / need: {sources[i % 5]}",
                 })
-            Lead.create(vals)
+            leads = Lead.create(vals)
             Partner.create([{
                 "name": f"{companies[(j + n) % len(companies)]} ({section.code})",
                 "is_company": True,
@@ -202,3 +296,12 @@ class CrmGovernanceSection(models.Model):
                 "phone": f"+86 10 8{n:03d} {j:04d}",
             } for j in range(4)])
             n += 7
+            # some owners have not called for a while: warnings and releases
+            # to see once the scheduled actions below have run
+            owned = leads.filtered("user_id")
+            now = fields.Datetime.now()
+            for rec, days in [(r, 35) for r in owned[1::5]] + [(r, 65) for r in owned[3::7]]:
+                rec._governance_store(rec._governance_rows({rec.id: now - timedelta(days=days)},
+                                                           {rec.id: now - timedelta(days=days)}))
+        self.with_context(governance_no_commit=True)._cron_protection_warning()
+        self.with_context(governance_no_commit=True)._cron_protection_release()

@@ -1,1 +1,3 @@
+from . import crm_governance_records_wizard
 from . import crm_governance_section_move
+from . import crm_governance_dry_run

@@ -1,0 +1,455 @@
+from collections import defaultdict
+
+from psycopg2.errors import LockNotAvailable
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..policy import protection
+
+PROTECTION_STATES = [
+    ("protected", "Protected"),
+    ("warning", "No Recent Contact"),
+    ("pooled", "Public Pool"),
+]
+OWNED = ("protected", "warning")
+
+
+class CrmGovernanceProtectionMixin(models.AbstractModel):
+    """Protection period (保护期) and public pool (公海), PROT-1 … PROT-5.
+
+    A record of a governed section with an owner is protected; each valid
+    follow-up by the owner pushes its warning and release dates forward; the
+    scheduled actions warn the owner, then release the record to the pool,
+    where any salesperson of the section may claim it. Every change of owner
+    goes through ``write`` and leaves a ledger row (PROT-7).
+    """
+    _name = "crm.governance.protection.mixin"
+    _description = "CRM Protection Period"
+
+    protection_state = fields.Selection(
+        PROTECTION_STATES, string="Protection", index="btree_not_null", readonly=True, copy=False)
+    protected_since = fields.Datetime(string="Protected Since", readonly=True, copy=False)
+    last_valid_followup_at = fields.Datetime(string="Last Valid Follow-up", readonly=True, copy=False)
+    warn_at = fields.Datetime(string="Warning On", readonly=True, copy=False, index="btree_not_null")
+    release_at = fields.Datetime(string="Release On", readonly=True, copy=False, index="btree_not_null")
+    protection_days_left = fields.Integer(string="Days Left", compute="_compute_protection_days_left")
+    protection_badge = fields.Char(string="Protection Status", compute="_compute_protection_days_left")
+    governance_claimed_by_me = fields.Boolean(
+        string="Claimed by Me This Month", compute="_compute_governance_claimed_by_me",
+        search="_search_governance_claimed_by_me")
+    governance_ledger_count = fields.Integer(string="Ownership History",
+                                             compute="_compute_governance_ledger_count")
+
+    @api.depends("release_at", "protection_state")
+    def _compute_protection_days_left(self):
+        now = fields.Datetime.now()
+        for rec in self:
+            left = protection.days_left(rec.release_at, now)
+            rec.protection_days_left = left
+            if rec.protection_state == "pooled":
+                rec.protection_badge = _("Public pool")
+            elif rec.protection_state:
+                rec.protection_badge = _("%s days left", left)
+            else:
+                rec.protection_badge = False
+
+    def _governance_claimed_by_me_ids(self):
+        field = "lead_id" if self._name == "crm.lead" else "partner_id"
+        month_start = fields.Date.context_today(self).replace(day=1)
+        rows = self.env["crm.governance.ledger"].sudo().search_read(
+            [("reason", "=", "claim"), ("new_user_id", "=", self.env.uid),
+             ("date", ">=", fields.Datetime.to_datetime(month_start)), (field, "!=", False)], [field])
+        return {r[field][0] for r in rows}
+
+    def _compute_governance_claimed_by_me(self):
+        mine = self._governance_claimed_by_me_ids()
+        for rec in self:
+            rec.governance_claimed_by_me = rec.id in mine
+
+    def _search_governance_claimed_by_me(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on 'Claimed by Me This Month'."))
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", list(self._governance_claimed_by_me_ids()))]
+
+    def _compute_governance_ledger_count(self):
+        field = "lead_id" if self._name == "crm.lead" else "partner_id"
+        counts = dict(self.env["crm.governance.ledger"]._read_group(
+            [(field, "in", self.ids)], [field], ["__count"]))
+        for rec in self:
+            rec.governance_ledger_count = counts.get(rec, 0)
+
+    # -- the follow-up definition the follow-up feature will replace -------
+    def _governance_is_followup(self, message):
+        """Until follow-ups are judged (FU rules), any chatter note or comment,
+        logged call/meeting or completed activity by the owner counts."""
+        self.ensure_one()
+        return bool(
+            self.user_id and message.author_id == self.user_id.partner_id
+            and (message.message_type == "comment" or message.mail_activity_type_id))
+
+    def _governance_last_followups(self):
+        """Latest owner follow-up per record, from the chatter, in one query."""
+        if not self:
+            return {}
+        self.env["mail.message"].flush_model(["model", "res_id", "author_id", "message_type",
+                                              "mail_activity_type_id", "date"])
+        self.flush_recordset(["user_id"])
+        self.env.cr.execute(SQL(
+            """SELECT r.id, max(m.date) FROM %(table)s r
+                 JOIN res_users u ON u.id = r.user_id
+                 JOIN mail_message m ON m.model = %(model)s AND m.res_id = r.id
+                                    AND m.author_id = u.partner_id
+                                    AND (m.message_type = 'comment' OR m.mail_activity_type_id IS NOT NULL)
+                WHERE r.id = ANY(%(ids)s) GROUP BY r.id""",
+            table=SQL.identifier(self._table), model=self._name, ids=self.ids))
+        return dict(self.env.cr.fetchall())
+
+    # -- state maintenance (set-wise) -------------------------------------
+    def _governance_governed(self):
+        return self.filtered(lambda r: r.section_id.governance_enabled)
+
+    def _governance_store(self, rows):
+        """Write protection columns for many records in one UPDATE.
+        ``rows``: iterable of (id, state, since, last, warn_at, release_at)."""
+        rows = list(rows)
+        if not rows:
+            return
+        cols = list(zip(*rows))
+        self.env.cr.execute(SQL(
+            """UPDATE %(table)s AS r SET protection_state = v.state, protected_since = v.since,
+                      last_valid_followup_at = v.last, warn_at = v.warn, release_at = v.release
+                 FROM unnest(%(ids)s::int[], %(states)s::varchar[], %(since)s::timestamp[],
+                             %(last)s::timestamp[], %(warn)s::timestamp[], %(release)s::timestamp[])
+                      AS v(id, state, since, last, warn, release)
+                WHERE r.id = v.id""",
+            table=SQL.identifier(self._table), ids=list(cols[0]), states=list(cols[1]),
+            since=list(cols[2]), last=list(cols[3]), warn=list(cols[4]), release=list(cols[5])))
+        self.browse(cols[0]).invalidate_recordset(
+            ["protection_state", "protected_since", "last_valid_followup_at", "warn_at", "release_at"])
+
+    def _governance_rows(self, last_by_id, since_by_id):
+        """Rows for ``_governance_store``: owned records protected from their
+        last contact, unowned ones in the pool."""
+        rows = []
+        by_section = defaultdict(list)
+        for rec in self.sudo():
+            by_section[rec.section_id].append(rec)
+        now = fields.Datetime.now()
+        for section, recs in by_section.items():
+            policy = section._governance_policy()
+            calendar = section._governance_calendar(
+                min((last_by_id.get(r.id) or now) for r in recs), policy.release_days)
+            for rec in recs:
+                if not rec.user_id:
+                    rows.append((rec.id, "pooled", None, None, None, None))
+                    continue
+                last = last_by_id.get(rec.id) or now
+                warn_at, release_at = protection.deadlines(last, policy, calendar)
+                state = "warning" if warn_at <= now and rec.protection_state == "warning" else "protected"
+                rows.append((rec.id, state, since_by_id.get(rec.id) or now, last, warn_at, release_at))
+        return rows
+
+    def _governance_protection_start(self, now=None):
+        """A new owner (or none): protection restarts now (PROT-1)."""
+        records = self._governance_governed()
+        now = now or fields.Datetime.now()
+        records._governance_store(records._governance_rows(
+            {r.id: now for r in records}, {r.id: now for r in records}))
+
+    def _governance_protection_init(self):
+        """Governance just enabled: owned records are protected since they were
+        registered, counting from their owner's latest follow-up in the chatter
+        (else their registration), so the rule applies to the history too; the
+        dry run shows the effect before enabling."""
+        records = self._governance_governed()
+        last = records._governance_last_followups()
+        rows = records._governance_rows(
+            {r.id: max(filter(None, (last.get(r.id), r.create_date))) for r in records},
+            {r.id: r.create_date for r in records})
+        # nobody has been warned yet: a record already past its warning date
+        # gets its warning from the next warning pass
+        records._governance_store(rows)
+
+    def _governance_protection_recompute(self):
+        """Policy changed: new dates from the same last contact."""
+        records = self._governance_governed().filtered(lambda r: r.protection_state in OWNED)
+        records._governance_store(records._governance_rows(
+            {r.id: r.last_valid_followup_at for r in records},
+            {r.id: r.protected_since for r in records}))
+
+    def _governance_protection_clear(self):
+        self._governance_store((r.id, None, None, None, None, None) for r in self)
+
+    def _governance_renew(self, now=None):
+        """A valid follow-up by the owner: protected again, dates pushed (FU-3
+        will restrict this to valid follow-ups)."""
+        records = self._governance_governed().filtered(lambda r: r.protection_state in OWNED)
+        if not records:
+            return
+        now = now or fields.Datetime.now()
+        records._governance_store(records._governance_rows(
+            {r.id: now for r in records}, {r.id: r.protected_since for r in records}))
+        warned = records.filtered(lambda r: r.protection_state == "warning")
+        self.env["mail.activity"].sudo().search([
+            ("res_model", "=", self._name), ("res_id", "in", records.ids),
+            ("activity_type_id", "=", self.env.ref("crm_governance.mail_activity_type_no_contact").id),
+        ]).unlink()
+        return warned
+
+    # -- hooks into the ORM -----------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        records._governance_protection_start()
+        return records
+
+    def write(self, vals):
+        if "user_id" not in vals:
+            moved_before = {r.id: r.section_id for r in self.sudo()} if "section_id" in vals or "team_id" in vals else {}
+            res = super().write(vals)
+            moved = self.sudo().filtered(lambda r: r.id in moved_before and r.section_id != moved_before[r.id])
+            if moved:
+                moved._governance_after_section_change()
+            return res
+        new_owner = self.env["res.users"].browse(vals["user_id"] or [])
+        old = {r.id: (r.user_id.id, r.section_id.id) for r in self.sudo()}
+        changing = self.sudo().filtered(lambda r: r.user_id != new_owner)
+        governed = changing._governance_governed()
+        if governed and new_owner and not self.env.su:
+            self._governance_check_new_owner(governed, new_owner)
+        res = super().write(vals)
+        governed = governed.exists()
+        if governed:
+            governed._governance_protection_start()
+            reason = self.env.context.get("governance_reason") or ("reassign" if new_owner else "release")
+            self.env["crm.governance.ledger"]._log(
+                governed, reason, old, self.env.context.get("governance_note"))
+        return res
+
+    def _governance_after_section_change(self):
+        governed = self._governance_governed()
+        governed.filtered(lambda r: not r.protection_state)._governance_protection_start()
+        governed.filtered("protection_state")._governance_protection_recompute()
+        (self - governed).filtered("protection_state")._governance_protection_clear()
+
+    def _governance_check_new_owner(self, records, user):
+        """Inside a governed section, records go only to its people, within
+        their cap (PROT-5)."""
+        for section, recs in records.grouped("section_id").items():
+            people = section.member_ids | section.head_ids | section.admin_ids
+            if user not in people:
+                raise UserError(_(
+                    "%(user)s is not a salesperson of section %(section)s: records of a section "
+                    "go only to its own people (PROT-5).", user=user.name, section=section.display_name))
+            held = self.sudo().search_count([
+                ("section_id", "=", section.id), ("user_id", "=", user.id),
+                ("protection_state", "in", OWNED)])
+            if held + len(recs) > section.claim_cap:
+                raise UserError(_(
+                    "%(user)s already holds %(held)s protected records in section %(section)s; "
+                    "the cap is %(cap)s (PROT-5).", user=user.name, held=held,
+                    section=section.display_name, cap=section.claim_cap))
+
+    def _governance_followup_posted(self, message):
+        """Called by the models' ``_message_post_after_hook``: mail.thread's
+        own hook ends the chain before an abstract mixin would be reached."""
+        if self.protection_state in OWNED and self._governance_is_followup(message):
+            self._governance_renew()
+
+    # -- public pool (PROT-5) ---------------------------------------------
+    def _governance_lock(self):
+        """Lock the rows, then re-read them: the first claim wins exactly once."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(SQL("SELECT id FROM %s WHERE id = ANY(%s) FOR NO KEY UPDATE NOWAIT",
+                                        SQL.identifier(self._table), self.ids))
+        except LockNotAvailable:
+            raise UserError(_(
+                "Someone else is taking %(records)s at this very moment; refresh the pool (PROT-5).",
+                records=", ".join(self.sudo().mapped("display_name")))) from None
+        self.invalidate_recordset()
+
+    def action_governance_claim(self):
+        """Claim (领取) pooled records of one's own section."""
+        user = self.env.user
+        records = self.sudo()
+        records._governance_lock()
+        now = fields.Datetime.now()
+        Ledger = self.env["crm.governance.ledger"].sudo()
+        field = "lead_id" if self._name == "crm.lead" else "partner_id"
+        for section, recs in records.grouped("section_id").items():
+            for rec in recs:
+                if rec.protection_state != "pooled" or not section.governance_enabled:
+                    raise UserError(_(
+                        "%(record)s is not in the public pool: %(owner)s holds it since %(since)s (PROT-5).",
+                        record=rec.display_name, owner=rec.user_id.name or _("nobody"),
+                        since=rec.protected_since and fields.Datetime.to_string(rec.protected_since) or "-"))
+            held = records.search_count([("section_id", "=", section.id), ("user_id", "=", user.id),
+                                         ("protection_state", "in", OWNED)])
+            start_of_day = fields.Datetime.to_datetime(fields.Date.context_today(self))
+            claimed_today = Ledger.search_count([("author_id", "=", user.id), ("reason", "=", "claim"),
+                                                 ("date", ">=", start_of_day)])
+            lost = dict(Ledger._read_group(
+                [(field, "in", recs.ids), ("old_user_id", "=", user.id),
+                 ("reason", "in", ("expired", "release", "reassign", "validity_query"))],
+                [field], ["date:max"]))
+            for rec in recs:
+                refusal = protection.claim_refusal(
+                    pooled=True, member=user in (section.member_ids | section.head_ids | section.admin_ids),
+                    held=held, cap=section.claim_cap, claiming=len(recs), lost_at=lost.get(rec),
+                    cooldown_days=section.reclaim_cooldown_days, now=now,
+                    claimed_today=claimed_today, daily_limit=section.daily_claim_limit)
+                if refusal:
+                    raise UserError(self._governance_claim_message(refusal, rec, section, held, lost.get(rec)))
+            # a salesperson cannot write a pooled record: the checks above are the rule
+            recs.sudo().with_context(governance_reason="claim")._governance_set_owner(user)
+        return True
+
+    def _governance_claim_message(self, refusal, rec, section, held, lost_at):
+        if refusal == protection.NOT_MEMBER:
+            return _("Only salespeople of section %(section)s may claim its pool records (PROT-5).",
+                     section=section.display_name)
+        if refusal == protection.OVER_CAP:
+            return _("You already hold %(held)s protected records in section %(section)s; the cap is "
+                     "%(cap)s (PROT-5).", held=held, section=section.display_name, cap=section.claim_cap)
+        if refusal == protection.COOLDOWN:
+            return _("You lost %(record)s on %(date)s: you may claim it again %(days)s days after that "
+                     "(PROT-5).", record=rec.display_name, date=fields.Date.to_string(lost_at),
+                     days=section.reclaim_cooldown_days)
+        return _("You may claim at most %(limit)s pool records per day in section %(section)s (PROT-5).",
+                 limit=section.daily_claim_limit, section=section.display_name)
+
+    def _governance_set_owner(self, user):
+        """Give ``self`` (locked and checked by the caller) to ``user``."""
+        self.write({"user_id": user.id})
+
+    def action_governance_release(self, note):
+        """The owner gives records back to the pool, with a reason."""
+        if not (note or "").strip():
+            raise UserError(_("Field 'Reason' is required to release a record to the pool (PROT-5)."))
+        not_mine = self.filtered(lambda r: r.user_id != self.env.user)
+        if not_mine and not self.env.user.has_group("crm_governance.group_section_head"):
+            raise UserError(_("Only the owner may release %(records)s to the pool (PROT-5).",
+                              records=", ".join(not_mine.mapped("display_name"))))
+        self.check_access("write")
+        self._governance_lock()
+        self.sudo().with_context(governance_reason="release", governance_note=note.strip()).write(
+            {"user_id": False})
+        return True
+
+    def action_governance_dispatch(self, user):
+        """Section heads and admins hand pool records to a salesperson (分单)."""
+        self.check_access("write")
+        self._governance_lock()
+        not_pooled = self.filtered(lambda r: r.protection_state != "pooled")
+        if not_pooled:
+            raise UserError(_("%(records)s is not in the public pool (PROT-5).",
+                              records=", ".join(not_pooled.mapped("display_name"))))
+        self.with_context(governance_reason="dispatch")._governance_set_owner(user)
+        return True
+
+    def action_view_governance_ledger(self):
+        self.ensure_one()
+        field = "lead_id" if self._name == "crm.lead" else "partner_id"
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_governance.crm_governance_ledger_action")
+        action.update(domain=[(field, "=", self.id)], context={})
+        return action
+
+    # -- scheduled passes (set-wise, called by crm.governance.section) -----
+    def _governance_due_sql(self):
+        """Extra condition on due records of this model (alias ``r``)."""
+        return SQL("r.active")
+
+    @api.model
+    def _governance_due_ids(self, kind, now, limit, after_id=0):
+        states = ("protected",) if kind == "warning" else OWNED
+        column = SQL("r.warn_at") if kind == "warning" else SQL("r.release_at")
+        self.env.cr.execute(SQL(
+            """SELECT r.id FROM %(table)s r JOIN crm_governance_section s ON s.id = r.section_id
+                WHERE s.governance_enabled AND r.protection_state IN %(states)s AND %(column)s <= %(now)s
+                  AND r.user_id IS NOT NULL AND %(extra)s AND r.id > %(after)s
+                ORDER BY r.id LIMIT %(limit)s""",
+            table=SQL.identifier(self._table), states=states, column=column, now=now,
+            extra=self._governance_due_sql(), limit=limit or None, after=after_id))
+        return [r[0] for r in self.env.cr.fetchall()]
+
+    def _governance_warn(self, now):
+        """Warning pass on ``self``: protected → warning, one activity for the
+        owner. The state change is the guard: a record is warned once per
+        crossing, whatever reruns happen."""
+        self.env.cr.execute(SQL(
+            """UPDATE %(table)s SET protection_state = 'warning'
+                WHERE id = ANY(%(ids)s) AND protection_state = 'protected' AND warn_at <= %(now)s
+                RETURNING id""", table=SQL.identifier(self._table), ids=self.ids, now=now))
+        warned = self.browse([r[0] for r in self.env.cr.fetchall()])
+        warned.invalidate_recordset(["protection_state"])
+        activity_type = self.env.ref("crm_governance.mail_activity_type_no_contact")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        vals_list = []
+        for rec in warned:
+            days = (now - rec.last_valid_followup_at).days if rec.last_valid_followup_at else 0
+            vals_list.append({
+                "res_model_id": model_id, "res_id": rec.id, "activity_type_id": activity_type.id,
+                "user_id": rec.user_id.id, "date_deadline": rec.release_at.date(),
+                "summary": self.env._("No valid contact for %(days)s days (30天未联系): follow up before %(date)s "
+                             "or it goes to the public pool (PROT-2).",
+                             days=days, date=fields.Date.to_string(rec.release_at.date())),
+            })
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
+        return warned
+
+    def _governance_release(self, now):
+        """Release pass on ``self``: owner cleared, pooled, ledger row, chatter
+        message, and one notice per previous owner."""
+        self.env.cr.execute(SQL(
+            """WITH due AS (
+                   SELECT id, user_id, section_id, last_valid_followup_at, release_at FROM %(table)s
+                    WHERE id = ANY(%(ids)s) AND protection_state IN %(owned)s AND release_at <= %(now)s
+                      AND user_id IS NOT NULL
+                   FOR UPDATE SKIP LOCKED)
+               UPDATE %(table)s t SET user_id = NULL, protection_state = 'pooled', protected_since = NULL,
+                      warn_at = NULL, release_at = NULL
+                 FROM due WHERE t.id = due.id
+            RETURNING due.id, due.user_id, due.section_id, due.last_valid_followup_at, due.release_at""",
+            table=SQL.identifier(self._table), ids=self.ids, owned=OWNED, now=now))
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return self.browse()
+        released = self.browse([r[0] for r in rows])
+        released.invalidate_recordset()
+        field = "lead_id" if self._name == "crm.lead" else "partner_id"
+        sections = self.env["crm.governance.section"].browse({r[2] for r in rows})
+        days = {s.id: s.release_days for s in sections}
+        names = {rec.id: rec.display_name for rec in released}
+        self.env["crm.governance.ledger"].sudo().create([{
+            field: rid, "res_name": names[rid], "old_user_id": uid, "new_user_id": False,
+            "old_section_id": sid, "section_id": sid, "author_id": self.env.ref("base.user_root").id,
+            "reason": "expired",
+            "note": self.env._("No valid contact since %(last)s; released on %(release)s after %(days)s days (PROT-2).",
+                      last=fields.Datetime.to_string(last), release=fields.Datetime.to_string(release),
+                      days=days[sid]),
+        } for rid, uid, sid, last, release in rows])
+        released._message_log_batch(bodies={
+            rid: self.env._("Released to the public pool (公海): no valid contact by the owner since %(last)s, "
+                   "and section rules release a record after %(days)s days without one (PROT-2).",
+                   last=fields.Datetime.to_string(last), days=days[sid])
+            for rid, _uid, sid, last, _release in rows})
+        self.env["mail.activity"].sudo().search([
+            ("res_model", "=", self._name), ("res_id", "in", released.ids),
+            ("activity_type_id", "=", self.env.ref("crm_governance.mail_activity_type_no_contact").id),
+        ]).unlink()
+        by_owner = defaultdict(list)
+        for rid, uid, *_rest in rows:
+            by_owner[uid].append(names[rid])
+        for owner in self.env["res.users"].browse(list(by_owner)):
+            lost = by_owner[owner.id]
+            shown = ", ".join(lost[:20]) + (_(" and %s more", len(lost) - 20) if len(lost) > 20 else "")
+            self.env["mail.thread"].sudo().message_notify(
+                partner_ids=owner.partner_id.ids,
+                subject=_("%s record(s) went back to the public pool", len(lost)),
+                body=_("Without a valid follow-up in time, these records were released to the public "
+                       "pool (PROT-2): %s", shown))
+        return released

@@ -1,0 +1,80 @@
+from datetime import datetime, time, timedelta
+
+from odoo import api, fields, models
+
+from ..policy import protection
+
+
+class CrmGovernanceDryRun(models.TransientModel):
+    """What would happen if: the records of a section that would be warned
+    or released by a date, under its policy or under edited numbers, before
+    they are saved or governance is enabled (PROT-2)."""
+    _name = "crm.governance.dry.run"
+    _description = "Protection Policy Dry Run"
+
+    section_id = fields.Many2one("crm.governance.section", required=True,
+                                 default=lambda self: self.env.context.get("active_id"))
+    horizon = fields.Selection([("tomorrow", "Tomorrow"), ("week", "Next week"), ("date", "On a date")],
+                               string="By", default="tomorrow", required=True)
+    horizon_date = fields.Date(string="Date")
+    warning_days = fields.Integer(string="Warning After (days)")
+    release_days = fields.Integer(string="Release After (days)")
+    protection_day_unit = fields.Selection(
+        [(protection.CALENDAR, "Calendar days"), (protection.WORKING, "Working days")], string="Count Days In")
+    would_warn_count = fields.Integer(string="Would Be Warned", readonly=True)
+    would_release_count = fields.Integer(string="Would Be Released", readonly=True)
+    would_warn = fields.Json(readonly=True)
+    would_release = fields.Json(readonly=True)
+    computed = fields.Boolean(readonly=True)
+
+    @api.onchange("section_id")
+    def _onchange_section_id(self):
+        for wizard in self.filtered("section_id"):
+            wizard.warning_days = wizard.section_id.warning_days
+            wizard.release_days = wizard.section_id.release_days
+            wizard.protection_day_unit = wizard.section_id.protection_day_unit
+
+    def _horizon(self):
+        today = fields.Date.context_today(self)
+        day = {"tomorrow": today + timedelta(days=1), "week": today + timedelta(days=7)}.get(
+            self.horizon, self.horizon_date or today)
+        return datetime.combine(day, time.max)
+
+    def action_compute(self):
+        self.ensure_one()
+        section = self.section_id
+        policy = protection.ProtectionPolicy(
+            self.warning_days or section.warning_days, self.release_days or section.release_days,
+            self.protection_day_unit or section.protection_day_unit)
+        warn, release = {}, {}
+        for model in ("crm.lead", "res.partner"):
+            records = self.env[model].search([("section_id", "=", section.id), ("user_id", "!=", False)])
+            if section.governance_enabled:
+                last = {r.id: r.last_valid_followup_at for r in records.filtered("last_valid_followup_at")}
+            else:
+                found = records._governance_last_followups()
+                last = {r.id: max(filter(None, (found.get(r.id), r.create_date))) for r in records}
+            if not last:
+                continue
+            calendar = section._governance_calendar(min(last.values()), policy.release_days)
+            warn[model], release[model] = protection.dry_run(last, policy, calendar, self._horizon())
+        self.write({
+            "would_warn": warn, "would_release": release, "computed": True,
+            "would_warn_count": sum(len(v) for v in warn.values()),
+            "would_release_count": sum(len(v) for v in release.values()),
+        })
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
+                "view_mode": "form", "target": "new"}
+
+    def _open(self, ids_by_model, name):
+        leads = (ids_by_model or {}).get("crm.lead", [])
+        partners = (ids_by_model or {}).get("res.partner", [])
+        model, ids = ("crm.lead", leads) if leads or not partners else ("res.partner", partners)
+        return {"type": "ir.actions.act_window", "name": name, "res_model": model,
+                "view_mode": "list,form", "domain": [("id", "in", ids)], "target": "current"}
+
+    def action_open_would_release(self):
+        return self._open(self.would_release, self.env._("Would be released"))
+
+    def action_open_would_warn(self):
+        return self._open(self.would_warn, self.env._("Would be warned"))

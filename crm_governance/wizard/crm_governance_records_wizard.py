@@ -1,0 +1,74 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class CrmGovernanceRecordsWizard(models.AbstractModel):
+    """The leads or customers a wizard was opened on (list selection or form)."""
+    _name = "crm.governance.records.wizard"
+    _description = "CRM Governance Wizard on Records"
+
+    res_model = fields.Selection(
+        [("crm.lead", "Leads/Opportunities"), ("res.partner", "Customers")],
+        string="Record Type", required=True, readonly=True)
+    res_ids = fields.Json(string="Record IDs", required=True, readonly=True)
+    record_count = fields.Integer(string="Records", compute="_compute_record_count")
+
+    @api.model
+    def default_get(self, fields_list):
+        res = super().default_get(fields_list)
+        model = self.env.context.get("active_model")
+        if model in ("crm.lead", "res.partner"):
+            res.update(res_model=model, res_ids=self.env.context.get("active_ids") or [])
+        return res
+
+    @api.depends("res_ids")
+    def _compute_record_count(self):
+        for wizard in self:
+            wizard.record_count = len(wizard.res_ids or [])
+
+    def _records(self):
+        self.ensure_one()
+        if not self.res_ids:
+            raise UserError(_("Select the records first."))
+        return self.env[self.res_model].browse(self.res_ids).exists()
+
+
+class CrmGovernanceRelease(models.TransientModel):
+    """The owner gives records back to the public pool, with a reason (PROT-5)."""
+    _name = "crm.governance.release"
+    _inherit = "crm.governance.records.wizard"
+    _description = "Release to the Public Pool"
+
+    note = fields.Text(string="Reason", required=True)
+
+    def action_release(self):
+        self._records().action_governance_release(self.note)
+        return {"type": "ir.actions.act_window_close"}
+
+
+class CrmGovernanceDispatch(models.TransientModel):
+    """Section heads and admins hand pool records to a salesperson (分单, PROT-5)."""
+    _name = "crm.governance.dispatch"
+    _inherit = "crm.governance.records.wizard"
+    _description = "Dispatch Pool Records"
+
+    section_id = fields.Many2one("crm.governance.section", compute="_compute_section_id")
+    allowed_user_ids = fields.Many2many("res.users", compute="_compute_section_id")
+    user_id = fields.Many2one("res.users", string="Salesperson", required=True,
+                              domain="[('id', 'in', allowed_user_ids)]")
+
+    @api.depends("res_ids", "res_model")
+    def _compute_section_id(self):
+        for wizard in self:
+            sections = self.env[wizard.res_model].sudo().browse(wizard.res_ids or []).section_id \
+                if wizard.res_model else self.env["crm.governance.section"]
+            wizard.section_id = sections[:1] if len(sections) == 1 else False
+            wizard.allowed_user_ids = sections.member_ids | sections.head_ids | sections.admin_ids \
+                if len(sections) == 1 else False
+
+    def action_dispatch(self):
+        records = self._records()
+        if len(records.sudo().section_id) != 1:
+            raise UserError(_("Dispatch the pool records of one section at a time (PROT-5)."))
+        records.action_governance_dispatch(self.user_id)
+        return {"type": "ir.actions.act_window_close"}

@@ -1,0 +1,135 @@
+"""PROT-5 and PROT-2 with real transactions: two users claiming at the same
+moment from two database cursors, and a release run killed half-way.
+
+These tests commit (the point is what other transactions see); they create
+their own section, users and leads and remove them afterwards.
+"""
+import threading
+import uuid
+from contextlib import contextmanager
+from datetime import timedelta
+from unittest.mock import patch
+
+from odoo import SUPERUSER_ID, api, fields
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+from odoo.tests.common import TransactionCase, new_test_user
+
+from .common import RefusalMixin
+
+
+@tagged("post_install", "-at_install", "crm_governance")
+class TestCommitted(RefusalMixin, TransactionCase):
+
+    @contextmanager
+    def _env(self, uid=SUPERUSER_ID):
+        with self.registry.cursor() as cr:
+            yield api.Environment(cr, uid, {})
+
+    def setUp(self):
+        super().setUp()
+        tag = uuid.uuid4().hex[:8]
+        with self._env() as env:
+            env = env(context={"no_reset_password": True})
+            groups = "base.group_user,crm_governance.group_salesperson"
+            users = [new_test_user(env, f"gov_{n}_{tag}", groups=groups, name=f"GOVT {n} {tag}")
+                     for n in ("first", "second")]
+            section = env["crm.governance.section"].create({
+                "name": f"Race {tag}", "code": f"R-{tag}", "governance_enabled": True,
+                "member_ids": [(6, 0, [u.id for u in users])]})
+            self.user_ids = [u.id for u in users]
+            self.section_id = section.id
+        self.tag = tag
+        self.addCleanup(self._cleanup)
+
+    def _cleanup(self):
+        with self._env() as env:
+            leads = env["crm.lead"].with_context(active_test=False).search([("section_id", "=", self.section_id)])
+            env["crm.governance.ledger"].search([("lead_id", "in", leads.ids)]).unlink()
+            env["mail.message"].search([("model", "=", "crm.lead"), ("res_id", "in", leads.ids)]).unlink()
+            env["mail.message"].search([("body", "like", f"%{self.tag}%")]).unlink()
+            leads.unlink()
+            env["crm.governance.section"].browse(self.section_id).unlink()
+            for user in env["res.users"].browse(self.user_ids):
+                user.write({"active": False, "login": f"gone_{self.tag}_{user.id}"})
+
+    def test_claim_race_has_exactly_one_winner(self):
+        with self._env() as env:
+            lead_id = env["crm.lead"].create({"name": f"GOVT race {self.tag}", "section_id": self.section_id,
+                                              "user_id": False}).id
+        cr1, cr2 = self.registry.cursor(), self.registry.cursor()
+        try:
+            first = api.Environment(cr1, self.user_ids[0], {})["crm.lead"].browse(lead_id)
+            second = api.Environment(cr2, self.user_ids[1], {})["crm.lead"].browse(lead_id)
+            self.assertEqual(first.protection_state, "pooled")
+            first.action_governance_claim()  # holds the row until it commits
+            with self.assertRaisesRegex(UserError, r"at this very moment.*\(PROT-5\)"):
+                second.action_governance_claim()
+            cr2.rollback()
+            cr1.commit()
+            with self.assertRaisesRegex(UserError, rf"not in the public pool: GOVT first {self.tag} holds it"):
+                second.action_governance_claim()
+            cr2.rollback()
+        finally:
+            cr1.close()
+            cr2.close()
+        with self._env() as env:
+            lead = env["crm.lead"].browse(lead_id)
+            self.assertEqual(lead.user_id.id, self.user_ids[0])
+            claims = env["crm.governance.ledger"].search([("lead_id", "=", lead_id), ("reason", "=", "claim")])
+            self.assertEqual(len(claims), 1)
+
+    def test_release_run_killed_half_way_resumes(self):
+        names = [f"GOVT due {i} {self.tag}" for i in range(5)]
+        with self._env() as env:
+            env["ir.config_parameter"].set_param("crm_governance.cron_batch_size", 2)
+            leads = env["crm.lead"].create([{"name": n, "section_id": self.section_id,
+                                             "user_id": self.user_ids[0]} for n in names])
+            long_ago = fields.Datetime.now() - timedelta(days=100)
+            leads._governance_store(leads._governance_rows({r.id: long_ago for r in leads},
+                                                           {r.id: long_ago for r in leads}))
+            lead_ids = leads.ids
+        Lead = type(self.env["crm.lead"])
+        original = Lead._governance_release
+        calls = []
+
+        def killed_in_second_batch(records, now):
+            calls.append(records.ids)
+            result = original(records, now)
+            if len(calls) == 2:
+                raise RuntimeError("worker killed")
+            return result
+
+        thread = threading.current_thread()
+        testing, thread.testing = getattr(thread, "testing", False), False  # let the cron commit
+        try:
+            with patch.object(Lead, "_governance_release", killed_in_second_batch):
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    with self.assertRaises(RuntimeError):
+                        env["crm.governance.section"]._cron_protection_release()
+                    cr.rollback()  # the killed batch is lost, the first one was committed
+            with self._env() as env:
+                released = env["crm.lead"].browse(lead_ids).filtered(lambda r: r.protection_state == "pooled")
+                self.assertEqual(len(released), 2)
+            with self._env() as env:
+                env["crm.governance.section"]._cron_protection_release()
+            with self._env() as env:
+                env["crm.governance.section"]._cron_protection_release()  # and once more: nothing to do
+        finally:
+            thread.testing = testing
+            with self._env() as env:
+                env["ir.config_parameter"].set_param("crm_governance.cron_batch_size", 1000)
+        with self._env() as env:
+            leads = env["crm.lead"].browse(lead_ids)
+            self.assertEqual(set(leads.mapped("protection_state")), {"pooled"})
+            ledger = env["crm.governance.ledger"].search([("lead_id", "in", lead_ids), ("reason", "=", "expired")])
+            self.assertEqual(sorted(ledger.mapped("lead_id").ids), sorted(lead_ids))
+            self.assertEqual(len(ledger), 5)
+            owner = env["res.users"].browse(self.user_ids[0])
+            notices = env["mail.message"].search([("model", "=", False),
+                                                  ("partner_ids", "in", owner.partner_id.id)])
+            for name in names:
+                self.assertEqual(len(notices.filtered(lambda m: name in m.body)), 1, name)
+                lead = leads.filtered(lambda r: r.name == name)
+                self.assertEqual(len(lead.message_ids.filtered(lambda m: "PROT-2" in (m.body or ""))), 1, name)
