@@ -28,6 +28,11 @@
     "demo": [
         "demo/crm_governance_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_governance/static/tests/tours/*.js",
+        ],
+    },
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "installable": True,

@@ -1,0 +1,18 @@
+"""A browser tour in headless Chromium (PROT-5): a salesperson opens the
+Public Pool, claims a record and sees it in My Pipeline with its badge."""
+from odoo.tests import HttpCase, tagged
+
+from .common import GovernanceCase
+
+
+@tagged("post_install", "-at_install", "crm_governance")
+class TestPoolTour(GovernanceCase, HttpCase):
+
+    def test_salesperson_claims_from_the_pool(self):
+        lead = self.env["crm.lead"].create({
+            "name": "GOVT tour lead", "type": "opportunity", "user_id": False, "team_id": self.team_a.id})
+        self.assertEqual(lead.protection_state, "pooled")
+        self.start_tour("/odoo", "crm_governance_pool_tour", login="t_sales_a1")
+        self.assertEqual((lead.user_id, lead.protection_state), (self.sales_a1, "protected"))
+        self.assertTrue(self.env["crm.governance.ledger"].search(
+            [("lead_id", "=", lead.id), ("reason", "=", "claim"), ("new_user_id", "=", self.sales_a1.id)]))
