@@ -3,6 +3,8 @@
   seed     users, sales teams and N leads straight into PostgreSQL (crm only)
   measure  the install hook on the seeded rows, and a salesperson's list query
            under stock rules only vs. with governance enabled, same run
+  release  the release pass with 5% of the leads due vs. one SQL UPDATE doing
+           the same state change (the floor), same run
 Run through scripts/bench.sh (make bench), which installs the modules between.
 """
 import argparse
@@ -135,9 +137,57 @@ def measure(env, cr, repeat):
     return out
 
 
+def release(env, cr, due_share=0.05):
+    """The release pass (PROT-2) on the seeded leads with ``due_share`` of the
+    owned ones past their release date, against the floor: one hand-written
+    UPDATE making the same state change, in the same run."""
+    from odoo.addons.crm_governance.policy import protection  # noqa: F401
+
+    cr.execute("UPDATE crm_governance_section SET governance_enabled = true WHERE code LIKE 'B%'")
+    cr.execute("""UPDATE crm_lead SET protection_state = 'protected', protected_since = now() - interval '100 days',
+                         last_valid_followup_at = now() - interval '100 days',
+                         warn_at = now() + interval '30 days', release_at = now() + interval '60 days'
+                   WHERE user_id IS NOT NULL AND section_id IN
+                         (SELECT id FROM crm_governance_section WHERE code LIKE 'B%')""")
+    modulo = round(1 / due_share)
+    cr.execute(f"""CREATE TABLE bench_due AS SELECT id, user_id FROM crm_lead
+                    WHERE protection_state = 'protected' AND id % {modulo} = 1""")
+    cr.execute("SELECT count(*) FROM bench_due")
+    due = cr.fetchone()[0]
+    cr.execute("UPDATE crm_lead l SET warn_at = now() - interval '31 days', release_at = now() - interval '1 day' "
+               "FROM bench_due d WHERE d.id = l.id")
+    cr.execute("ANALYZE crm_lead")
+    cr.commit()
+    env.registry.clear_cache()
+
+    t0 = time.perf_counter()
+    cr.execute("""UPDATE crm_lead l SET user_id = NULL, protection_state = 'pooled', protected_since = NULL,
+                         warn_at = NULL, release_at = NULL
+                    FROM bench_due d WHERE d.id = l.id""")
+    cr.commit()
+    floor = time.perf_counter() - t0
+    # put them back as they were, due again
+    cr.execute("""UPDATE crm_lead l SET user_id = d.user_id, protection_state = 'protected',
+                         warn_at = now() - interval '31 days', release_at = now() - interval '1 day'
+                    FROM bench_due d WHERE d.id = l.id""")
+    cr.commit()
+
+    t0 = time.perf_counter()
+    released = env["crm.governance.section"]._cron_protection_release()
+    cr.commit()
+    cron = time.perf_counter() - t0
+    cr.execute("SELECT count(*) FROM crm_governance_ledger WHERE reason = 'expired'")
+    ledger = cr.fetchone()[0]
+    cr.execute("DROP TABLE bench_due")
+    cr.commit()
+    return {"release": {"due": due, "released": released, "ledger_rows": ledger,
+                        "cron_seconds": round(cron, 2), "sql_update_floor_seconds": round(floor, 2),
+                        "ratio_cron_vs_floor": round(cron / floor, 2)}}
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("step", choices=["seed", "measure"])
+    parser.add_argument("step", choices=["seed", "measure", "release"])
     parser.add_argument("--conf", required=True)
     parser.add_argument("--db", required=True)
     parser.add_argument("-n", type=int, default=100_000)
@@ -145,7 +195,12 @@ def main():
     args = parser.parse_args()
     env, cr = _env(args.conf, args.db)
     try:
-        result = seed(env, cr, args.n) if args.step == "seed" else measure(env, cr, args.repeat)
+        if args.step == "seed":
+            result = seed(env, cr, args.n)
+        elif args.step == "measure":
+            result = measure(env, cr, args.repeat)
+        else:
+            result = release(env, cr)
     finally:
         cr.close()
     json.dump(result, sys.stdout)

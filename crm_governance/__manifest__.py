@@ -23,6 +23,7 @@
         "views/res_users_views.xml",
         "views/crm_team_views.xml",
         "views/crm_governance_protection_views.xml",
+        "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
     "demo": [

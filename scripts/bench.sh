@@ -20,6 +20,9 @@ odoo_bin -c "$CONF" -d "$DB" -i crm_governance --without-demo=all --stop-after-i
 install=$(echo "$(date +%s.%N) - $t0" | bc)
 say "measuring"
 measure=$("$PY" "$ROOT/bench/bench.py" measure --conf "$CONF" --db "$DB")
+say "release pass"
+release=$("$PY" "$ROOT/bench/bench.py" release --conf "$CONF" --db "$DB")
+measure=$("$PY" -c 'import json, sys; print(json.dumps({**json.loads(sys.argv[1]), **json.loads(sys.argv[2])}))' "$measure" "$release")
 mkdir -p "$ROOT/bench/results"
 "$PY" - "$seed" "$install" "$measure" "$N" <<'PY' | tee "$ROOT/bench/results/bench-$N.json"
 import json, platform, sys

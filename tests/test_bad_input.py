@@ -54,3 +54,20 @@ class TestBadInput(GovernanceCase):
             (section.followup_interval_days, section.warning_days, section.release_days,
              section.claim_cap, section.reclaim_cooldown_days),
             (15, 30, 60, 200, 30))
+
+
+@tagged("post_install", "-at_install", "crm_governance")
+class TestCompanyDefaults(GovernanceCase):
+
+    def test_settings_defaults_feed_new_sections(self):
+        company = self.env.ref("base.main_company")
+        self.assertEqual((company.governance_warning_days, company.governance_release_days,
+                          company.governance_claim_cap, company.governance_reclaim_cooldown_days,
+                          company.governance_followup_interval_days), (30, 60, 200, 30, 15))
+        settings = self.env["res.config.settings"].create({"governance_release_days": 90,
+                                                           "governance_claim_cap": 150})
+        settings.execute()
+        section = self.env["crm.governance.section"].create({"name": "After settings", "code": "T-S"})
+        self.assertEqual((section.release_days, section.claim_cap, section.warning_days), (90, 150, 30))
+        with self.assertRaisesRegex(ValidationError, r"warning \(30 days\) must come before.*\(20 days\) \(PROT-2\)"):
+            company.governance_release_days = 20

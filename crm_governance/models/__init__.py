@@ -1,4 +1,5 @@
 from . import crm_governance_section
+from . import res_company
 from . import crm_governance_ledger
 from . import crm_governance_section_mixin
 from . import crm_governance_protection_mixin

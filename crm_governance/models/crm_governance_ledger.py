@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import SQL
 
 REASONS = [
     ("install", "Installed"),
@@ -41,6 +42,9 @@ class CrmGovernanceLedger(models.Model):
                                 default=lambda self: self.env.user)
     reason = fields.Selection(REASONS, required=True, readonly=True)
     note = fields.Text(readonly=True)
+    owner_notified = fields.Boolean(
+        string="Previous Owner Notified", readonly=True, copy=False,
+        help="Set once the previous owner has been told of an automatic release.")
 
     def write(self, vals):
         if not self.env.su:
@@ -69,3 +73,49 @@ class CrmGovernanceLedger(models.Model):
             "reason": reason,
             "note": note,
         } for rec in records])
+
+    @api.model
+    def _insert_rows(self, model, rows, author_id):
+        """Append many rows in one INSERT (scheduled passes). ``rows``: dicts
+        with res_id, res_name, old/new user, old/new section, reason, note."""
+        if not rows:
+            return
+        column = SQL.identifier("lead_id" if model == "crm.lead" else "partner_id")
+        cols = {k: [r[k] for r in rows] for k in rows[0]}
+        self.flush_model()
+        self.env.cr.execute(SQL(
+            """INSERT INTO crm_governance_ledger (date, %(column)s, res_name, old_user_id, new_user_id,
+                                                  old_section_id, section_id, author_id, reason, note,
+                                                  create_uid, create_date, write_uid, write_date)
+               SELECT now() at time zone 'UTC', v.res_id, v.res_name, v.old_user, v.new_user, v.old_section,
+                      v.section, %(author)s, v.reason, v.note, %(uid)s, now() at time zone 'UTC', %(uid)s,
+                      now() at time zone 'UTC'
+                 FROM unnest(%(res_id)s::int[], %(res_name)s::varchar[], %(old_user)s::int[], %(new_user)s::int[],
+                             %(old_section)s::int[], %(section)s::int[], %(reason)s::varchar[], %(note)s::text[])
+                      AS v(res_id, res_name, old_user, new_user, old_section, section, reason, note)""",
+            column=column, author=author_id, uid=self.env.uid, res_id=cols["res_id"], res_name=cols["res_name"],
+            old_user=cols["old_user_id"], new_user=cols["new_user_id"], old_section=cols["old_section_id"],
+            section=cols["section_id"], reason=cols["reason"], note=cols["note"]))
+        self.invalidate_model()
+
+    @api.model
+    def _notify_released_owners(self):
+        """One notice per previous owner for every automatic release not yet
+        notified, however many batches or interrupted runs produced them."""
+        self.flush_model()
+        self.env.cr.execute("""
+            SELECT old_user_id, array_agg(id ORDER BY id), array_agg(res_name ORDER BY id)
+              FROM crm_governance_ledger
+             WHERE reason = 'expired' AND NOT COALESCE(owner_notified, false) AND old_user_id IS NOT NULL
+             GROUP BY old_user_id""")
+        for user_id, row_ids, names in self.env.cr.fetchall():
+            owner = self.env["res.users"].browse(user_id)
+            shown = ", ".join(names[:20]) + (_(" and %s more", len(names) - 20) if len(names) > 20 else "")
+            self.env["mail.thread"].sudo().message_notify(
+                partner_ids=owner.partner_id.ids,
+                subject=_("%s record(s) went back to the public pool", len(names)),
+                body=_("Without a valid follow-up in time, these records were released to the public "
+                       "pool (PROT-2): %s", shown))
+            self.env.cr.execute("UPDATE crm_governance_ledger SET owner_notified = true WHERE id = ANY(%s)",
+                                [row_ids])
+        self.invalidate_model(["owner_notified"])

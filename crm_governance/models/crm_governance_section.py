@@ -49,22 +49,29 @@ class CrmGovernanceSection(models.Model):
 
     # Protection policy (PROT-2/PROT-5); enforced by the protection feature.
     followup_interval_days = fields.Integer(
-        string="Follow-up Due Every (days)", default=DEFAULT_FOLLOWUP_INTERVAL_DAYS)
+        string="Follow-up Due Every (days)", default=lambda self: self._company_default("followup_interval_days"))
     warning_days = fields.Integer(
-        string="Warning After (days without valid contact)", default=DEFAULT_WARNING_DAYS)
+        string="Warning After (days without valid contact)", default=lambda self: self._company_default("warning_days"))
     release_days = fields.Integer(
-        string="Release to Pool After (days without valid contact)", default=DEFAULT_RELEASE_DAYS)
+        string="Release to Pool After (days without valid contact)", default=lambda self: self._company_default("release_days"))
     claim_cap = fields.Integer(
-        string="Max Protected Records per Salesperson", default=DEFAULT_CLAIM_CAP)
+        string="Max Protected Records per Salesperson", default=lambda self: self._company_default("claim_cap"))
     reclaim_cooldown_days = fields.Integer(
-        string="Reclaim Cool-down (days)", default=DEFAULT_RECLAIM_COOLDOWN_DAYS)
+        string="Reclaim Cool-down (days)", default=lambda self: self._company_default("reclaim_cooldown_days"))
     protection_day_unit = fields.Selection(
         [(protection.CALENDAR, "Calendar days"), (protection.WORKING, "Working days")],
-        string="Count Days In", default=protection.CALENDAR, required=True,
+        string="Count Days In", default=lambda self: self._company_default("protection_day_unit"), required=True,
         help="Working days follow the company's working calendar, public holidays excluded (PROT-4).")
     daily_claim_limit = fields.Integer(
         string="Daily Claims per Salesperson", default=0,
         help="How many pool records one salesperson may claim per day; 0 means no limit (PROT-5).")
+
+    @api.model
+    def _company_default(self, name):
+        """A new section starts with its company's defaults (Settings ▸ CRM),
+        which start as POLICY.md's numbers."""
+        company = self.env["res.company"].browse(self.env.context.get("default_company_id")) or self.env.company
+        return company[f"governance_{name}"]
 
     _sql_constraints = [
         ("code_company_uniq", "unique(company_id, code)",
@@ -223,6 +230,9 @@ class CrmGovernanceSection(models.Model):
                     records._governance_release(now)
                 last_id, done = ids[-1], done + len(ids)
                 self._governance_commit(done, max(total - done, 0))
+        if kind == "release":
+            self.env["crm.governance.ledger"].sudo()._notify_released_owners()
+            self._governance_commit(done, 0)
         return done
 
     @api.model

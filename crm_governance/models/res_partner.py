@@ -10,6 +10,9 @@ class ResPartner(models.Model):
         # users' own partners and suppliers stay outside sections.
         return self.filtered(lambda p: p.is_company and p.user_id)
 
+    def _governance_name_column(self):
+        return "complete_name"
+
     def _governance_section_source_team(self):
         # ``team_id`` on partners comes with the ``sale`` add-on, when installed.
         return self.team_id if "team_id" in self._fields else self.env["crm.team"]
