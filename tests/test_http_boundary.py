@@ -63,3 +63,18 @@ class TestHttpBoundary(GovernanceCase, HttpCase):
         self.assertEqual(own["error"]["data"]["name"], "odoo.exceptions.AccessError")
         count = self._call("crm.lead", "search_count", [[]])
         self.assertEqual(count["result"], 0)
+
+    def test_other_section_s_pool_over_json_rpc(self):
+        """PROT-5: section B's salesperson neither sees nor claims section A's pool."""
+        self.authenticate("t_sales_b1", "t_sales_b1")
+        pool = self._call("crm.lead", "search_read", [[("protection_state", "=", "pooled")], ["name"]])
+        self.assertNotIn("GOVT lead A pool", [r["name"] for r in pool["result"]])
+        claim = self._call("crm.lead", "action_governance_claim", [[self.lead_a_pool.id]])
+        self.assertIn("error", claim)
+        self.assertNotIn("GOVT lead A pool", json.dumps(claim))
+        self.assertFalse(self.lead_a_pool.user_id)
+        # while section A's salesperson claims it through the same endpoint
+        self.authenticate("t_sales_a1", "t_sales_a1")
+        claim = self._call("crm.lead", "action_governance_claim", [[self.lead_a_pool.id]])
+        self.assertTrue(claim["result"])
+        self.assertEqual(self.lead_a_pool.user_id, self.sales_a1)

@@ -164,8 +164,11 @@ class TestPublicPool(GovernanceCase):
             self.lead_a_pool.with_user(self.sales_b1).read(["name"])
         self.assertFalse(self.env["crm.lead"].with_user(self.sales_b1).search([("protection_state", "=", "pooled"),
                                                                               ("id", "=", self.lead_a_pool.id)]))
-        with self.assertRaisesRegex(UserError, r"Only salespeople of section Section A"):
+        with self.assertRaisesRegex(UserError, r"^You may only claim pool records of your own sections \(PROT-5\)\.$"):
             self.lead_a_pool.with_user(self.sales_b1).action_governance_claim()
+        # nor does claiming a protected record of section A tell her whose it is
+        with self.assertRaisesRegex(UserError, r"^You may only claim pool records of your own sections"):
+            self.lead_a1.with_user(self.sales_b1).action_governance_claim()
         self.assertFalse(self.lead_a_pool.user_id)
 
     def test_cap_cooldown_and_daily_limit(self):

@@ -195,12 +195,15 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         now = now or fields.Datetime.now()
         records._governance_store(records._governance_rows(
             {r.id: now for r in records}, {r.id: r.protected_since for r in records}))
-        warned = records.filtered(lambda r: r.protection_state == "warning")
+        records._governance_drop_warnings()
+
+    def _governance_drop_warnings(self):
+        """The owner's "no recent contact" activities of ``self``: resolved by
+        a follow-up, moot once the record is released."""
         self.env["mail.activity"].sudo().search([
-            ("res_model", "=", self._name), ("res_id", "in", records.ids),
+            ("res_model", "=", self._name), ("res_id", "in", self.ids),
             ("activity_type_id", "=", self.env.ref("crm_governance.mail_activity_type_no_contact").id),
         ]).unlink()
-        return warned
 
     # -- hooks into the ORM -----------------------------------------------
     @api.model_create_multi
@@ -284,6 +287,10 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         Ledger = self.env["crm.governance.ledger"].sudo()
         field = "lead_id" if self._name == "crm.lead" else "partner_id"
         for section, recs in records.grouped("section_id").items():
+            if user not in (section.member_ids | section.head_ids | section.admin_ids):
+                # checked first, and said without any name: an outsider learns
+                # nothing of another section's records (SEC-4)
+                raise UserError(_("You may only claim pool records of your own sections (PROT-5)."))
             for rec in recs:
                 if rec.protection_state != "pooled" or not section.governance_enabled:
                     raise UserError(_(
@@ -469,8 +476,5 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
                             "and section rules release a record after %(days)s days without one (PROT-2).",
                             last=when(last), days=days[sid])
             for rid, _uid, sid, last, _release, _name in rows})
-        self.env["mail.activity"].sudo().search([
-            ("res_model", "=", self._name), ("res_id", "in", released.ids),
-            ("activity_type_id", "=", self.env.ref("crm_governance.mail_activity_type_no_contact").id),
-        ]).unlink()
+        released._governance_drop_warnings()
         return released
