@@ -12,6 +12,14 @@ DEFAULT_WARNING_DAYS = 30
 DEFAULT_RELEASE_DAYS = 60
 DEFAULT_CLAIM_CAP = 200
 DEFAULT_RECLAIM_COOLDOWN_DAYS = 30
+POLICY_DEFAULTS = {
+    "followup_interval_days": DEFAULT_FOLLOWUP_INTERVAL_DAYS,
+    "warning_days": DEFAULT_WARNING_DAYS,
+    "release_days": DEFAULT_RELEASE_DAYS,
+    "claim_cap": DEFAULT_CLAIM_CAP,
+    "reclaim_cooldown_days": DEFAULT_RECLAIM_COOLDOWN_DAYS,
+    "protection_day_unit": "calendar",
+}
 
 
 class CrmGovernanceSection(models.Model):
@@ -70,6 +78,10 @@ class CrmGovernanceSection(models.Model):
     def _company_default(self, name):
         """A new section starts with its company's defaults (Settings ▸ CRM),
         which start as POLICY.md's numbers."""
+        if not self.env.registry.ready:
+            # While modules load (install, upgrade) the company's columns may
+            # not exist yet: existing sections get POLICY.md's numbers.
+            return POLICY_DEFAULTS[name]
         company = self.env["res.company"].browse(self.env.context.get("default_company_id")) or self.env.company
         return company[f"governance_{name}"]
 
