@@ -234,3 +234,9 @@ class TestPublicPool(GovernanceCase):
         action = self.lead_a_pool.with_user(self.sales_a1).action_view_governance_ledger()
         rows = self.env["crm.governance.ledger"].with_user(self.sales_a1).search(action["domain"])
         self.assertEqual(set(rows.mapped("reason")), {"register", "claim"})
+
+    def test_customer_gaining_a_section_through_its_salesperson_is_protected(self):
+        customer = self.env["res.partner"].create({"name": "GOVT new customer", "is_company": True})
+        self.assertFalse(customer.section_id or customer.protection_state)
+        customer.write({"user_id": self.sales_b1.id})
+        self.assertEqual((customer.section_id, customer.protection_state), (self.section_b, "protected"))

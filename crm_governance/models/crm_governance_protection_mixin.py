@@ -233,6 +233,8 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
             reason = self.env.context.get("governance_reason") or ("reassign" if new_owner else "release")
             self.env["crm.governance.ledger"]._log(
                 governed, reason, old, self.env.context.get("governance_note"))
+        # a record that only now got a (governed) section through its new owner
+        self.sudo()._governance_governed().filtered(lambda r: not r.protection_state)._governance_protection_start()
         return res
 
     def _governance_after_section_change(self):
