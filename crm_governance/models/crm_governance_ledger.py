@@ -17,6 +17,10 @@ REASONS = [
 ]
 
 
+# The ledger column that points to a record of each governed model.
+RECORD_FIELD = {"crm.lead": "lead_id", "res.partner": "partner_id"}
+
+
 class CrmGovernanceLedger(models.Model):
     """Append-only ownership ledger (PROT-7, SEC-3): who held a record, who
     moved it where, when and why. Rows are written by the module with sudo;
@@ -60,7 +64,7 @@ class CrmGovernanceLedger(models.Model):
     def _log(self, records, reason, old_values, note=False):
         """Append one row per record. ``old_values`` maps record id to
         ``(old_user_id, old_section_id)`` taken before the change."""
-        field = "lead_id" if records._name == "crm.lead" else "partner_id"
+        field = RECORD_FIELD[records._name]
         author = self.env.user.id
         self.sudo().create([{
             field: rec.id,
@@ -80,7 +84,7 @@ class CrmGovernanceLedger(models.Model):
         with res_id, res_name, old/new user, old/new section, reason, note."""
         if not rows:
             return
-        column = SQL.identifier("lead_id" if model == "crm.lead" else "partner_id")
+        column = SQL.identifier(RECORD_FIELD[model])
         cols = {k: [r[k] for r in rows] for k in rows[0]}
         self.flush_model()
         self.env.cr.execute(SQL(

@@ -10,6 +10,7 @@ from odoo.tools import SQL
 from odoo.tools.mail import generate_tracking_message_id
 
 from ..policy import protection
+from .crm_governance_ledger import RECORD_FIELD
 
 PROTECTION_STATES = [
     ("protected", "Protected"),
@@ -59,7 +60,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
                 rec.protection_badge = False
 
     def _governance_claimed_by_me_ids(self):
-        field = "lead_id" if self._name == "crm.lead" else "partner_id"
+        field = RECORD_FIELD[self._name]
         month_start = fields.Date.context_today(self).replace(day=1)
         rows = self.env["crm.governance.ledger"].sudo().search_read(
             [("reason", "=", "claim"), ("new_user_id", "=", self.env.uid),
@@ -78,7 +79,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         return [("id", "in" if positive else "not in", list(self._governance_claimed_by_me_ids()))]
 
     def _compute_governance_ledger_count(self):
-        field = "lead_id" if self._name == "crm.lead" else "partner_id"
+        field = RECORD_FIELD[self._name]
         counts = dict(self.env["crm.governance.ledger"]._read_group(
             [(field, "in", self.ids)], [field], ["__count"]))
         for rec in self:
@@ -287,7 +288,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         records._governance_lock()
         now = fields.Datetime.now()
         Ledger = self.env["crm.governance.ledger"].sudo()
-        field = "lead_id" if self._name == "crm.lead" else "partner_id"
+        field = RECORD_FIELD[self._name]
         for section, recs in records.grouped("section_id").items():
             if user not in (section.member_ids | section.head_ids | section.admin_ids):
                 # checked first, and said without any name: an outsider learns
@@ -365,7 +366,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
 
     def action_view_governance_ledger(self):
         self.ensure_one()
-        field = "lead_id" if self._name == "crm.lead" else "partner_id"
+        field = RECORD_FIELD[self._name]
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_governance.crm_governance_ledger_action")
         action.update(domain=[(field, "=", self.id)], context={})
         return action
