@@ -14,6 +14,12 @@ T0 = datetime(2026, 3, 2, 9, 0)  # a Monday
 @tagged("post_install", "-at_install", "crm_governance")
 class TestProtectionLife(GovernanceCase):
 
+    def setUp(self):
+        super().setUp()
+        # PROT-2 timing alone: the FU-4 deadlines (first valid follow-up, key
+        # contact) are tested in test_followup_protection
+        (self.section_a | self.section_b).write({"first_followup_days": 0, "key_contact_months": 0})
+
     def _warn(self):
         self.env["crm.governance.section"]._cron_protection_warning()
 
@@ -127,7 +133,11 @@ class TestProtectionLife(GovernanceCase):
             self.env.cr.execute("UPDATE crm_lead SET create_date = %s WHERE id = %s", [T0, lead.id])
             lead.invalidate_recordset(["create_date"])
         with freeze_time(T0 + timedelta(days=10)):
-            lead.with_user(self.sales_a1).message_post(body="GOVT visited", message_type="comment",
+            lead.with_user(self.sales_a1).message_post(body="GOVT visited Mr. Li: budget approved, quote next week",
+                                                       message_type="comment", subtype_xmlid="mail.mt_note")
+        with freeze_time(T0 + timedelta(days=15)):
+            # history is judged too (FU-3): this one does not move the clock
+            lead.with_user(self.sales_a1).message_post(body="外出", message_type="comment",
                                                        subtype_xmlid="mail.mt_note")
         with freeze_time(T0 + timedelta(days=20)):
             section.governance_enabled = True

@@ -1,6 +1,7 @@
 from . import crm_governance_section
 from . import res_company
 from . import crm_governance_ledger
+from . import crm_governance_followup
 from . import crm_governance_section_mixin
 from . import crm_governance_protection_mixin
 from . import crm_team
@@ -8,3 +9,5 @@ from . import crm_lead
 from . import res_partner
 from . import res_users
 from . import mail_activity
+from . import mail_message
+from . import crm_governance_validity_query

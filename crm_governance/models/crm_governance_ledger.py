@@ -10,6 +10,7 @@ REASONS = [
     ("dispatch", "Dispatched"),
     ("release", "Released by owner"),
     ("expired", "Released: protection expired"),
+    ("invalid", "Invalid protection"),
     ("handover", "Handover"),
     ("reassign", "Reassigned by admin"),
     ("challenge", "Challenge"),
@@ -110,7 +111,7 @@ class CrmGovernanceLedger(models.Model):
         self.env.cr.execute("""
             SELECT old_user_id, array_agg(id ORDER BY id), array_agg(res_name ORDER BY id)
               FROM crm_governance_ledger
-             WHERE reason = 'expired' AND NOT COALESCE(owner_notified, false) AND old_user_id IS NOT NULL
+             WHERE reason IN ('expired', 'invalid') AND NOT COALESCE(owner_notified, false) AND old_user_id IS NOT NULL
              GROUP BY old_user_id""")
         for user_id, row_ids, names in self.env.cr.fetchall():
             owner = self.env["res.users"].browse(user_id)

@@ -1,14 +1,17 @@
 from collections import defaultdict
 
+from dateutil.relativedelta import relativedelta
+
 from psycopg2.errors import LockNotAvailable
 
 from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, html2plaintext
 from odoo.tools.mail import generate_tracking_message_id
 
+from ..policy import followups as fu
 from ..policy import protection
 from .crm_governance_ledger import RECORD_FIELD
 
@@ -45,8 +48,32 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         search="_search_governance_claimed_by_me")
     governance_ledger_count = fields.Integer(string="Ownership History",
                                              compute="_compute_governance_ledger_count")
+    # FU-4: what makes protection invalid (无效保护), each a moment in time so
+    # the release pass finds due records by index, like ``release_at``
+    invalid_followup_count = fields.Integer(
+        string="Invalid Follow-ups", readonly=True, copy=False,
+        help="The owner's invalid follow-ups since protection started (FU-4).")
+    first_valid_due_at = fields.Datetime(
+        string="First Valid Follow-up Due", readonly=True, copy=False,
+        help="Without a valid follow-up by then, protection becomes invalid (FU-4).")
+    key_contact_due_at = fields.Datetime(
+        string="Key Contact Due", readonly=True, copy=False,
+        help="Without a key contact (关键联系人) by then, protection becomes invalid (FU-4).")
+    invalid_followups_at = fields.Datetime(
+        string="Invalid Follow-up Limit Reached", readonly=True, copy=False)
+    invalid_since = fields.Datetime(
+        string="Protection Invalid From", readonly=True, copy=False, index="btree_not_null",
+        help="The earliest of the three FU-4 moments; from then on the release pass treats the "
+             "record as expired and section admins may reassign it.")
+    governance_invalid_protection = fields.Boolean(
+        string="Invalid Protection", compute="_compute_governance_invalid_protection",
+        search="_search_governance_invalid_protection")
+    governance_invalid_reason = fields.Char(
+        string="Why Protection Is Invalid", compute="_compute_governance_invalid_protection")
+    governance_followup_count = fields.Integer(
+        string="Follow-ups", compute="_compute_governance_followup_count")
 
-    @api.depends("release_at", "protection_state")
+    @api.depends("release_at", "protection_state", "invalid_since")
     def _compute_protection_days_left(self):
         now = fields.Datetime.now()
         for rec in self:
@@ -54,6 +81,8 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
             rec.protection_days_left = left
             if rec.protection_state == "pooled":
                 rec.protection_badge = _("Public pool")
+            elif rec.protection_state and rec.invalid_since and rec.invalid_since <= now:
+                rec.protection_badge = _("Invalid protection")
             elif rec.protection_state:
                 rec.protection_badge = _("%s days left", left)
             else:
@@ -85,94 +114,237 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         for rec in self:
             rec.governance_ledger_count = counts.get(rec, 0)
 
-    # -- the follow-up definition the follow-up feature will replace -------
-    def _governance_is_followup(self, message):
-        """Until follow-ups are judged (FU rules), any chatter note or comment,
-        logged call/meeting or completed activity by the owner counts."""
-        self.ensure_one()
-        return bool(
-            self.user_id and message.author_id == self.user_id.partner_id
-            and (message.message_type == "comment" or message.mail_activity_type_id))
+    @api.depends("invalid_since", "invalid_followups_at", "first_valid_due_at", "key_contact_due_at",
+                 "protection_state")
+    def _compute_governance_invalid_protection(self):
+        now = fields.Datetime.now()
+        for rec in self:
+            invalid = bool(rec.protection_state in OWNED and rec.invalid_since and rec.invalid_since <= now)
+            rec.governance_invalid_protection = invalid
+            reasons = []
+            if invalid:
+                if rec.invalid_followups_at and rec.invalid_followups_at <= now:
+                    reasons.append(_("%s invalid follow-ups", rec.invalid_followup_count))
+                if rec.first_valid_due_at and rec.first_valid_due_at <= now:
+                    reasons.append(_("no valid follow-up since %s", fields.Date.to_string(rec.protected_since)))
+                if rec.key_contact_due_at and rec.key_contact_due_at <= now:
+                    reasons.append(_("still no key contact"))
+            rec.governance_invalid_reason = ", ".join(reasons) + " (FU-4)" if reasons else False
+
+    def _search_governance_invalid_protection(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on 'Invalid Protection'."))
+        domain = [("protection_state", "in", OWNED), ("invalid_since", "<=", fields.Datetime.now())]
+        return domain if (operator == "=") == value else ["!", "&"] + domain
+
+    def _compute_governance_followup_count(self):
+        field = RECORD_FIELD[self._name]
+        counts = dict(self.env["crm.governance.followup"]._read_group(
+            [(field, "in", self.ids)], [field], ["__count"]))
+        for rec in self:
+            rec.governance_followup_count = counts.get(rec, 0)
+
+    # -- follow-ups (FU-1 … FU-4) ------------------------------------------
+    def _governance_contacts(self):
+        """The customer's contacts a follow-up may name (FU-1)."""
+        return self.env["res.partner"]
+
+    def _governance_contact_names(self):
+        return tuple(n for n in self._governance_contacts().mapped("name") if n and len(n) >= 2)
+
+    @api.model
+    def _governance_key_contact_sql(self):
+        """Condition (alias ``r``) for records that have a key contact (关键联系人)."""
+        return SQL("EXISTS (SELECT 1 FROM res_partner c WHERE c.parent_id = r.id AND c.active AND NOT c.is_company)")
+
+    def _governance_key_contact_ids(self):
+        if not self:
+            return set()
+        self.flush_recordset()
+        self.env.cr.execute(SQL("SELECT r.id FROM %s r WHERE r.id = ANY(%s) AND %s",
+                                SQL.identifier(self._table), self.ids, self._governance_key_contact_sql()))
+        return {r[0] for r in self.env.cr.fetchall()}
+
+    def _governance_followup_channel(self, message):
+        if message.mail_activity_type_id:
+            activity_type = message.mail_activity_type_id
+            if activity_type.category == "phonecall":
+                return "phone"
+            if activity_type.category == "meeting":
+                return "meeting"
+            if activity_type == self.env.ref("mail.mail_activity_data_email", raise_if_not_found=False):
+                return "email"
+            return "other"
+        return "other" if message.subtype_id.internal else "email"
+
+    def _governance_followup_posted(self, message):
+        """Called by the models' ``_message_post_after_hook`` (mail.thread's
+        own hook ends the chain before an abstract mixin would be reached):
+        notes, messages and completed activities by internal users become
+        follow-ups, judged by the same rules as logged ones (FU-1)."""
+        if self.env.context.get("governance_followup_logged") or not self.section_id:
+            return
+        author = message.author_id.user_ids[:1] if message.author_id else self.env["res.users"]
+        if not author or author.share or message.model != self._name:
+            return
+        done = self.env.context.get("governance_activity_feedback")
+        if message.mail_activity_type_id and done is not None:
+            source, text = "activity", done or ""
+        elif message.message_type == "comment":
+            source = "note" if message.subtype_id.internal else "message"
+            text = self.env["crm.governance.followup"]._governance_message_text(message)
+        else:
+            return
+        self.env["crm.governance.followup"]._governance_record(self, {
+            "author_id": author.id, "content": text, "source": source,
+            "channel": self._governance_followup_channel(message),
+            "activity_type_id": message.mail_activity_type_id.id,
+        }, message=message)
+
+    def _governance_followups_judged(self, followups):
+        """New follow-ups of ``self``: the owner's valid ones renew protection
+        (FU-3), invalid ones count towards invalid protection (FU-4)."""
+        records = self.sudo()._governance_governed().filtered(lambda r: r.protection_state in OWNED)
+        if not records:
+            return
+        records._governance_store(records._governance_rows(
+            {r.id: r.protected_since for r in records}, {r.id: r.last_valid_followup_at for r in records}))
+        renewed = records.filtered(lambda r: any(f.is_valid and f.author_id == r.user_id for f in followups))
+        renewed._governance_drop_warnings()
 
     def _governance_last_followups(self):
-        """Latest owner follow-up per record, from the chatter, in one query."""
+        """When governance is enabled, the latest owner note or completed
+        activity in the chatter that the FU-2 rules would count, per record:
+        history written before the module (or before the section was
+        governed) has no follow-up records, and clocks start from it."""
         if not self:
             return {}
         self.env["mail.message"].flush_model(["model", "res_id", "author_id", "message_type",
-                                              "mail_activity_type_id", "date"])
+                                              "mail_activity_type_id", "date", "body"])
         self.flush_recordset(["user_id"])
         self.env.cr.execute(SQL(
-            """SELECT r.id, max(m.date) FROM %(table)s r
+            """SELECT r.id, r.section_id, m.date, m.body FROM %(table)s r
                  JOIN res_users u ON u.id = r.user_id
                  JOIN mail_message m ON m.model = %(model)s AND m.res_id = r.id
                                     AND m.author_id = u.partner_id
                                     AND (m.message_type = 'comment' OR m.mail_activity_type_id IS NOT NULL)
-                WHERE r.id = ANY(%(ids)s) GROUP BY r.id""",
+                WHERE r.id = ANY(%(ids)s) ORDER BY r.id, m.date""",
             table=SQL.identifier(self._table), model=self._name, ids=self.ids))
-        return dict(self.env.cr.fetchall())
+        rules = {}
+        last, seen = {}, {}
+        for rid, section_id, date, body in self.env.cr.fetchall():
+            if section_id not in rules:
+                rules[section_id] = self.env["crm.governance.section"].browse(section_id)._governance_followup_rules()
+            text = html2plaintext(body or "")
+            earlier = seen.setdefault(rid, set())
+            if not fu.judge(text, rules[section_id], earlier=earlier):
+                last[rid] = date
+            earlier.add(fu.content_key(text))
+        return last
 
     # -- state maintenance (set-wise) -------------------------------------
     def _governance_governed(self):
         return self.filtered(lambda r: r.section_id.governance_enabled)
 
+    _GOVERNANCE_COLUMNS = ("protection_state", "protected_since", "last_valid_followup_at", "warn_at",
+                           "release_at", "invalid_followup_count", "first_valid_due_at", "key_contact_due_at",
+                           "invalid_followups_at", "invalid_since")
+
     def _governance_store(self, rows):
-        """Write protection columns for many records in one UPDATE.
-        ``rows``: iterable of (id, state, since, last, warn_at, release_at)."""
+        """Write protection columns for many records in one UPDATE. ``rows``:
+        iterable of (id, state, since, last, warn_at, release_at, invalid
+        count, first valid due, key contact due, invalid limit reached)."""
         rows = list(rows)
         if not rows:
             return
         cols = list(zip(*rows))
         self.env.cr.execute(SQL(
             """UPDATE %(table)s AS r SET protection_state = v.state, protected_since = v.since,
-                      last_valid_followup_at = v.last, warn_at = v.warn, release_at = v.release
+                      last_valid_followup_at = v.last, warn_at = v.warn, release_at = v.release,
+                      invalid_followup_count = v.invalid, first_valid_due_at = v.first_due,
+                      key_contact_due_at = v.key_due, invalid_followups_at = v.flagged,
+                      invalid_since = LEAST(v.first_due, v.key_due, v.flagged)
                  FROM unnest(%(ids)s::int[], %(states)s::varchar[], %(since)s::timestamp[],
-                             %(last)s::timestamp[], %(warn)s::timestamp[], %(release)s::timestamp[])
-                      AS v(id, state, since, last, warn, release)
+                             %(last)s::timestamp[], %(warn)s::timestamp[], %(release)s::timestamp[],
+                             %(invalid)s::int[], %(first_due)s::timestamp[], %(key_due)s::timestamp[],
+                             %(flagged)s::timestamp[])
+                      AS v(id, state, since, last, warn, release, invalid, first_due, key_due, flagged)
                 WHERE r.id = v.id""",
             table=SQL.identifier(self._table), ids=list(cols[0]), states=list(cols[1]),
-            since=list(cols[2]), last=list(cols[3]), warn=list(cols[4]), release=list(cols[5])))
-        self.browse(cols[0]).invalidate_recordset(
-            ["protection_state", "protected_since", "last_valid_followup_at", "warn_at", "release_at"])
+            since=list(cols[2]), last=list(cols[3]), warn=list(cols[4]), release=list(cols[5]),
+            invalid=list(cols[6]), first_due=list(cols[7]), key_due=list(cols[8]), flagged=list(cols[9])))
+        self.browse(cols[0]).invalidate_recordset(list(self._GOVERNANCE_COLUMNS))
 
-    def _governance_rows(self, last_by_id, since_by_id):
+    def _governance_rows(self, since_by_id, last_by_id, new_period=False, clock_by_id=None):
         """Rows for ``_governance_store``: owned records protected from their
-        last contact, unowned ones in the pool."""
+        last valid contact, unowned ones in the pool.
+
+        ``since_by_id``: start of the protection period; ``last_by_id``: the
+        last valid contact known outside the follow-up records (the start
+        itself, or chatter history); the owner's follow-ups of the period
+        come from the follow-up records. ``new_period``: the FU-4 deadlines
+        start now (``clock_by_id`` or the period start); otherwise pending
+        ones are kept, and lifted by a valid follow-up or a key contact.
+        """
         rows = []
+        records = self.sudo()
+        owned = records.filtered("user_id")
+        facts = self.env["crm.governance.followup"]._governance_facts(owned, since_by_id)
+        key_contacts = owned._governance_key_contact_ids()
         by_section = defaultdict(list)
-        for rec in self.sudo():
+        for rec in records:
             by_section[rec.section_id].append(rec)
         now = fields.Datetime.now()
         for section, recs in by_section.items():
             policy = section._governance_policy()
             calendar = section._governance_calendar(
-                min((last_by_id.get(r.id) or now) for r in recs), policy.release_days)
+                min((last_by_id.get(r.id) or now) for r in recs),
+                max(policy.release_days, section.first_followup_days))
+            limit = section.invalid_followup_limit
             for rec in recs:
                 if not rec.user_id:
-                    rows.append((rec.id, "pooled", None, None, None, None))
+                    rows.append((rec.id, "pooled", None, None, None, None, 0, None, None, None))
                     continue
-                last = last_by_id.get(rec.id) or now
+                since = since_by_id.get(rec.id) or now
+                last_valid, invalid_dates = facts.get(rec.id, (None, []))
+                last = max(filter(None, (last_by_id.get(rec.id), since, last_valid)))
                 warn_at, release_at = protection.deadlines(last, policy, calendar)
                 state = "warning" if warn_at <= now and rec.protection_state == "warning" else "protected"
-                rows.append((rec.id, state, since_by_id.get(rec.id) or now, last, warn_at, release_at))
+                flagged = invalid_dates[limit - 1] if limit and len(invalid_dates) >= limit else None
+                if new_period:
+                    clock = (clock_by_id or {}).get(rec.id) or since
+                    valid_seen = last_valid or (last_by_id.get(rec.id) and last_by_id[rec.id] != since)
+                    first_due = protection.add_days(clock, section.first_followup_days, policy.unit, calendar) \
+                        if section.first_followup_days and not valid_seen else None
+                    key_due = clock + relativedelta(months=section.key_contact_months) \
+                        if section.key_contact_months and rec.id not in key_contacts else None
+                else:
+                    first_due = rec.first_valid_due_at if section.first_followup_days and not last_valid else None
+                    key_due = rec.key_contact_due_at \
+                        if section.key_contact_months and rec.id not in key_contacts else None
+                rows.append((rec.id, state, since, last, warn_at, release_at, len(invalid_dates),
+                             first_due, key_due, flagged))
         return rows
 
     def _governance_protection_start(self, now=None):
-        """A new owner (or none): protection restarts now (PROT-1)."""
+        """A new owner (or none): protection restarts now (PROT-1), and with
+        it the FU-4 deadlines."""
         records = self._governance_governed()
         now = now or fields.Datetime.now()
         records._governance_store(records._governance_rows(
-            {r.id: now for r in records}, {r.id: now for r in records}))
+            {r.id: now for r in records}, {r.id: now for r in records}, new_period=True))
 
     def _governance_protection_init(self):
         """Governance just enabled: owned records are protected since they were
-        registered, counting from their owner's latest follow-up in the chatter
-        (else their registration), so the rule applies to the history too; the
-        dry run shows the effect before enabling."""
+        registered, counting from their owner's latest valid follow-up in the
+        chatter (else their registration), so the rule applies to the history
+        too; the dry run shows the effect before enabling. The FU-4 deadlines
+        start now: nobody was told before."""
         records = self._governance_governed()
         last = records._governance_last_followups()
+        now = fields.Datetime.now()
         rows = records._governance_rows(
-            {r.id: max(filter(None, (last.get(r.id), r.create_date))) for r in records},
-            {r.id: r.create_date for r in records})
+            {r.id: r.create_date for r in records}, last, new_period=True, clock_by_id={r.id: now for r in records})
         # nobody has been warned yet: a record already past its warning date
         # gets its warning from the next warning pass
         records._governance_store(rows)
@@ -181,22 +353,15 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         """Policy changed: new dates from the same last contact."""
         records = self._governance_governed().filtered(lambda r: r.protection_state in OWNED)
         records._governance_store(records._governance_rows(
-            {r.id: r.last_valid_followup_at for r in records},
-            {r.id: r.protected_since for r in records}))
+            {r.id: r.protected_since for r in records}, {r.id: r.last_valid_followup_at for r in records}))
 
     def _governance_protection_clear(self):
-        self._governance_store((r.id, None, None, None, None, None) for r in self)
+        self._governance_store((r.id, None, None, None, None, None, 0, None, None, None) for r in self)
 
-    def _governance_renew(self, now=None):
-        """A valid follow-up by the owner: protected again, dates pushed (FU-3
-        will restrict this to valid follow-ups)."""
-        records = self._governance_governed().filtered(lambda r: r.protection_state in OWNED)
-        if not records:
-            return
-        now = now or fields.Datetime.now()
-        records._governance_store(records._governance_rows(
-            {r.id: now for r in records}, {r.id: r.protected_since for r in records}))
-        records._governance_drop_warnings()
+    def _governance_refresh_key_contact(self):
+        """A contact was added to the record: lift the key-contact deadline."""
+        records = self.sudo()._governance_governed().filtered(lambda r: r.key_contact_due_at)
+        records._governance_protection_recompute()
 
     def _governance_drop_warnings(self):
         """The owner's "no recent contact" activities of ``self``: resolved by
@@ -262,12 +427,6 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
                     "the cap is %(cap)s (PROT-5).", user=user.name, held=held,
                     section=section.display_name, cap=section.claim_cap))
 
-    def _governance_followup_posted(self, message):
-        """Called by the models' ``_message_post_after_hook``: mail.thread's
-        own hook ends the chain before an abstract mixin would be reached."""
-        if self.protection_state in OWNED and self._governance_is_followup(message):
-            self._governance_renew()
-
     # -- public pool (PROT-5) ---------------------------------------------
     def _governance_lock(self):
         """Lock the rows, then re-read them: the first claim wins exactly once."""
@@ -307,7 +466,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
                                                  ("date", ">=", start_of_day)])
             lost = dict(Ledger._read_group(
                 [(field, "in", recs.ids), ("old_user_id", "=", user.id),
-                 ("reason", "in", ("expired", "release", "reassign", "validity_query"))],
+                 ("reason", "in", ("expired", "invalid", "release", "reassign", "validity_query"))],
                 [field], ["date:max"]))
             for rec in recs:
                 refusal = protection.claim_refusal(
@@ -357,12 +516,35 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         """Section heads and admins hand pool records to a salesperson (分单)."""
         self.check_access("write")
         self._governance_lock()
-        not_pooled = self.filtered(lambda r: r.protection_state != "pooled")
+        invalid = self.filtered("governance_invalid_protection")
+        not_pooled = self.filtered(lambda r: r.protection_state != "pooled") - invalid
         if not_pooled:
-            raise UserError(_("%(records)s is not in the public pool (PROT-5).",
-                              records=", ".join(not_pooled.mapped("display_name"))))
-        self.with_context(governance_reason="dispatch")._governance_set_owner(user)
+            raise UserError(_("%(records)s is not in the public pool, and its protection is valid "
+                              "(PROT-5, FU-4).", records=", ".join(not_pooled.mapped("display_name"))))
+        # an invalid-protection record goes straight to its new owner (无效保护, FU-4)
+        (self - invalid).with_context(governance_reason="dispatch")._governance_set_owner(user)
+        invalid.with_context(governance_reason="invalid",
+                             governance_note=self.env._("Reassigned: invalid protection (FU-4)."))._governance_set_owner(user)
         return True
+
+    def action_governance_log_followup(self):
+        """Open the "Log Follow-up / 记录跟进" dialog (FU-1)."""
+        self.ensure_one()
+        self.check_access("read")
+        context = {"active_model": self._name, "active_id": self.id, "active_ids": self.ids}
+        if self.env.context.get("default_supplement_of_id"):
+            context["default_supplement_of_id"] = self.env.context["default_supplement_of_id"]
+        return {
+            "type": "ir.actions.act_window", "name": _("Log Follow-up"), "res_model": "crm.governance.followup.log",
+            "view_mode": "form", "views": [(False, "form")], "target": "new", "context": context,
+        }
+
+    def action_view_governance_followups(self):
+        self.ensure_one()
+        field = RECORD_FIELD[self._name]
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_governance.crm_governance_followup_action")
+        action.update(domain=[(field, "=", self.id)], context={})
+        return action
 
     def action_view_governance_ledger(self):
         self.ensure_one()
@@ -383,13 +565,15 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
     @api.model
     def _governance_due_ids(self, kind, now, limit, after_id=0):
         states = ("protected",) if kind == "warning" else OWNED
-        column = SQL("r.warn_at") if kind == "warning" else SQL("r.release_at")
+        # FU-4: the release pass treats invalid protection as expired
+        due = SQL("r.warn_at <= %s", now) if kind == "warning" else \
+            SQL("(r.release_at <= %s OR r.invalid_since <= %s)", now, now)
         self.env.cr.execute(SQL(
             """SELECT r.id FROM %(table)s r JOIN crm_governance_section s ON s.id = r.section_id
-                WHERE s.governance_enabled AND r.protection_state IN %(states)s AND %(column)s <= %(now)s
+                WHERE s.governance_enabled AND r.protection_state IN %(states)s AND %(due)s
                   AND r.user_id IS NOT NULL AND %(extra)s AND r.id > %(after)s
                 ORDER BY r.id LIMIT %(limit)s""",
-            table=SQL.identifier(self._table), states=states, column=column, now=now,
+            table=SQL.identifier(self._table), states=states, due=due,
             extra=self._governance_due_sql(), limit=limit or None, after=after_id))
         return [r[0] for r in self.env.cr.fetchall()]
 
@@ -445,15 +629,19 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         message, and one notice per previous owner."""
         self.env.cr.execute(SQL(
             """WITH due AS (
-                   SELECT id, user_id, section_id, last_valid_followup_at, release_at, %(name)s AS name
+                   SELECT id, user_id, section_id, last_valid_followup_at, release_at, %(name)s AS name,
+                          release_at > %(now)s AS invalid
                      FROM %(table)s
-                    WHERE id = ANY(%(ids)s) AND protection_state IN %(owned)s AND release_at <= %(now)s
+                    WHERE id = ANY(%(ids)s) AND protection_state IN %(owned)s
+                      AND (release_at <= %(now)s OR invalid_since <= %(now)s)
                       AND user_id IS NOT NULL
                    FOR UPDATE SKIP LOCKED)
                UPDATE %(table)s t SET user_id = NULL, protection_state = 'pooled', protected_since = NULL,
-                      warn_at = NULL, release_at = NULL
+                      warn_at = NULL, release_at = NULL, invalid_followup_count = 0, first_valid_due_at = NULL,
+                      key_contact_due_at = NULL, invalid_followups_at = NULL, invalid_since = NULL
                  FROM due WHERE t.id = due.id
-            RETURNING due.id, due.user_id, due.section_id, due.last_valid_followup_at, due.release_at, due.name""",
+            RETURNING due.id, due.user_id, due.section_id, due.last_valid_followup_at, due.release_at, due.name,
+                      due.invalid""",
             table=SQL.identifier(self._table), ids=self.ids, owned=OWNED, now=now,
             name=SQL.identifier(self._governance_name_column())))
         rows = self.env.cr.fetchall()
@@ -470,14 +658,18 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         # (measured in bench/); both are plain inserts with no side effect.
         self.env["crm.governance.ledger"]._insert_rows(self._name, [{
             "res_id": rid, "res_name": names[rid], "old_user_id": uid, "new_user_id": None,
-            "old_section_id": sid, "section_id": sid, "reason": "expired",
-            "note": self.env._("No valid contact since %(last)s; released on %(release)s after %(days)s days (PROT-2).",
+            "old_section_id": sid, "section_id": sid, "reason": "invalid" if invalid else "expired",
+            "note": self.env._("Invalid protection (无效保护): invalid follow-ups, no valid follow-up in time or "
+                               "no key contact; released early (FU-4).") if invalid else
+                    self.env._("No valid contact since %(last)s; released on %(release)s after %(days)s days (PROT-2).",
                                last=when(last), release=when(release), days=days[sid]),
-        } for rid, uid, sid, last, release, _name in rows], author_id=SUPERUSER_ID)
+        } for rid, uid, sid, last, release, _name, invalid in rows], author_id=SUPERUSER_ID)
         self._governance_log_notes({
-            rid: self.env._("Released to the public pool (公海): no valid contact by the owner since %(last)s, "
+            rid: self.env._("Released to the public pool (公海): its protection was invalid (无效保护: invalid "
+                            "follow-ups, no valid follow-up in time or no key contact) (FU-4).") if invalid else
+                 self.env._("Released to the public pool (公海): no valid contact by the owner since %(last)s, "
                             "and section rules release a record after %(days)s days without one (PROT-2).",
                             last=when(last), days=days[sid])
-            for rid, _uid, sid, last, _release, _name in rows})
+            for rid, _uid, sid, last, _release, _name, invalid in rows})
         released._governance_drop_warnings()
         return released

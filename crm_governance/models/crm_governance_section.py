@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..policy import protection
+from ..policy import followups, protection
 
 # POLICY.md defaults (PROT-2, PROT-5); each one editable per section.
 DEFAULT_FOLLOWUP_INTERVAL_DAYS = 15
@@ -19,7 +19,20 @@ POLICY_DEFAULTS = {
     "claim_cap": DEFAULT_CLAIM_CAP,
     "reclaim_cooldown_days": DEFAULT_RECLAIM_COOLDOWN_DAYS,
     "protection_day_unit": "calendar",
+    # FU-2, FU-4, FU-6
+    "followup_min_chars": 8,
+    "followup_min_words": 5,
+    "followup_keywords": followups.format_list(followups.DEFAULT_KEYWORDS),
+    "followup_phrases": followups.format_list(followups.DEFAULT_PHRASES),
+    "followup_copy_days": 30,
+    "invalid_followup_limit": 3,
+    "first_followup_days": 15,
+    "key_contact_months": 1,
+    "validity_query_daily_limit": 10,
 }
+# the follow-up numbers that may be 0 ("off")
+FOLLOWUP_NUMBERS = ("followup_copy_days", "invalid_followup_limit", "first_followup_days",
+                    "key_contact_months", "validity_query_daily_limit")
 
 
 class CrmGovernanceSection(models.Model):
@@ -74,6 +87,41 @@ class CrmGovernanceSection(models.Model):
         string="Daily Claims per Salesperson", default=0,
         help="How many pool records one salesperson may claim per day; 0 means no limit (PROT-5).")
 
+    # Follow-up rules (FU-2, FU-4, FU-6)
+    followup_min_chars = fields.Integer(
+        string="Minimum Chinese Characters", default=lambda self: self._company_default("followup_min_chars"),
+        help="A follow-up shorter than this (CJK characters; punctuation, emoji, digits and repeats not "
+             "counted) is invalid (FU-2 a).")
+    followup_min_words = fields.Integer(
+        string="Minimum Words (other scripts)", default=lambda self: self._company_default("followup_min_words"),
+        help="The same minimum for text in other scripts, in words; mixed text counts both (FU-2 a).")
+    followup_keywords = fields.Text(
+        string="Content Keywords", default=lambda self: self._company_default("followup_keywords"),
+        help="One per line: a follow-up that names no contact must mention one of these (needs, budget, "
+             "channels, progress…) (FU-2 b).")
+    followup_phrases = fields.Text(
+        string="Meaningless Phrases", default=lambda self: self._company_default("followup_phrases"),
+        help="One per line: a follow-up made only of these, however padded or repeated, is invalid (FU-2 c).")
+    followup_copy_days = fields.Integer(
+        string="Copied Follow-ups Within (days)", default=lambda self: self._company_default("followup_copy_days"),
+        help="A follow-up identical to another record's follow-up of this many days is invalid; 0: off (FU-2).")
+    invalid_followup_limit = fields.Integer(
+        string="Invalid Follow-ups Allowed", default=lambda self: self._company_default("invalid_followup_limit"),
+        help="This many invalid follow-ups by the owner make protection invalid; 0: off (FU-4).")
+    first_followup_days = fields.Integer(
+        string="First Valid Follow-up Within (days)",
+        default=lambda self: self._company_default("first_followup_days"),
+        help="Without a valid follow-up this many days after protection starts, protection is invalid; "
+             "0: off (FU-4).")
+    key_contact_months = fields.Integer(
+        string="Key Contact Within (months)", default=lambda self: self._company_default("key_contact_months"),
+        help="Without a key contact (关键联系人) this many months after protection starts, protection is "
+             "invalid; 0: off (FU-4).")
+    validity_query_daily_limit = fields.Integer(
+        string="Validity Queries per Salesperson per Day",
+        default=lambda self: self._company_default("validity_query_daily_limit"),
+        help="How many validity queries (有效性查询) one salesperson may file per day; 0: none (FU-6).")
+
     @api.model
     def _company_default(self, name):
         """A new section starts with its company's defaults (Settings ▸ CRM),
@@ -117,6 +165,24 @@ class CrmGovernanceSection(models.Model):
                 raise ValidationError(_(
                     "Section %(section)s: 'Max Protected Records per Salesperson' must be "
                     "at least 1 (PROT-5).", section=section.display_name))
+
+    @api.constrains("followup_min_chars", "followup_min_words", *FOLLOWUP_NUMBERS)
+    def _check_followup_numbers(self):
+        for section in self:
+            for fname in ("followup_min_chars", "followup_min_words"):
+                if section[fname] < 1:
+                    raise ValidationError(_("Section %(section)s: '%(field)s' must be at least 1 (FU-2).",
+                                            section=section.display_name, field=section._fields[fname].string))
+            for fname in FOLLOWUP_NUMBERS:
+                if section[fname] < 0:
+                    raise ValidationError(_("Section %(section)s: '%(field)s' cannot be negative (FU-4).",
+                                            section=section.display_name, field=section._fields[fname].string))
+
+    def _governance_followup_rules(self):
+        self.ensure_one()
+        return followups.FollowupRules(
+            max(self.followup_min_chars, 1), max(self.followup_min_words, 1),
+            followups.parse_list(self.followup_keywords), followups.parse_list(self.followup_phrases))
 
     @api.constrains("company_id", "team_ids")
     def _check_team_company(self):
@@ -171,7 +237,8 @@ class CrmGovernanceSection(models.Model):
                 Model.search([("section_id", "in", enabling.ids)])._governance_protection_init()
             if disabling:
                 Model.search([("section_id", "in", disabling.ids)])._governance_protection_clear()
-            if {"warning_days", "release_days", "protection_day_unit"} & set(vals):
+            if {"warning_days", "release_days", "protection_day_unit", "invalid_followup_limit",
+                    "first_followup_days", "key_contact_months"} & set(vals):
                 Model.search([("section_id", "in", (self - enabling).filtered("governance_enabled").ids),
                               ("protection_state", "in", ("protected", "warning"))])._governance_protection_recompute()
         return res

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 from odoo.tools import SQL
 
 
@@ -33,4 +33,35 @@ class CrmLead(models.Model):
     def _message_post_after_hook(self, message, msg_vals):
         res = super()._message_post_after_hook(message, msg_vals)
         self._governance_followup_posted(message)
+        return res
+
+    def _check_can_update_message_content(self, messages):
+        super()._check_can_update_message_content(messages)
+        self.env["mail.message"]._governance_check_not_followup(messages)
+
+    # -- follow-ups (FU-1, FU-4) -------------------------------------------
+    def _governance_contacts(self):
+        partner = self.partner_id
+        if not partner:
+            return self.env["res.partner"]
+        commercial = partner.commercial_partner_id
+        return (partner | commercial | commercial.child_ids).filtered(lambda p: not p.is_company)
+
+    def _governance_contact_names(self):
+        names = super()._governance_contact_names()
+        return names + ((self.contact_name,) if self.contact_name and len(self.contact_name) >= 2 else ())
+
+    @api.model
+    def _governance_key_contact_sql(self):
+        # a contact name on the lead, a person as its customer, or a person
+        # among its company's contacts
+        return SQL("""(COALESCE(r.contact_name, '') <> '' OR EXISTS (
+                         SELECT 1 FROM res_partner p WHERE p.id = r.partner_id AND (NOT p.is_company OR EXISTS (
+                             SELECT 1 FROM res_partner c WHERE c.parent_id = p.commercial_partner_id
+                                AND c.active AND NOT c.is_company))))""")
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "contact_name" in vals or "partner_id" in vals:
+            self._governance_refresh_key_contact()
         return res

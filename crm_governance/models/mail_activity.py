@@ -62,3 +62,8 @@ class MailActivity(models.Model):
             SQL.identifier(documents._table), documents._name, documents.ids))
         self.invalidate_model(["section_id"])
 
+    def _action_done(self, feedback=False, attachment_ids=None):
+        # The completion message is rendered from a template; the follow-up
+        # it becomes is judged on the feedback the user typed (FU-1).
+        return super(MailActivity, self.with_context(governance_activity_feedback=feedback or ""))._action_done(
+            feedback=feedback, attachment_ids=attachment_ids)

@@ -3,6 +3,8 @@ from odoo.exceptions import ValidationError
 
 from ..policy import protection
 from .crm_governance_section import (
+    FOLLOWUP_NUMBERS,
+    POLICY_DEFAULTS,
     DEFAULT_CLAIM_CAP,
     DEFAULT_FOLLOWUP_INTERVAL_DAYS,
     DEFAULT_RECLAIM_COOLDOWN_DAYS,
@@ -29,6 +31,36 @@ class ResCompany(models.Model):
     governance_protection_day_unit = fields.Selection(
         [(protection.CALENDAR, "Calendar days"), (protection.WORKING, "Working days")],
         string="Count Days In", default=protection.CALENDAR)
+
+    governance_followup_min_chars = fields.Integer(
+        string="Minimum Chinese Characters", default=POLICY_DEFAULTS["followup_min_chars"])
+    governance_followup_min_words = fields.Integer(
+        string="Minimum Words (other scripts)", default=POLICY_DEFAULTS["followup_min_words"])
+    governance_followup_keywords = fields.Text(
+        string="Content Keywords", default=POLICY_DEFAULTS["followup_keywords"])
+    governance_followup_phrases = fields.Text(
+        string="Meaningless Phrases", default=POLICY_DEFAULTS["followup_phrases"])
+    governance_followup_copy_days = fields.Integer(
+        string="Copied Follow-ups Within (days)", default=POLICY_DEFAULTS["followup_copy_days"])
+    governance_invalid_followup_limit = fields.Integer(
+        string="Invalid Follow-ups Allowed", default=POLICY_DEFAULTS["invalid_followup_limit"])
+    governance_first_followup_days = fields.Integer(
+        string="First Valid Follow-up Within (days)", default=POLICY_DEFAULTS["first_followup_days"])
+    governance_key_contact_months = fields.Integer(
+        string="Key Contact Within (months)", default=POLICY_DEFAULTS["key_contact_months"])
+    governance_validity_query_daily_limit = fields.Integer(
+        string="Validity Queries per Salesperson per Day", default=POLICY_DEFAULTS["validity_query_daily_limit"])
+
+    @api.constrains("governance_followup_min_chars", "governance_followup_min_words",
+                    *(f"governance_{n}" for n in FOLLOWUP_NUMBERS))
+    def _check_governance_followup_defaults(self):
+        for company in self:
+            if min(company.governance_followup_min_chars, company.governance_followup_min_words) < 1:
+                raise ValidationError(_("Company %(company)s: the default minimum length must be at least 1 "
+                                        "(FU-2).", company=company.name))
+            if min(company[f"governance_{n}"] for n in FOLLOWUP_NUMBERS) < 0:
+                raise ValidationError(_("Company %(company)s: the default follow-up numbers cannot be negative "
+                                        "(FU-4).", company=company.name))
 
     @api.constrains("governance_followup_interval_days", "governance_warning_days",
                     "governance_release_days", "governance_claim_cap", "governance_reclaim_cooldown_days")
@@ -60,3 +92,16 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.governance_reclaim_cooldown_days", readonly=False)
     governance_protection_day_unit = fields.Selection(
         related="company_id.governance_protection_day_unit", readonly=False)
+    governance_followup_min_chars = fields.Integer(related="company_id.governance_followup_min_chars", readonly=False)
+    governance_followup_min_words = fields.Integer(related="company_id.governance_followup_min_words", readonly=False)
+    governance_followup_keywords = fields.Text(related="company_id.governance_followup_keywords", readonly=False)
+    governance_followup_phrases = fields.Text(related="company_id.governance_followup_phrases", readonly=False)
+    governance_followup_copy_days = fields.Integer(related="company_id.governance_followup_copy_days", readonly=False)
+    governance_invalid_followup_limit = fields.Integer(
+        related="company_id.governance_invalid_followup_limit", readonly=False)
+    governance_first_followup_days = fields.Integer(
+        related="company_id.governance_first_followup_days", readonly=False)
+    governance_key_contact_months = fields.Integer(
+        related="company_id.governance_key_contact_months", readonly=False)
+    governance_validity_query_daily_limit = fields.Integer(
+        related="company_id.governance_validity_query_daily_limit", readonly=False)

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 
 
 class ResPartner(models.Model):
@@ -21,3 +21,18 @@ class ResPartner(models.Model):
         res = super()._message_post_after_hook(message, msg_vals)
         self._governance_followup_posted(message)
         return res
+
+    def _check_can_update_message_content(self, messages):
+        super()._check_can_update_message_content(messages)
+        self.env["mail.message"]._governance_check_not_followup(messages)
+
+    # -- follow-ups (FU-1, FU-4) -------------------------------------------
+    def _governance_contacts(self):
+        return self.child_ids.filtered(lambda p: not p.is_company)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        # a new contact person of a customer: its key contact (FU-4)
+        partners.filtered(lambda p: not p.is_company).parent_id._governance_refresh_key_contact()
+        return partners

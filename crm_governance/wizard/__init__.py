@@ -1,3 +1,4 @@
 from . import crm_governance_records_wizard
 from . import crm_governance_section_move
 from . import crm_governance_dry_run
+from . import crm_governance_followup_log

@@ -1,0 +1,224 @@
+from markupsafe import Markup, escape
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..policy import protection
+from .crm_governance_ledger import RECORD_FIELD
+
+STATES = [("pending", "Waiting for Decision"), ("transferred", "Transferred"), ("refused", "Refused")]
+
+
+class CrmGovernanceValidityQuery(models.Model):
+    """A validity query (有效性查询, FU-6): a salesperson asks for review of a
+    protected record of their section they want. The requester learns only
+    who holds it, in which section and for how many more days; a section head
+    or admin weighs the evidence and transfers or refuses."""
+    _name = "crm.governance.validity.query"
+    _description = "CRM Validity Query"
+    _order = "create_date desc, id desc"
+    _rec_name = "requested_name"
+
+    requested_name = fields.Char(string="Customer Asked For", required=True, readonly=True)
+    requester_id = fields.Many2one("res.users", string="Requested By", required=True, readonly=True, index=True)
+    reason = fields.Text(string="Why", required=True, readonly=True)
+    section_id = fields.Many2one("crm.governance.section", string="Section", required=True, readonly=True, index=True)
+    owner_id = fields.Many2one("res.users", string="Current Owner", readonly=True, index=True)
+    days_left = fields.Integer(string="Days Left When Asked", readonly=True)
+    res_model = fields.Selection([("crm.lead", "Lead/Opportunity"), ("res.partner", "Customer")],
+                                 string="Record Type", required=True, readonly=True)
+    # the record itself only for those who decide: the requester must not
+    # learn its data (FU-6)
+    lead_id = fields.Many2one("crm.lead", string="Lead/Opportunity", readonly=True, ondelete="cascade",
+                              groups="crm_governance.group_section_head")
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, ondelete="cascade",
+                                 groups="crm_governance.group_section_head")
+    state = fields.Selection(STATES, default="pending", required=True, readonly=True, index=True)
+    decided_by_id = fields.Many2one("res.users", string="Decided By", readonly=True)
+    decided_at = fields.Datetime(string="Decided On", readonly=True)
+    decision = fields.Text(string="Decision", readonly=True)
+    evidence_followup_ids = fields.Many2many(
+        "crm.governance.followup", string="Follow-ups of the Protection Period",
+        compute="_compute_evidence", groups="crm_governance.group_section_head")
+    evidence_html = fields.Html(string="Registration Facts", compute="_compute_evidence", sanitize=False,
+                                groups="crm_governance.group_section_head")
+    evidence_invalid = fields.Boolean(string="Owner's Registration or Follow-ups Invalid",
+                                      compute="_compute_evidence", groups="crm_governance.group_section_head")
+
+    def _record(self):
+        self.ensure_one()
+        return (self.sudo().lead_id if self.res_model == "crm.lead" else self.sudo().partner_id).sudo()
+
+    def _invalid_grounds(self):
+        """Why the owner's hold is invalid (FU-6 transfers unconditionally
+        then); empty when the registration and follow-ups are sound."""
+        record = self._record()
+        grounds = []
+        if record.governance_invalid_protection:
+            grounds.append(record.governance_invalid_reason)
+        latest = self.env["crm.governance.followup"].sudo().search([
+            (RECORD_FIELD[record._name], "=", record.id), ("author_id", "=", record.user_id.id),
+            ("date", ">=", record.protected_since or fields.Datetime.now())], limit=1)
+        if latest and not latest.is_valid:
+            grounds.append(_("the owner's latest follow-up (%s) is invalid", fields.Datetime.to_string(latest.date)))
+        return grounds
+
+    def _compute_evidence(self):
+        for query in self:
+            record = query._record()
+            if not record:
+                query.evidence_followup_ids = False
+                query.evidence_html = False
+                query.evidence_invalid = False
+                continue
+            query.evidence_followup_ids = self.env["crm.governance.followup"].sudo().search(
+                [(RECORD_FIELD[record._name], "=", record.id)], limit=50)
+            grounds = query._invalid_grounds()
+            query.evidence_invalid = bool(grounds)
+            when = fields.Datetime.to_string
+            facts = [
+                (_("Record"), record.display_name),
+                (_("Registered on"), when(record.create_date)),
+                (_("Registered by"), record.create_uid.name),
+                (_("Owner"), record.user_id.name or "-"),
+                (_("Protected since"), when(record.protected_since) if record.protected_since else "-"),
+                (_("Last valid follow-up"),
+                 when(record.last_valid_followup_at) if record.last_valid_followup_at else "-"),
+                (_("Invalid follow-ups since then"), str(record.invalid_followup_count)),
+                (_("Key contact"), ", ".join(record._governance_contact_names()) or _("none")),
+                (_("Verdict"), "; ".join(grounds) if grounds else _("registration and follow-ups are valid")),
+            ]
+            query.evidence_html = Markup("<table class='table table-sm'>%s</table>") % Markup("").join(
+                Markup("<tr><th>%s</th><td>%s</td></tr>") % (escape(k), escape(v)) for k, v in facts)
+
+    # -- filing (the wizard calls this) -----------------------------------
+    @api.model
+    def _governance_find(self, name):
+        """The protected record a salesperson means by ``name`` (customer or
+        company name, e-mail or phone, as typed), searched without their
+        access rights: they cannot read it."""
+        name = (name or "").strip()
+        found = self.env["res.partner"].sudo().search(
+            [("is_company", "=", True), ("name", "=ilike", name), ("section_id", "!=", False)], limit=2)
+        if not found:
+            found = self.env["crm.lead"].sudo().search(
+                ["&", ("section_id", "!=", False), "|", "|", "|", ("partner_name", "=ilike", name),
+                 ("name", "=ilike", name), ("email_from", "=ilike", name), ("phone", "=", name)], limit=2)
+        return found
+
+    @api.model
+    def _governance_file(self, name, reason):
+        """File a query (FU-6); bad requests are refused with the rule."""
+        user = self.env.user
+        if not (name or "").strip():
+            raise UserError(_("Field 'Customer' is required: name the customer you want reviewed (FU-6)."))
+        if not (reason or "").strip():
+            raise UserError(_("Field 'Why' is required: say why the owner's hold should be reviewed (FU-6)."))
+        found = self._governance_find(name)
+        if not found:
+            raise UserError(_("No registered customer or lead is named '%s' (FU-6).", name.strip()))
+        if len(found) > 1:
+            raise UserError(_("Several records match '%s': give the exact registered name, e-mail or "
+                              "phone (FU-6).", name.strip()))
+        record = found
+        section = record.section_id
+        mine = user.governance_member_section_ids | user.governance_head_section_ids | user.governance_admin_section_ids
+        if section not in mine:
+            # said without the section's name: other sections' data stays hidden (SEC-4)
+            raise UserError(_("'%s' belongs to another section: validity queries stay inside your own "
+                              "sections (FU-6).", name.strip()))
+        if record.user_id == user:
+            raise UserError(_("You already own '%s': a validity query is about someone else's record (FU-6).",
+                              name.strip()))
+        if record.protection_state == "pooled" or not record.user_id:
+            raise UserError(_("'%s' is in the public pool: claim it instead of querying it (FU-6).", name.strip()))
+        if not section.governance_enabled or not record.protection_state:
+            raise UserError(_("'%s' is not under protection rules: there is nothing to review (FU-6).",
+                              name.strip()))
+        start_of_day = fields.Datetime.to_datetime(fields.Date.context_today(self))
+        today = self.sudo().search_count([("requester_id", "=", user.id), ("create_date", ">=", start_of_day)])
+        if today >= section.validity_query_daily_limit:
+            raise UserError(_("You may file at most %(limit)s validity queries per day in section %(section)s "
+                              "(FU-6).", limit=section.validity_query_daily_limit, section=section.display_name))
+        query = self.sudo().create({
+            "requested_name": name.strip(), "requester_id": user.id, "reason": reason.strip(),
+            "section_id": section.id, "owner_id": record.user_id.id, "res_model": record._name,
+            RECORD_FIELD[record._name]: record.id,
+            "days_left": protection.days_left(record.release_at, fields.Datetime.now()),
+        })
+        deciders = section.head_ids | section.admin_ids
+        query._governance_notify(
+            record.user_id | deciders,
+            _("Validity query on %s", record.display_name),
+            _("%(requester)s asks for a review of %(owner)s's hold on %(record)s: %(reason)s (FU-6). "
+              "A section head or admin decides from the follow-ups.", requester=user.name,
+              owner=record.user_id.name, record=record.display_name, reason=reason.strip()))
+        return query.sudo(False)
+
+    def _governance_notify(self, users, subject, body):
+        self.env["mail.thread"].sudo().message_notify(
+            partner_ids=users.partner_id.ids, subject=subject, body=body)
+
+    # -- decision (section head or admin) ---------------------------------
+    def _governance_check_decider(self):
+        self.ensure_one()
+        if self.section_id not in self.env.user.governance_write_section_ids:
+            raise UserError(_("Only a head or admin of section %s decides its validity queries (FU-6).",
+                              self.section_id.display_name))
+        if self.state != "pending":
+            raise UserError(_("This validity query was already decided (FU-6)."))
+        record = self._record()
+        if not record or record.user_id != self.owner_id:
+            raise UserError(_("The record changed hands since the query was filed; it is moot (FU-6)."))
+        return record
+
+    def action_transfer(self, decision=None):
+        """Transfer to the requester: only when the owner's registration or
+        follow-ups are invalid (FU-6)."""
+        record = self._governance_check_decider()
+        grounds = self._invalid_grounds()
+        if not grounds:
+            raise UserError(_("%s's registration and follow-ups are valid: the query can only be refused, "
+                              "with a reason (FU-6).", self.owner_id.name))
+        note = (decision or "").strip() or "; ".join(grounds)
+        record._governance_check_new_owner(record, self.requester_id)
+        record._governance_lock()
+        record.with_context(governance_reason="validity_query", governance_note=note)._governance_set_owner(
+            self.requester_id)
+        self._governance_decided("transferred", note)
+        return True
+
+    def action_refuse(self, decision=None):
+        """Refuse, with the reason; only when the owner's hold is sound."""
+        record = self._governance_check_decider()
+        if not (decision or "").strip():
+            raise UserError(_("Field 'Decision' is required to refuse a validity query (FU-6)."))
+        grounds = self._invalid_grounds()
+        if grounds:
+            raise UserError(_("The owner's hold is invalid (%s): the record goes to the requester "
+                              "unconditionally (FU-6).", "; ".join(grounds)))
+        self.env["crm.governance.ledger"]._log(
+            record, "validity_query", {record.id: (record.user_id.id, record.section_id.id)},
+            _("Validity query by %(requester)s refused: %(decision)s", requester=self.requester_id.name,
+              decision=decision.strip()))
+        self._governance_decided("refused", decision.strip())
+        return True
+
+    def _governance_decided(self, state, note):
+        self.sudo().write({"state": state, "decision": note, "decided_by_id": self.env.uid,
+                           "decided_at": fields.Datetime.now()})
+        outcome = dict(self._fields["state"]._description_selection(self.env))[state]
+        self._governance_notify(
+            self.requester_id | self.owner_id,
+            _("Validity query on %(name)s: %(outcome)s", name=self.requested_name, outcome=outcome),
+            _("%(decider)s decided the validity query of %(requester)s on %(name)s: %(outcome)s. %(note)s (FU-6)",
+              decider=self.env.user.name, requester=self.requester_id.name, name=self.requested_name,
+              outcome=outcome, note=note))
+
+    def action_open_decision(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window", "res_model": "crm.governance.validity.decision",
+            "view_mode": "form", "target": "new",
+            "context": {"default_query_id": self.id, "default_transfer": self.evidence_invalid},
+        }

@@ -1,0 +1,151 @@
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.crm_governance_followup import CHANNELS
+
+
+class CrmGovernanceFollowupLog(models.TransientModel):
+    """The "Log Follow-up / 记录跟进" dialog: before saving, the salesperson
+    sees whether the text will count and why not (FU-2). An invalid one is
+    saved all the same: it is history (FU-5)."""
+    _name = "crm.governance.followup.log"
+    _description = "Log a Follow-up"
+
+    res_model = fields.Selection([("crm.lead", "Lead/Opportunity"), ("res.partner", "Customer")],
+                                 string="Record Type", required=True, readonly=True)
+    res_id = fields.Integer(string="Record", required=True, readonly=True)
+    allowed_contact_ids = fields.Many2many("res.partner", compute="_compute_allowed_contact_ids")
+    contact_id = fields.Many2one("res.partner", string="Contact", domain="[('id', 'in', allowed_contact_ids)]",
+                                 help="The customer's contact you spoke to (沟通主体).")
+    channel = fields.Selection(CHANNELS, required=True, default="phone")
+    content = fields.Text(help="Needs, budget, channels, progress: what you learned (沟通内容).")
+    next_step = fields.Char(string="Next Step")
+    next_date = fields.Date(string="Next Follow-up", help="Schedules a to-do for you on that day.")
+    supplement_of_id = fields.Many2one("crm.governance.followup", string="Corrects", readonly=True)
+    will_count = fields.Boolean(compute="_compute_verdict")
+    verdict = fields.Text(compute="_compute_verdict")
+
+    @api.model
+    def default_get(self, fields_list):
+        res = super().default_get(fields_list)
+        model = self.env.context.get("active_model")
+        if model in ("crm.lead", "res.partner") and self.env.context.get("active_id"):
+            res.update(res_model=model, res_id=self.env.context["active_id"])
+        return res
+
+    def _record(self):
+        self.ensure_one()
+        record = self.env[self.res_model].browse(self.res_id).exists()
+        if not record:
+            raise UserError(_("The record of this follow-up no longer exists."))
+        record.check_access("read")
+        return record
+
+    @api.depends("res_model", "res_id")
+    def _compute_allowed_contact_ids(self):
+        for wizard in self:
+            record = self.env[wizard.res_model].sudo().browse(wizard.res_id) if wizard.res_model else None
+            wizard.allowed_contact_ids = record._governance_contacts() if record else False
+
+    @api.depends("content", "contact_id", "res_model", "res_id")
+    def _compute_verdict(self):
+        Followup = self.env["crm.governance.followup"]
+        for wizard in self:
+            if not wizard.res_model or not (wizard.content or "").strip():
+                wizard.will_count = False
+                wizard.verdict = False
+                continue
+            record = self.env[wizard.res_model].sudo().browse(wizard.res_id)
+            reasons = Followup._governance_judge(record, wizard.content, wizard.contact_id)
+            wizard.will_count = not reasons
+            wizard.verdict = "\n".join(Followup._governance_explain(reasons, record.section_id)) if reasons else \
+                _("This follow-up counts: it renews the protection of the record when you own it (FU-3).")
+
+    def action_save(self):
+        self.ensure_one()
+        record = self._record()
+        Followup = self.env["crm.governance.followup"]
+        Followup._governance_check_vals(record, self.content, self.contact_id)
+        if self.supplement_of_id and (self.supplement_of_id.lead_id or self.supplement_of_id.partner_id) != record:
+            raise UserError(_("Field 'Corrects': a supplementary follow-up belongs to the same record (FU-5)."))
+        channel = dict(self._fields["channel"]._description_selection(self.env))[self.channel]
+        head = _("Follow-up (%(channel)s)", channel=channel)
+        if self.contact_id:
+            head = _("Follow-up (%(channel)s, with %(contact)s)", channel=channel, contact=self.contact_id.name)
+        body = Markup("<p><b>%s</b></p><p>%s</p>") % (head, self.content.strip())
+        if self.next_step or self.next_date:
+            body += Markup("<p>%s</p>") % _("Next step: %(step)s %(date)s", step=self.next_step or "",
+                                            date=fields.Date.to_string(self.next_date) if self.next_date else "")
+        # the chatter keeps the note; the follow-up record is made here, not
+        # from the note, so it carries the contact and channel
+        message = record.sudo().with_context(governance_followup_logged=True).message_post(
+            body=body, author_id=self.env.user.partner_id.id, message_type="comment",
+            subtype_xmlid="mail.mt_note")
+        followup = Followup._governance_record(record, {
+            "author_id": self.env.uid, "content": self.content.strip(), "contact_id": self.contact_id.id,
+            "channel": self.channel, "next_step": self.next_step, "next_date": self.next_date,
+            "source": "manual", "supplement_of_id": self.supplement_of_id.id,
+        }, message=message)
+        if self.next_date:
+            record.sudo().activity_schedule(
+                "mail.mail_activity_data_todo", date_deadline=self.next_date, user_id=self.env.uid,
+                summary=self.next_step or _("Follow up"))
+        if not followup.is_valid:
+            return {
+                "type": "ir.actions.client", "tag": "display_notification",
+                "params": {"type": "warning", "sticky": False, "title": _("Saved, but it does not count"),
+                           "message": followup.reason_text, "next": {"type": "ir.actions.act_window_close"}},
+            }
+        return {"type": "ir.actions.act_window_close"}
+
+
+class CrmGovernanceValidityQueryWizard(models.TransientModel):
+    """A salesperson asks for review of a protected record they want (FU-6)."""
+    _name = "crm.governance.validity.query.wizard"
+    _description = "Ask for a Validity Query"
+
+    customer = fields.Char(string="Customer", help="Registered name, e-mail or phone of the customer you want.")
+    reason = fields.Text(string="Why")
+    found_summary = fields.Text(string="Held By", compute="_compute_found_summary")
+
+    @api.depends("customer")
+    def _compute_found_summary(self):
+        Query = self.env["crm.governance.validity.query"]
+        for wizard in self:
+            found = Query._governance_find(wizard.customer) if (wizard.customer or "").strip() else None
+            if not found or len(found) > 1 or found.section_id not in (
+                    self.env.user.governance_member_section_ids | self.env.user.governance_head_section_ids
+                    | self.env.user.governance_admin_section_ids):
+                wizard.found_summary = False
+                continue
+            # the owner's name, the section and the days left: nothing of the record itself (FU-6)
+            wizard.found_summary = _(
+                "Held by %(owner)s in section %(section)s, %(days)s days of protection left.",
+                owner=found.user_id.name or _("nobody"), section=found.section_id.display_name,
+                days=found.protection_days_left)
+
+    def action_submit(self):
+        self.ensure_one()
+        query = self.env["crm.governance.validity.query"]._governance_file(self.customer, self.reason)
+        return {"type": "ir.actions.act_window", "res_model": query._name, "res_id": query.id,
+                "views": [(False, "form")], "target": "current"}
+
+
+class CrmGovernanceValidityDecision(models.TransientModel):
+    """A section head or admin decides a validity query (FU-6)."""
+    _name = "crm.governance.validity.decision"
+    _description = "Decide a Validity Query"
+
+    query_id = fields.Many2one("crm.governance.validity.query", required=True, readonly=True)
+    transfer = fields.Boolean(string="Transfer to Requester", readonly=True)
+    decision = fields.Text(string="Decision")
+
+    def action_confirm(self):
+        self.ensure_one()
+        if self.transfer:
+            self.query_id.action_transfer(self.decision)
+        else:
+            self.query_id.action_refuse(self.decision)
+        return {"type": "ir.actions.act_window_close"}
