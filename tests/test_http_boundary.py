@@ -78,3 +78,32 @@ class TestHttpBoundary(GovernanceCase, HttpCase):
         claim = self._call("crm.lead", "action_governance_claim", [[self.lead_a_pool.id]])
         self.assertTrue(claim["result"])
         self.assertEqual(self.lead_a_pool.user_id, self.sales_a1)
+
+    def test_follow_ups_are_append_only_over_json_rpc(self):
+        """FU-5: no role rewrites or deletes a follow-up or its chatter message."""
+        message = self.lead_a1.with_user(self.sales_a1).message_post(
+            body="外出", message_type="comment", subtype_xmlid="mail.mt_note")
+        followup = self.env["crm.governance.followup"].search([("message_id", "=", message.id)])
+        self.assertFalse(followup.is_valid)
+        for login in ("t_sales_a1", "t_admin_a", "t_sysadmin"):
+            with self.subTest(login=login):
+                self.authenticate(login, login)
+                read = self._call("crm.governance.followup", "read", [[followup.id], ["content", "is_valid"]])
+                self.assertEqual(read["result"][0]["content"], "外出")
+                for method, args in [("write", [[followup.id], {"is_valid": True, "content": "王经理确认预算"}]),
+                                     ("unlink", [[followup.id]]),
+                                     ("create", [{"res_model": "crm.lead", "lead_id": self.lead_a1.id,
+                                                  "author_id": self.sales_a1.id, "is_valid": True}])]:
+                    res = self._call("crm.governance.followup", method, args)
+                    self.assertEqual(res["error"]["data"]["name"], "odoo.exceptions.AccessError", (login, method))
+        self.authenticate("t_sales_a1", "t_sales_a1")
+        res = self._call("mail.message", "unlink", [[message.id]])
+        self.assertIn("FU-5", res["error"]["data"]["message"])
+        res = self._call("mail.message", "write", [[message.id], {"body": "王经理确认预算"}])
+        self.assertIn("error", res)
+        self.assertEqual((followup.content, followup.is_valid), ("外出", False))
+        self.assertIn("外出", message.body)
+        # another section's salesperson cannot even read it
+        self.authenticate("t_sales_b1", "t_sales_b1")
+        res = self._call("crm.governance.followup", "search_read", [[("id", "=", followup.id)], ["content"]])
+        self.assertEqual(res["result"], [])

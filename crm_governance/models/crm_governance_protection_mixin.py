@@ -273,7 +273,10 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
             table=SQL.identifier(self._table), ids=list(cols[0]), states=list(cols[1]),
             since=list(cols[2]), last=list(cols[3]), warn=list(cols[4]), release=list(cols[5]),
             invalid=list(cols[6]), first_due=list(cols[7]), key_due=list(cols[8]), flagged=list(cols[9])))
-        self.browse(cols[0]).invalidate_recordset(list(self._GOVERNANCE_COLUMNS))
+        # the computed badge and flags read these columns: drop them too
+        self.browse(cols[0]).invalidate_recordset(list(self._GOVERNANCE_COLUMNS) + [
+            "protection_days_left", "protection_badge", "governance_invalid_protection",
+            "governance_invalid_reason"])
 
     def _governance_rows(self, since_by_id, last_by_id, new_period=False, clock_by_id=None):
         """Rows for ``_governance_store``: owned records protected from their
