@@ -54,8 +54,9 @@ class TestFollowupsThroughTheOrm(FollowupCase):
         """Every labelled text of the policy table, posted on its own lead that
         already holds EARLIER, while another lead holds ELSEWHERE."""
         for i, (label, text, expected) in enumerate(CASES):
-            # 40 days apart: a case is not "copied" from the cases before it
-            with self.subTest(label), freeze_time(T0 + timedelta(days=40 * i)):
+            # 40 days apart, years before any other follow-up in the
+            # database: a case is not "copied" from the cases before it
+            with self.subTest(label), freeze_time(datetime(2001, 1, 1) + timedelta(days=40 * i)):
                 other = self.new_lead(f"GOVT elsewhere {label}", user=self.sales_a2)
                 for elsewhere in ELSEWHERE:
                     self.note(other, elsewhere, user=self.sales_a2)

@@ -150,9 +150,10 @@ class CrmGovernanceFollowup(models.Model):
                                       ("id", "not in", list(exclude_ids))], limit=1):
                 earlier.add(key)
             else:
-                since = fields.Datetime.subtract(fields.Datetime.now(),
-                                                 days=section.followup_copy_days if section else 30)
-                if Followup.search_count([("content_digest", "=", dig), ("date", ">=", since),
+                now = fields.Datetime.now()
+                since = fields.Datetime.subtract(now, days=section.followup_copy_days if section else 30)
+                if since < now and Followup.search_count([
+                        ("content_digest", "=", dig), ("date", ">=", since), ("date", "<=", now),
                                           "!", (field, "=", record.id),
                                           ("id", "not in", list(exclude_ids))], limit=1):
                     elsewhere.add(key)

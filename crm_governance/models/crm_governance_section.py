@@ -392,5 +392,28 @@ class CrmGovernanceSection(models.Model):
             for rec, days in [(r, 35) for r in owned[1::5]] + [(r, 65) for r in owned[3::7]]:
                 rec._governance_store(rec._governance_rows({rec.id: now - timedelta(days=days)},
                                                            {rec.id: now - timedelta(days=days)}))
+        self._governance_demo_followups()
         self.with_context(governance_no_commit=True)._cron_protection_warning()
         self.with_context(governance_no_commit=True)._cron_protection_release()
+
+    @api.model
+    def _governance_demo_followups(self):
+        """Follow-ups by the owners, valid and invalid, and one record whose
+        owner wrote three invalid ones in a row (无效保护)."""
+        notes = ["外出", "王经理确认了二期需求，预算约80万，下周提交报价", "电话，无人接听",
+                 "Called Mr. Smith: they need samples before the order", "没找到人，再联系",
+                 "拜访采购部，了解到竞品报价偏低，需调整方案", "沟通", "陈主任说合同已进入审批流程",
+                 "Busy, call back later", "李总对演示很满意，进展顺利"]
+        Lead = self.env["crm.lead"].sudo()
+        for key in ("east", "south", "north"):
+            section = self.env.ref(f"crm_governance.section_{key}")
+            leads = Lead.search([("section_id", "=", section.id), ("protection_state", "=", "protected")],
+                                order="id", limit=8)
+            for i, lead in enumerate(leads[:-1]):
+                lead.with_user(lead.user_id).message_post(
+                    body=f"{notes[i % len(notes)]}（{lead.partner_name}）" if i % 2 else notes[i % len(notes)],
+                    message_type="comment", subtype_xmlid="mail.mt_note")
+            flagged = leads[-1:]
+            for text in ("外出", "电话", "没找到人"):
+                flagged.with_user(flagged.user_id).message_post(body=text, message_type="comment",
+                                                                subtype_xmlid="mail.mt_note")
