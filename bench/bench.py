@@ -5,6 +5,10 @@
            under stock rules only vs. with governance enabled, same run
   release  the release pass with 5% of the leads due vs. one SQL UPDATE doing
            the same state change (the floor), same run
+  post     message_post of a note on a lead by its owner (run once on stock
+           crm, once with crm_governance judging the note: the ratio is made
+           by scripts/bench.sh)
+  validity the FU-2 validity functions on generated notes, one core
 Run through scripts/bench.sh (make bench), which installs the modules between.
 """
 import argparse
@@ -206,17 +210,99 @@ def release(env, cr, due_share=0.05):
                         "ratio_cron_vs_floor": round(cron / floor, 2)}}
 
 
+def post(env, cr, repeat=300):
+    """Median time of one ``message_post`` (note, flushed) on an owned lead."""
+    salesperson = env["res.users"].search([("login", "=", "bench_3_7")])
+    lead = env["crm.lead"].search([("user_id", "=", salesperson.id), ("type", "=", "opportunity")], limit=1)
+    Lead = lead.with_user(salesperson)
+    counter = iter(range(10 ** 9))
+
+    def one():
+        i = next(counter)
+        Lead.message_post(body=f"与王经理电话沟通第{i}次，确认预算{i % 90 + 10}万，下周提交报价方案",
+                          message_type="comment", subtype_xmlid="mail.mt_note")
+        env.flush_all()
+
+    for _ in range(20):  # warm-up: caches, plans
+        one()
+    seconds = _time(one, repeat)
+    governed = "crm.governance.followup" in env
+    followups = env["crm.governance.followup"].search_count([("lead_id", "=", lead.id)]) if governed else None
+    cr.rollback()
+    return {"seconds": round(seconds, 5), "followups_recorded": followups, "governance": governed}
+
+
+def _notes(n):
+    """``n`` notes the way salespeople write them: valid ones in Chinese,
+    English and mixed, short ones, phrase-only, padded, repeated."""
+    import random
+
+    rnd = random.Random(7)
+    people = ["王经理", "李总", "陈主任", "Mr. Smith", "Ms. Chen", "张工"]
+    topics = ["确认预算", "了解需求", "发送报价", "安排拜访", "讨论合同条款", "演示产品", "反馈价格偏高",
+              "约定下周签约", "询问交付周期", "对比竞品方案"]
+    en = ["confirmed the budget", "needs a quotation", "asked for a demo", "wants delivery in May",
+          "compared us with a competitor", "will sign next week", "raised the price question"]
+    phrases = ["外出", "没找到人", "电话", "无人接听", "在忙", "再联系", "no answer", "busy, call back later"]
+    out = []
+    for i in range(n):
+        kind = i % 10
+        p, t, e = rnd.choice(people), rnd.choice(topics), rnd.choice(en)
+        if kind < 4:
+            out.append(f"与{p}沟通，{t}，{rnd.choice(topics)}，数量{rnd.randint(1, 999)}台。")
+        elif kind == 4:
+            out.append(f"Called {p}: the buyer {e}; next step {rnd.choice(en)} ({rnd.randint(1, 99)} units).")
+        elif kind == 5:
+            out.append(f"{p} {e}，{t}")
+        elif kind == 6:
+            out.append(rnd.choice(phrases) + "！" * rnd.randint(0, 3))
+        elif kind == 7:
+            out.append((rnd.choice(phrases) + "，") * rnd.randint(2, 5))
+        elif kind == 8:
+            out.append(t[:rnd.randint(2, 5)])
+        else:
+            out.append(f"拜访{p}，{t}。" * rnd.randint(3, 12) + f"客户计划第{rnd.randint(1, 4)}季度启动采购，预算待定。")
+    return out
+
+
+def validity(n):
+    """Notes per second through ``followups.judge`` on one core, with the
+    repeat and copy lookups the ORM path makes (sets of content keys)."""
+    from odoo.addons.crm_governance.policy import followups as fu
+
+    notes = _notes(n)
+    earlier = {fu.content_key(t) for t in notes[:50]}
+    elsewhere = {fu.content_key(t) for t in notes[50:20050]}
+    rules = fu.FollowupRules()
+    t0 = time.perf_counter()
+    invalid = 0
+    for text in notes:
+        if fu.judge(text, rules, contact_names=("王经理", "Mr. Smith"), earlier=earlier, elsewhere=elsewhere):
+            invalid += 1
+    seconds = time.perf_counter() - t0
+    return {"validity": {"notes": n, "invalid": invalid, "seconds": round(seconds, 2),
+                         "notes_per_second": round(n / seconds), "target_notes_per_second": 20000,
+                         "mean_chars": round(sum(map(len, notes)) / n, 1)}}
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("step", choices=["seed", "measure", "release"])
+    parser.add_argument("step", choices=["seed", "measure", "release", "post", "validity"])
     parser.add_argument("--conf", required=True)
     parser.add_argument("--db", required=True)
     parser.add_argument("-n", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
+    if args.step == "validity":
+        odoo.tools.config.parse_config(["-c", args.conf, "--log-level=warn"])
+        json.dump(validity(args.n), sys.stdout)
+        print()
+        return
     env, cr = _env(args.conf, args.db)
     try:
-        if args.step == "seed":
+        if args.step == "post":
+            result = post(env, cr)
+        elif args.step == "seed":
             result = seed(env, cr, args.n)
         elif args.step == "measure":
             result = measure(env, cr, args.repeat)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make bench [N=1000000]: seed N leads into a crm-only database, time the
 # install of crm_governance on it, then the hook alone and a salesperson's
-# list query with stock rules vs. governance, and print one JSON document.
+# list query with stock rules vs. governance, message_post with and without
+# the module, the FU-2 validity functions, and print one JSON document.
 source "$(dirname "$0")/lib.sh"
 ensure_venv
 ensure_pg
@@ -14,15 +15,28 @@ say "crm without demo data in $DB"
 odoo_bin -c "$CONF" -d "$DB" -i crm --without-demo=all --stop-after-init --log-level=warn
 say "seeding $N leads"
 seed=$("$PY" "$ROOT/bench/bench.py" seed --conf "$CONF" --db "$DB" -n "$N")
+say "message_post on stock crm"
+post_stock=$("$PY" "$ROOT/bench/bench.py" post --conf "$CONF" --db "$DB")
 say "installing crm_governance on them"
 t0=$(date +%s.%N)
 odoo_bin -c "$CONF" -d "$DB" -i crm_governance --without-demo=all --stop-after-init --log-level=warn
 install=$(echo "$(date +%s.%N) - $t0" | bc)
 say "measuring"
 measure=$("$PY" "$ROOT/bench/bench.py" measure --conf "$CONF" --db "$DB")
+say "message_post with crm_governance judging the note"
+post_governed=$("$PY" "$ROOT/bench/bench.py" post --conf "$CONF" --db "$DB")
+say "validity functions on ${VALIDITY_N:-1000000} generated notes"
+validity=$("$PY" "$ROOT/bench/bench.py" validity --conf "$CONF" --db "$DB" -n "${VALIDITY_N:-1000000}")
 say "release pass"
 release=$("$PY" "$ROOT/bench/bench.py" release --conf "$CONF" --db "$DB")
-measure=$("$PY" -c 'import json, sys; print(json.dumps({**json.loads(sys.argv[1]), **json.loads(sys.argv[2])}))' "$measure" "$release")
+measure=$("$PY" - "$measure" "$release" "$validity" "$post_stock" "$post_governed" <<'PY'
+import json, sys
+measure, release, validity, stock, governed = map(json.loads, sys.argv[1:])
+post = {"stock": stock, "governed": governed,
+        "overhead_ratio": round(governed["seconds"] / stock["seconds"], 3), "target_overhead_ratio": 1.10}
+print(json.dumps({**measure, **release, **validity, "message_post": post}))
+PY
+)
 mkdir -p "$ROOT/bench/results"
 "$PY" - "$seed" "$install" "$measure" "$N" <<'PY' | tee "$ROOT/bench/results/bench-$N.json"
 import json, platform, sys

@@ -411,3 +411,11 @@ class TestFollowupsAreAppendOnly(FollowupCase):
                 groups = Followup.with_user(user).read_group([("res_name", "=", "GOVT who reads")],
                                                              ["valid_rate:avg"], ["author_id"])
                 self.assertEqual(bool(groups), sees)
+
+    def test_merged_leads_keep_their_follow_ups(self):
+        first = self.new_lead("GOVT merge one")
+        second = self.new_lead("GOVT merge two")
+        self.note(first, "王经理确认了需求，预算50万")
+        self.note(second, "外出")
+        merged = (first | second).with_user(self.head_a).merge_opportunity(auto_unlink=True)
+        self.assertEqual(len(self.followups(merged)), 2, "the follow-ups follow the chatter")

@@ -185,7 +185,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         if self.env.context.get("governance_followup_logged") or not self.section_id:
             return
         author = message.author_id.user_ids[:1] if message.author_id else self.env["res.users"]
-        if not author or author.share or message.model != self._name:
+        if not author or author.share or author._is_superuser() or message.model != self._name:
             return
         done = self.env.context.get("governance_activity_feedback")
         if message.mail_activity_type_id and done is not None:
@@ -360,6 +360,11 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
 
     def _governance_protection_clear(self):
         self._governance_store((r.id, None, None, None, None, None, 0, None, None, None) for r in self)
+
+    def _governance_refresh_followups(self):
+        """Follow-ups were added by other means than a post (a merge)."""
+        records = self.sudo()._governance_governed().filtered(lambda r: r.protection_state in OWNED)
+        records._governance_protection_recompute()
 
     def _governance_refresh_key_contact(self):
         """A contact was added to the record: lift the key-contact deadline."""

@@ -60,6 +60,14 @@ class CrmLead(models.Model):
                              SELECT 1 FROM res_partner c WHERE c.parent_id = p.commercial_partner_id
                                 AND c.active AND NOT c.is_company))))""")
 
+    def _merge_dependences_history(self, opportunities):
+        # merged leads are deleted: their follow-ups move with their chatter
+        res = super()._merge_dependences_history(opportunities)
+        self.env["crm.governance.followup"].sudo().search([("lead_id", "in", opportunities.ids)]).write(
+            {"lead_id": self.id, "res_name": self.display_name})
+        self._governance_refresh_followups()
+        return res
+
     def write(self, vals):
         res = super().write(vals)
         if "contact_name" in vals or "partner_id" in vals:
