@@ -33,7 +33,9 @@ measure=$("$PY" - "$measure" "$release" "$validity" "$post_stock" "$post_governe
 import json, sys
 measure, release, validity, stock, governed = map(json.loads, sys.argv[1:])
 post = {"stock": stock, "governed": governed,
-        "overhead_ratio": round(governed["seconds"] / stock["seconds"], 3), "target_overhead_ratio": 1.10}
+        "ratio_first_note_today": round(governed["first_today_seconds"] / stock["first_today_seconds"], 3),
+        "ratio_again_today": round(governed["again_today_seconds"] / stock["again_today_seconds"], 3),
+        "target_ratio": 1.10}
 print(json.dumps({**measure, **release, **validity, "message_post": post}))
 PY
 )

@@ -182,10 +182,13 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         own hook ends the chain before an abstract mixin would be reached):
         notes, messages and completed activities by internal users become
         follow-ups, judged by the same rules as logged ones (FU-1)."""
-        if self.env.context.get("governance_followup_logged") or not self.section_id:
+        if self.env.context.get("governance_followup_logged") or message.model != self._name:
             return
-        author = message.author_id.user_ids[:1] if message.author_id else self.env["res.users"]
-        if not author or author.share or author._is_superuser() or message.model != self._name:
+        if message.author_id and message.author_id == self.env.user.partner_id:
+            author = self.env.user
+        else:
+            author = message.author_id.user_ids[:1] if message.author_id else self.env["res.users"]
+        if not author or author.share or author._is_superuser():
             return
         done = self.env.context.get("governance_activity_feedback")
         if message.mail_activity_type_id and done is not None:
@@ -201,16 +204,51 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
             "activity_type_id": message.mail_activity_type_id.id,
         }, message=message)
 
-    def _governance_followups_judged(self, followups):
-        """New follow-ups of ``self``: the owner's valid ones renew protection
-        (FU-3), invalid ones count towards invalid protection (FU-4)."""
-        records = self.sudo()._governance_governed().filtered(lambda r: r.protection_state in OWNED)
-        if not records:
-            return
-        records._governance_store(records._governance_rows(
-            {r.id: r.protected_since for r in records}, {r.id: r.last_valid_followup_at for r in records}))
-        renewed = records.filtered(lambda r: any(f.is_valid and f.author_id == r.user_id for f in followups))
-        renewed._governance_drop_warnings()
+    def _governance_followup_update(self, valid, date):
+        """The UPDATE that a follow-up by the owner of ``self`` (one record)
+        makes, run in the same statement as the follow-up's INSERT: valid,
+        protected again from ``date`` and the first-follow-up deadline met
+        (FU-3), at most once a day; invalid, one more towards the section's limit (FU-4). Records
+        outside governed sections or without an owner are left alone by its
+        WHERE. Calendar days only: working days need the company calendar
+        (``_governance_protection_recompute``)."""
+        table = SQL.identifier(self._table)
+        if valid:
+            return SQL(
+                """UPDATE %(table)s r SET protection_state = 'protected', last_valid_followup_at = %(date)s,
+                          warn_at = %(date)s + s.warning_days * interval '1 day',
+                          release_at = %(date)s + s.release_days * interval '1 day',
+                          first_valid_due_at = NULL,
+                          invalid_since = LEAST(r.key_contact_due_at, r.invalid_followups_at)
+                     FROM crm_governance_section s
+                    WHERE r.id = %(id)s AND s.id = r.section_id AND s.governance_enabled
+                      AND r.protection_state IN %(owned)s AND r.user_id IS NOT NULL
+                      -- once a day is enough: deadlines are counted in days,
+                      -- and each renewal rewrites every index of the row
+                      AND (r.protection_state = 'warning' OR r.first_valid_due_at IS NOT NULL
+                           OR r.last_valid_followup_at IS NULL
+                           OR r.last_valid_followup_at <= %(date)s - interval '1 day')""",
+                table=table, id=self.id, date=date, owned=OWNED)
+        reached = SQL(
+            """CASE WHEN s.invalid_followup_limit > 0 AND r.invalid_followup_count + 1 >= s.invalid_followup_limit
+                    THEN COALESCE(r.invalid_followups_at, %s) ELSE r.invalid_followups_at END""", date)
+        return SQL(
+            """UPDATE %(table)s r SET invalid_followup_count = r.invalid_followup_count + 1,
+                      invalid_followups_at = %(reached)s,
+                      invalid_since = LEAST(r.first_valid_due_at, r.key_contact_due_at, %(reached)s)
+                 FROM crm_governance_section s
+                WHERE r.id = %(id)s AND s.id = r.section_id AND s.governance_enabled
+                  AND r.protection_state IN %(owned)s AND r.user_id IS NOT NULL""",
+            table=table, reached=reached, id=self.id, owned=OWNED)
+
+    def _governance_followup_counted(self, valid, was_warned):
+        """After ``_governance_followup_update`` ran: caches, and the owner's
+        "no recent contact" activity resolved by a valid follow-up."""
+        self.invalidate_recordset(list(self._GOVERNANCE_COLUMNS) + [
+            "protection_days_left", "protection_badge", "governance_invalid_protection",
+            "governance_invalid_reason"])
+        if valid and was_warned:
+            self._governance_drop_warnings()
 
     def _governance_last_followups(self):
         """When governance is enabled, the latest owner note or completed

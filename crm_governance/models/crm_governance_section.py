@@ -1,7 +1,7 @@
 import threading
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from ..policy import followups, protection
@@ -180,6 +180,14 @@ class CrmGovernanceSection(models.Model):
 
     def _governance_followup_rules(self):
         self.ensure_one()
+        return self._governance_followup_rules_cached(self.id)
+
+    @api.model
+    @tools.ormcache("section_id")
+    def _governance_followup_rules_cached(self, section_id):
+        # parsed once per worker: judged on every chatter post; cleared by
+        # write() when a section changes
+        self = self.sudo().browse(section_id)
         return followups.FollowupRules(
             max(self.followup_min_chars, 1), max(self.followup_min_words, 1),
             followups.parse_list(self.followup_keywords), followups.parse_list(self.followup_phrases))
@@ -231,6 +239,8 @@ class CrmGovernanceSection(models.Model):
         res = super().write(vals)
         if {"governance_enabled", "head_ids", "admin_ids", "member_ids", "active"} & set(vals):
             self._governance_access_changed()
+        elif {"followup_min_chars", "followup_min_words", "followup_keywords", "followup_phrases"} & set(vals):
+            self.env.registry.clear_cache()
         for model in ("crm.lead", "res.partner"):
             Model = self.env[model].sudo().with_context(active_test=False)
             if enabling:
@@ -417,3 +427,8 @@ class CrmGovernanceSection(models.Model):
             for text in ("外出", "电话", "没找到人"):
                 flagged.with_user(flagged.user_id).message_post(body=text, message_type="comment",
                                                                 subtype_xmlid="mail.mt_note")
+            # and a colleague who wants it asks for a validity query (有效性查询)
+            requester = (section.member_ids - flagged.user_id)[:1]
+            if flagged and requester:
+                self.env["crm.governance.validity.query"].with_user(requester)._governance_file(
+                    flagged.name, "我跟这家客户联系了半年；负责人只写了“外出”“电话”“没找到人”。")

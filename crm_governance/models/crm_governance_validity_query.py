@@ -156,8 +156,10 @@ class CrmGovernanceValidityQuery(models.Model):
         return query.sudo(False)
 
     def _governance_notify(self, users, subject, body):
+        # sent by OdooBot: a salesperson without an e-mail address may still file a query
         self.env["mail.thread"].sudo().message_notify(
-            partner_ids=users.partner_id.ids, subject=subject, body=body)
+            partner_ids=users.partner_id.ids, subject=subject, body=body,
+            author_id=self.env.ref("base.partner_root").id)
 
     # -- decision (section head or admin) ---------------------------------
     def _governance_check_decider(self):

@@ -58,6 +58,11 @@ class CrmGovernanceDryRun(models.TransientModel):
                 continue
             calendar = section._governance_calendar(min(last.values()), policy.release_days)
             warn[model], release[model] = protection.dry_run(last, policy, calendar, self._horizon())
+            if section.governance_enabled:
+                # invalid protection (FU-4) is released by the same pass
+                invalid = set(records.filtered(lambda r: r.invalid_since and r.invalid_since <= self._horizon()).ids)
+                release[model] = sorted(set(release[model]) | invalid)
+                warn[model] = [i for i in warn[model] if i not in invalid]
         self.write({
             "would_warn": warn, "would_release": release, "computed": True,
             "would_warn_count": sum(len(v) for v in warn.values()),
