@@ -107,12 +107,15 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         positive = (operator == "=") == value
         return [("id", "in" if positive else "not in", list(self._governance_claimed_by_me_ids()))]
 
-    def _compute_governance_ledger_count(self):
+    def _governance_count(self, model, fname):
+        """Rows of ``model`` (ledger, follow-ups) per record, into ``fname``."""
         field = RECORD_FIELD[self._name]
-        counts = dict(self.env["crm.governance.ledger"]._read_group(
-            [(field, "in", self.ids)], [field], ["__count"]))
+        counts = dict(self.env[model]._read_group([(field, "in", self.ids)], [field], ["__count"]))
         for rec in self:
-            rec.governance_ledger_count = counts.get(rec, 0)
+            rec[fname] = counts.get(rec, 0)
+
+    def _compute_governance_ledger_count(self):
+        self._governance_count("crm.governance.ledger", "governance_ledger_count")
 
     @api.depends("invalid_since", "invalid_followups_at", "first_valid_due_at", "key_contact_due_at",
                  "protection_state")
@@ -138,11 +141,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         return domain if (operator == "=") == value else ["!", "&"] + domain
 
     def _compute_governance_followup_count(self):
-        field = RECORD_FIELD[self._name]
-        counts = dict(self.env["crm.governance.followup"]._read_group(
-            [(field, "in", self.ids)], [field], ["__count"]))
-        for rec in self:
-            rec.governance_followup_count = counts.get(rec, 0)
+        self._governance_count("crm.governance.followup", "governance_followup_count")
 
     # -- follow-ups (FU-1 … FU-4) ------------------------------------------
     def _governance_contacts(self):
