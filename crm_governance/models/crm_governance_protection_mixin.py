@@ -195,6 +195,9 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         elif message.message_type == "comment":
             source = "note" if message.subtype_id.internal else "message"
             text = self.env["crm.governance.followup"]._governance_message_text(message)
+            if not text:
+                # a file sent without a word is not a follow-up, valid or not
+                return
         else:
             return
         self.env["crm.governance.followup"]._governance_record(self, {
