@@ -1,4 +1,5 @@
 import hashlib
+from datetime import timedelta
 import html
 import re
 
@@ -142,39 +143,36 @@ class CrmGovernanceFollowup(models.Model):
 
     @api.model
     def _governance_context(self, record, text):
-        """What judging ``text`` on ``record`` needs from the database, in one
-        query: (section id, owner id, record name, repeated, copied,
-        section governed, section day unit, protection state)."""
-        field = SQL.identifier(RECORD_FIELD[record._name])
+        """What judging ``text`` on ``record`` (sudo) needs: (section
+        settings or None, owner id, record name, repeated, copied). The record's
+        own fields come from the cache ``message_post`` filled; the database
+        is asked only whether the same text is already there (by its md5)."""
+        section_id = record.section_id.id
+        if not section_id:
+            return None, record.user_id.id, None, False, False
+        settings = self.env["crm.governance.section"]._governance_followup_settings(section_id)
         dig = digest(fu.content_key(text))
-        self.flush_model(["content_digest", "date", "lead_id", "partner_id"])
-        record.flush_recordset(["section_id", "user_id"])
-        # the statements below read the section's numbers straight from the table
-        self.env["crm.governance.section"].flush_model()
-        now = fields.Datetime.now()
-        self.env.cr.execute(SQL(
-            """SELECT r.section_id, r.user_id, r.%(name)s,
-                      EXISTS (SELECT 1 FROM crm_governance_followup f
-                               WHERE f.content_digest = %(dig)s AND f.%(field)s = r.id),
-                      EXISTS (SELECT 1 FROM crm_governance_followup f
-                                JOIN crm_governance_section s ON s.id = r.section_id
-                               WHERE f.content_digest = %(dig)s AND f.%(field)s IS DISTINCT FROM r.id
-                                 AND s.followup_copy_days > 0 AND f.date <= %(now)s
-                                 AND f.date >= %(now)s - s.followup_copy_days * interval '1 day'),
-                      COALESCE(sec.governance_enabled, false), sec.protection_day_unit, r.protection_state
-                 FROM %(table)s r LEFT JOIN crm_governance_section sec ON sec.id = r.section_id
-                WHERE r.id = %(id)s""",
-            name=SQL.identifier(record._governance_name_column()), dig=dig or None, field=field, now=now,
-            table=SQL.identifier(record._table), id=record.id))
-        return self.env.cr.fetchone()
+        repeated = copied = False
+        if dig:
+            self.flush_model(["content_digest", "date", "lead_id", "partner_id"])
+            field = SQL.identifier(RECORD_FIELD[record._name])
+            now = fields.Datetime.now()
+            self.env.cr.execute(SQL(
+                """SELECT bool_or(f.%(field)s = %(id)s),
+                          bool_or(f.%(field)s IS DISTINCT FROM %(id)s AND f.date <= %(now)s AND f.date >= %(since)s)
+                     FROM crm_governance_followup f WHERE f.content_digest = %(dig)s""",
+                field=field, id=record.id, now=now, dig=dig,
+                since=now - timedelta(days=settings.copy_days)))
+            repeated, copied = self.env.cr.fetchone()
+            copied = bool(copied and settings.copy_days)
+        return settings, record.user_id.id, record[record._governance_name_column()], bool(repeated), copied
 
     @api.model
     def _governance_judge(self, record, text, contact=None, context=None):
         """Reason codes for ``text`` as a new follow-up of ``record``."""
         record = record.sudo()
-        section_id, _owner, _name, repeated, copied = (context or self._governance_context(record, text))[:5]
-        section = self.env["crm.governance.section"].browse(section_id)
-        rules = section._governance_followup_rules() if section else fu.DEFAULT_RULES
+        settings, _owner, _name, repeated, copied = context or self._governance_context(record, text)
+        rules = settings.rules if settings else fu.DEFAULT_RULES
         key = fu.content_key(text)
         reasons = fu.judge(text, rules, contact_named=bool(contact),
                            earlier={key} if repeated else (), elsewhere={key} if copied else ())
@@ -204,60 +202,139 @@ class CrmGovernanceFollowup(models.Model):
         contact_id, channel, next_step, next_date, source, supplement_of_id…
         Records outside any section get none.
 
-        Every chatter note goes through here, inside ``message_post``: three
-        SQL statements (context, insert, protection update) and no ORM
-        create, which is what keeps the added time small (bench/)."""
+        Every chatter note goes through here, inside ``message_post``: the
+        text is judged in Python, then one call of the database function
+        below does the repeat and copy lookups (by md5), the insert of the
+        follow-up and its reasons and the owner's protection renewal. The
+        ORM way took twice the time of the stock post, and a plain SQL
+        statement spent most of its time being planned (bench/)."""
         record = record.sudo()
         text = vals.get("content") or ""
-        context = self._governance_context(record, text)
-        section_id, owner_id, name, _repeated, _copied, governed, day_unit, state = context
-        if not section_id:
+        section = record.section_id
+        if not section:
             return self.browse()
+        settings = self.env["crm.governance.section"]._governance_followup_settings(section.id)
+        owner_id = record.user_id.id
         contact = self.env["res.partner"].browse(vals.get("contact_id") or [])
-        reasons = self._governance_judge(record, text, contact, context=context)
+        # the database function adds "repeated" or "copied"
+        reasons = self._governance_judge(
+            record, text, contact, context=(settings, owner_id, None, False, False))
         now = fields.Datetime.now()
-        uid = self.env.uid
-        row = {
-            "date": now, "res_model": record._name, "res_id": record.id, "res_name": name,
-            "section_id": section_id, "owner_id": owner_id, "author_id": vals["author_id"],
-            "contact_id": contact.id or None, "channel": vals.get("channel") or "other", "content": text,
-            "next_step": vals.get("next_step") or None, "next_date": vals.get("next_date") or None,
-            "source": vals.get("source") or "manual",
-            "message_id": message.id if message else vals.get("message_id") or None,
-            "activity_type_id": vals.get("activity_type_id") or None, "is_valid": not reasons,
-            "validity": "invalid" if reasons else "valid", "valid_rate": 0 if reasons else 100,
-            "content_digest": digest(fu.content_key(text)) or None,
-            "supplement_of_id": vals.get("supplement_of_id") or None,
-        }
-        # the owner's follow-up moves the protection, in the same statement
-        counts = governed and owner_id and owner_id == vals["author_id"]
-        inline = counts and (reasons or day_unit != protection.WORKING)
-        update = SQL(", upd AS (%s)", record._governance_followup_update(not reasons, now)) if inline else SQL()
+        counts = settings.governed and owner_id and owner_id == vals["author_id"] \
+            and record.protection_state in ("protected", "warning")
+        was_warned = counts and record.protection_state == "warning"
+        renew = counts and not reasons and record._governance_renewal_due(now)
+        if renew and settings.day_unit != protection.WORKING:
+            mode = "renew"
+        else:
+            mode = "count" if counts else "none"
+        self.flush_model()
+        record.flush_recordset()
+        self.env["crm.governance.section"].flush_model()
         self.env.cr.execute(SQL(
-            """WITH f AS (
-                   INSERT INTO crm_governance_followup (
-                       date, res_model, %(field)s, res_name, section_id, owner_id, author_id, contact_id, channel,
-                       content, next_step, next_date, source, message_id, activity_type_id, is_valid, validity,
-                       valid_rate, content_digest, supplement_of_id, create_uid, create_date, write_uid, write_date)
-                   VALUES (%(date)s, %(res_model)s, %(res_id)s, %(res_name)s, %(section_id)s, %(owner_id)s,
-                           %(author_id)s, %(contact_id)s, %(channel)s, %(content)s, %(next_step)s, %(next_date)s,
-                           %(source)s, %(message_id)s, %(activity_type_id)s, %(is_valid)s, %(validity)s,
-                           %(valid_rate)s, %(content_digest)s, %(supplement_of_id)s, %(uid)s, %(date)s, %(uid)s,
-                           %(date)s)
-                   RETURNING id),
-               rel AS (
-                   INSERT INTO crm_governance_followup_reason_rel (followup_id, reason_id)
-                   SELECT f.id, r.id FROM f, crm_governance_followup_reason r WHERE r.code = ANY(%(codes)s))
-               %(update)s
-            SELECT id FROM f""",
-            field=SQL.identifier(RECORD_FIELD[record._name]), uid=uid, codes=list(reasons), update=update, **row))
-        followup = self.browse(self.env.cr.fetchone()[0])
-        if counts and not inline:
+            """SELECT * FROM crm_governance_record_followup(
+                   %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::date, %s, %s, %s, %s, %s, %s::timestamp, %s, %s,
+                   %s, %s::varchar[], %s)""",
+            record._name, record.id, record[record._governance_name_column()], section.id, owner_id or None,
+            vals["author_id"], contact.id or None, vals.get("channel") or "other", text,
+            vals.get("next_step") or None, vals.get("next_date") or None, vals.get("source") or "manual",
+            message.id if message else vals.get("message_id") or None, vals.get("activity_type_id") or None,
+            vals.get("supplement_of_id") or None, self.env.uid, now, digest(fu.content_key(text)) or None,
+            settings.copy_days, not reasons, list(reasons), mode))
+        followup_id, is_valid = self.env.cr.fetchone()
+        if renew and is_valid and mode != "renew":
             # working days: the company calendar is needed (Python path)
             record._governance_protection_recompute()
-        if counts:
-            record._governance_followup_counted(not reasons, state == "warning")
-        return followup
+        if counts and (renew or not is_valid):
+            record._governance_followup_counted(is_valid, was_warned)
+        return self.browse(followup_id)
+
+    def init(self):
+        # The hot path of every chatter note as one database function: its
+        # statements are planned once per connection (PL/pgSQL caches them),
+        # where the same SQL sent as text is planned on every call. Keep the
+        # column list in step with the fields above.
+        renew = """UPDATE {table} r SET protection_state = 'protected', last_valid_followup_at = p_date,
+                          warn_at = p_date + s.warning_days * interval '1 day',
+                          release_at = p_date + s.release_days * interval '1 day',
+                          first_valid_due_at = NULL,
+                          invalid_since = LEAST(r.key_contact_due_at, r.invalid_followups_at)
+                     FROM crm_governance_section s
+                    WHERE r.id = p_res_id AND s.id = r.section_id AND s.governance_enabled
+                      AND r.protection_state IN ('protected', 'warning') AND r.user_id IS NOT NULL;"""
+        reached = """CASE WHEN s.invalid_followup_limit > 0
+                               AND r.invalid_followup_count + 1 >= s.invalid_followup_limit
+                          THEN COALESCE(r.invalid_followups_at, p_date) ELSE r.invalid_followups_at END"""
+        count = """UPDATE {table} r SET invalid_followup_count = r.invalid_followup_count + 1,
+                          invalid_followups_at = %s,
+                          invalid_since = LEAST(r.first_valid_due_at, r.key_contact_due_at, %s)
+                     FROM crm_governance_section s
+                    WHERE r.id = p_res_id AND s.id = r.section_id AND s.governance_enabled
+                      AND r.protection_state IN ('protected', 'warning') AND r.user_id IS NOT NULL;""" % (
+            reached, reached)
+        look = """SELECT COALESCE(bool_or(f.{field} = p_res_id), false),
+                         COALESCE(bool_or(f.{field} IS DISTINCT FROM p_res_id AND f.date <= p_date
+                                          AND f.date >= p_date - p_copy_days * interval '1 day'), false)
+                    INTO v_repeated, v_copied
+                    FROM crm_governance_followup f WHERE f.content_digest = p_digest;"""
+        self.env.cr.execute(f"""
+            CREATE OR REPLACE FUNCTION crm_governance_record_followup(
+                p_model varchar, p_res_id int, p_res_name varchar, p_section_id int, p_owner_id int,
+                p_author_id int, p_contact_id int, p_channel varchar, p_content text, p_next_step varchar,
+                p_next_date date, p_source varchar, p_message_id int, p_activity_type_id int,
+                p_supplement_of_id int, p_uid int, p_date timestamp, p_digest varchar, p_copy_days int,
+                p_valid boolean, p_codes varchar[], p_mode varchar)
+            RETURNS TABLE (followup_id int, followup_valid boolean) LANGUAGE plpgsql AS $fn$
+            DECLARE
+                v_repeated boolean := false;
+                v_copied boolean := false;
+                v_valid boolean;
+                v_id int;
+            BEGIN
+                IF p_digest IS NOT NULL THEN
+                    IF p_model = 'crm.lead' THEN
+                        {look.format(field="lead_id")}
+                    ELSE
+                        {look.format(field="partner_id")}
+                    END IF;
+                    v_copied := v_copied AND p_copy_days > 0 AND NOT v_repeated;
+                END IF;
+                v_valid := p_valid AND NOT v_repeated AND NOT v_copied;
+                INSERT INTO crm_governance_followup (
+                    date, res_model, lead_id, partner_id, res_name, section_id, owner_id, author_id, contact_id,
+                    channel, content, next_step, next_date, source, message_id, activity_type_id, is_valid,
+                    validity, valid_rate, content_digest, supplement_of_id, create_uid, create_date, write_uid,
+                    write_date)
+                VALUES (
+                    p_date, p_model, CASE WHEN p_model = 'crm.lead' THEN p_res_id END,
+                    CASE WHEN p_model = 'res.partner' THEN p_res_id END, p_res_name, p_section_id, p_owner_id,
+                    p_author_id, p_contact_id, p_channel, p_content, p_next_step, p_next_date, p_source,
+                    p_message_id, p_activity_type_id, v_valid, CASE WHEN v_valid THEN 'valid' ELSE 'invalid' END,
+                    CASE WHEN v_valid THEN 100 ELSE 0 END, p_digest, p_supplement_of_id, p_uid, p_date, p_uid,
+                    p_date)
+                RETURNING id INTO v_id;
+                IF NOT v_valid THEN
+                    INSERT INTO crm_governance_followup_reason_rel (followup_id, reason_id)
+                    SELECT v_id, r.id FROM crm_governance_followup_reason r
+                     WHERE r.code = ANY(p_codes) OR (r.code = 'repeated' AND v_repeated)
+                        OR (r.code = 'copied' AND v_copied);
+                END IF;
+                IF p_mode = 'renew' AND v_valid THEN
+                    IF p_model = 'crm.lead' THEN
+                        {renew.format(table="crm_lead")}
+                    ELSE
+                        {renew.format(table="res_partner")}
+                    END IF;
+                ELSIF p_mode IN ('renew', 'count') AND NOT v_valid THEN
+                    IF p_model = 'crm.lead' THEN
+                        {count.format(table="crm_lead")}
+                    ELSE
+                        {count.format(table="res_partner")}
+                    END IF;
+                END IF;
+                RETURN QUERY SELECT v_id, v_valid;
+            END
+            $fn$""")
 
     @api.model
     def _governance_message_text(self, message):

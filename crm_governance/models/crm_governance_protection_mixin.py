@@ -206,45 +206,16 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
             "activity_type_id": message.mail_activity_type_id.id,
         }, message=message)
 
-    def _governance_followup_update(self, valid, date):
-        """The UPDATE that a follow-up by the owner of ``self`` (one record)
-        makes, run in the same statement as the follow-up's INSERT: valid,
-        protected again from ``date`` and the first-follow-up deadline met
-        (FU-3), at most once a day; invalid, one more towards the section's limit (FU-4). Records
-        outside governed sections or without an owner are left alone by its
-        WHERE. Calendar days only: working days need the company calendar
-        (``_governance_protection_recompute``)."""
-        table = SQL.identifier(self._table)
-        if valid:
-            return SQL(
-                """UPDATE %(table)s r SET protection_state = 'protected', last_valid_followup_at = %(date)s,
-                          warn_at = %(date)s + s.warning_days * interval '1 day',
-                          release_at = %(date)s + s.release_days * interval '1 day',
-                          first_valid_due_at = NULL,
-                          invalid_since = LEAST(r.key_contact_due_at, r.invalid_followups_at)
-                     FROM crm_governance_section s
-                    WHERE r.id = %(id)s AND s.id = r.section_id AND s.governance_enabled
-                      AND r.protection_state IN %(owned)s AND r.user_id IS NOT NULL
-                      -- once a day is enough: deadlines are counted in days,
-                      -- and each renewal rewrites every index of the row
-                      AND (r.protection_state = 'warning' OR r.first_valid_due_at IS NOT NULL
-                           OR r.last_valid_followup_at IS NULL
-                           OR r.last_valid_followup_at <= %(date)s - interval '1 day')""",
-                table=table, id=self.id, date=date, owned=OWNED)
-        reached = SQL(
-            """CASE WHEN s.invalid_followup_limit > 0 AND r.invalid_followup_count + 1 >= s.invalid_followup_limit
-                    THEN COALESCE(r.invalid_followups_at, %s) ELSE r.invalid_followups_at END""", date)
-        return SQL(
-            """UPDATE %(table)s r SET invalid_followup_count = r.invalid_followup_count + 1,
-                      invalid_followups_at = %(reached)s,
-                      invalid_since = LEAST(r.first_valid_due_at, r.key_contact_due_at, %(reached)s)
-                 FROM crm_governance_section s
-                WHERE r.id = %(id)s AND s.id = r.section_id AND s.governance_enabled
-                  AND r.protection_state IN %(owned)s AND r.user_id IS NOT NULL""",
-            table=table, reached=reached, id=self.id, owned=OWNED)
+    def _governance_renewal_due(self, now):
+        """Does a valid follow-up at ``now`` renew the protection of ``self``?
+        Once a day is enough: deadlines are counted in days, and a renewal
+        rewrites every index of the record's row."""
+        return (self.protection_state == "warning" or bool(self.first_valid_due_at)
+                or not self.last_valid_followup_at
+                or self.last_valid_followup_at <= fields.Datetime.subtract(now, days=1))
 
     def _governance_followup_counted(self, valid, was_warned):
-        """After ``_governance_followup_update`` ran: caches, and the owner's
+        """After ``crm_governance_record_followup`` ran: caches, and the owner's
         "no recent contact" activity resolved by a valid follow-up."""
         self.invalidate_recordset(list(self._GOVERNANCE_COLUMNS) + [
             "protection_days_left", "protection_badge", "governance_invalid_protection",
@@ -274,7 +245,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         last, seen = {}, {}
         for rid, section_id, date, body in self.env.cr.fetchall():
             if section_id not in rules:
-                rules[section_id] = self.env["crm.governance.section"].browse(section_id)._governance_followup_rules()
+                rules[section_id] = self.env["crm.governance.section"]._governance_followup_settings(section_id).rules
             text = html2plaintext(body or "")
             earlier = seen.setdefault(rid, set())
             if not fu.judge(text, rules[section_id], earlier=earlier):

@@ -1,4 +1,5 @@
 import threading
+from collections import namedtuple
 from datetime import timedelta
 
 from odoo import _, api, fields, models, tools
@@ -33,6 +34,9 @@ POLICY_DEFAULTS = {
 # the follow-up numbers that may be 0 ("off")
 FOLLOWUP_NUMBERS = ("followup_copy_days", "invalid_followup_limit", "first_followup_days",
                     "key_contact_months", "validity_query_daily_limit")
+
+
+FollowupSettings = namedtuple("FollowupSettings", "rules governed day_unit copy_days")
 
 
 class CrmGovernanceSection(models.Model):
@@ -180,17 +184,20 @@ class CrmGovernanceSection(models.Model):
 
     def _governance_followup_rules(self):
         self.ensure_one()
-        return self._governance_followup_rules_cached(self.id)
+        return self._governance_followup_settings(self.id).rules
 
     @api.model
     @tools.ormcache("section_id")
-    def _governance_followup_rules_cached(self, section_id):
-        # parsed once per worker: judged on every chatter post; cleared by
-        # write() when a section changes
-        self = self.sudo().browse(section_id)
-        return followups.FollowupRules(
-            max(self.followup_min_chars, 1), max(self.followup_min_words, 1),
-            followups.parse_list(self.followup_keywords), followups.parse_list(self.followup_phrases))
+    def _governance_followup_settings(self, section_id):
+        """What judging a chatter note needs of its section, read and parsed
+        once per worker (every note is judged inside ``message_post``);
+        cleared by ``write`` when a section changes."""
+        section = self.sudo().browse(section_id)
+        return FollowupSettings(
+            followups.FollowupRules(
+                max(section.followup_min_chars, 1), max(section.followup_min_words, 1),
+                followups.parse_list(section.followup_keywords), followups.parse_list(section.followup_phrases)),
+            section.governance_enabled, section.protection_day_unit, section.followup_copy_days)
 
     @api.constrains("company_id", "team_ids")
     def _check_team_company(self):
@@ -239,7 +246,8 @@ class CrmGovernanceSection(models.Model):
         res = super().write(vals)
         if {"governance_enabled", "head_ids", "admin_ids", "member_ids", "active"} & set(vals):
             self._governance_access_changed()
-        elif {"followup_min_chars", "followup_min_words", "followup_keywords", "followup_phrases"} & set(vals):
+        elif {"followup_min_chars", "followup_min_words", "followup_keywords", "followup_phrases",
+              "protection_day_unit", "followup_copy_days"} & set(vals):
             self.env.registry.clear_cache()
         for model in ("crm.lead", "res.partner"):
             Model = self.env[model].sudo().with_context(active_test=False)
@@ -402,9 +410,11 @@ class CrmGovernanceSection(models.Model):
             for rec, days in [(r, 35) for r in owned[1::5]] + [(r, 65) for r in owned[3::7]]:
                 rec._governance_store(rec._governance_rows({rec.id: now - timedelta(days=days)},
                                                            {rec.id: now - timedelta(days=days)}))
-        self._governance_demo_followups()
         self.with_context(governance_no_commit=True)._cron_protection_warning()
         self.with_context(governance_no_commit=True)._cron_protection_release()
+        # after the passes: the record flagged by its invalid follow-ups waits
+        # for the next release pass, and its validity query for a decision
+        self._governance_demo_followups()
 
     @api.model
     def _governance_demo_followups(self):
