@@ -115,6 +115,10 @@ class TestFollowupsThroughTheOrm(FollowupCase):
         self.assertIn("外出", followup.reason_text)
         zh = followup.with_context(lang="zh_CN")
         self.assertTrue(zh.reason_text)
+        # the record's Follow-ups button lists exactly its follow-ups
+        action = lead.with_user(self.sales_a1).action_view_governance_followups()
+        self.assertEqual(self.env[action["res_model"]].with_user(self.sales_a1).search(action["domain"]), followup)
+        self.assertEqual(lead.governance_followup_count, 1)
 
 
 @tagged("post_install", "-at_install", "crm_governance")

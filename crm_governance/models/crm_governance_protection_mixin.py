@@ -558,19 +558,18 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
             "view_mode": "form", "views": [(False, "form")], "target": "new", "context": context,
         }
 
-    def action_view_governance_followups(self):
+    def _governance_rows_action(self, xmlid):
+        """``xmlid``'s list (ledger, follow-ups) narrowed to this record."""
         self.ensure_one()
-        field = RECORD_FIELD[self._name]
-        action = self.env["ir.actions.act_window"]._for_xml_id("crm_governance.crm_governance_followup_action")
-        action.update(domain=[(field, "=", self.id)], context={})
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action.update(domain=[(RECORD_FIELD[self._name], "=", self.id)], context={})
         return action
 
+    def action_view_governance_followups(self):
+        return self._governance_rows_action("crm_governance.crm_governance_followup_action")
+
     def action_view_governance_ledger(self):
-        self.ensure_one()
-        field = RECORD_FIELD[self._name]
-        action = self.env["ir.actions.act_window"]._for_xml_id("crm_governance.crm_governance_ledger_action")
-        action.update(domain=[(field, "=", self.id)], context={})
-        return action
+        return self._governance_rows_action("crm_governance.crm_governance_ledger_action")
 
     # -- scheduled passes (set-wise, called by crm.governance.section) -----
     def _governance_name_column(self):
