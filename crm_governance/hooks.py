@@ -163,4 +163,5 @@ def post_init_hook(env):
 
 def uninstall_hook(env):
     env.cr.execute("DROP FUNCTION IF EXISTS crm_governance_record_followup")
+    env.cr.execute("DROP FUNCTION IF EXISTS crm_governance_followup_seen")
     env.registry.clear_cache()

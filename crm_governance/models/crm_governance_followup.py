@@ -29,6 +29,12 @@ MAX_CONTENT = 10000
 _TAG_RE = re.compile(r"<[^>]*>")
 
 
+def message_text(body):
+    """The text of a chatter message body, fast: tags out, entities decoded
+    (html2plaintext's full parse costs more than judging the text)."""
+    return html.unescape(_TAG_RE.sub(" ", body or "")).strip()
+
+
 def digest(key):
     return hashlib.md5(key.encode()).hexdigest() if key else False
 
@@ -142,36 +148,30 @@ class CrmGovernanceFollowup(models.Model):
         return [messages[c] for c in codes if c in messages]
 
     @api.model
-    def _governance_context(self, record, text):
-        """What judging ``text`` on ``record`` (sudo) needs: (section
-        settings or None, owner id, record name, repeated, copied). The record's
-        own fields come from the cache ``message_post`` filled; the database
-        is asked only whether the same text is already there (by its md5)."""
-        section_id = record.section_id.id
-        if not section_id:
-            return None, record.user_id.id, None, False, False
-        settings = self.env["crm.governance.section"]._governance_followup_settings(section_id)
+    def _governance_seen(self, record, text, settings):
+        """(repeated, copied): is ``text`` word for word an earlier follow-up
+        of ``record``, or another record's of the section's copy window? Asked
+        of the database function that the recording path uses too."""
         dig = digest(fu.content_key(text))
-        repeated = copied = False
-        if dig:
-            self.flush_model(["content_digest", "date", "lead_id", "partner_id"])
-            field = SQL.identifier(RECORD_FIELD[record._name])
-            now = fields.Datetime.now()
-            self.env.cr.execute(SQL(
-                """SELECT bool_or(f.%(field)s = %(id)s),
-                          bool_or(f.%(field)s IS DISTINCT FROM %(id)s AND f.date <= %(now)s AND f.date >= %(since)s)
-                     FROM crm_governance_followup f WHERE f.content_digest = %(dig)s""",
-                field=field, id=record.id, now=now, dig=dig,
-                since=now - timedelta(days=settings.copy_days)))
-            repeated, copied = self.env.cr.fetchone()
-            copied = bool(copied and settings.copy_days)
-        return settings, record.user_id.id, record[record._governance_name_column()], bool(repeated), copied
+        if not dig:
+            return False, False
+        self.flush_model(["content_digest", "date", "lead_id", "partner_id"])
+        self.env.cr.execute(
+            "SELECT * FROM crm_governance_followup_seen(%s, %s, %s::timestamp, %s, %s)",
+            [record._name, record.id, fields.Datetime.now(), dig, settings.copy_days])
+        return self.env.cr.fetchone()
 
     @api.model
-    def _governance_judge(self, record, text, contact=None, context=None):
-        """Reason codes for ``text`` as a new follow-up of ``record``."""
+    def _governance_judge(self, record, text, contact=None, settings=None, seen=None):
+        """Reason codes for ``text`` as a new follow-up of ``record``;
+        ``settings`` (its section's) and ``seen`` ((repeated, copied)) when
+        the caller has them."""
         record = record.sudo()
-        settings, _owner, _name, repeated, copied = context or self._governance_context(record, text)
+        if settings is None and record.section_id:
+            settings = self.env["crm.governance.section"]._governance_followup_settings(record.section_id.id)
+        if seen is None:
+            seen = self._governance_seen(record, text, settings) if settings else (False, False)
+        repeated, copied = seen
         rules = settings.rules if settings else fu.DEFAULT_RULES
         key = fu.content_key(text)
         reasons = fu.judge(text, rules, contact_named=bool(contact),
@@ -217,8 +217,7 @@ class CrmGovernanceFollowup(models.Model):
         owner_id = record.user_id.id
         contact = self.env["res.partner"].browse(vals.get("contact_id") or [])
         # the database function adds "repeated" or "copied"
-        reasons = self._governance_judge(
-            record, text, contact, context=(settings, owner_id, None, False, False))
+        reasons = self._governance_judge(record, text, contact, settings=settings, seen=(False, False))
         now = fields.Datetime.now()
         counts = settings.governed and owner_id and owner_id == vals["author_id"] \
             and record.protection_state in ("protected", "warning")
@@ -277,6 +276,26 @@ class CrmGovernanceFollowup(models.Model):
                                           AND f.date >= p_date - p_copy_days * interval '1 day'), false)
                     INTO v_repeated, v_copied
                     FROM crm_governance_followup f WHERE f.content_digest = p_digest;"""
+        # FU-2 (d) and the copy rule, for the dialog's preview and for recording
+        self.env.cr.execute(f"""
+            CREATE OR REPLACE FUNCTION crm_governance_followup_seen(
+                p_model varchar, p_res_id int, p_date timestamp, p_digest varchar, p_copy_days int)
+            RETURNS TABLE (repeated boolean, copied boolean) LANGUAGE plpgsql AS $fn$
+            DECLARE
+                v_repeated boolean := false;
+                v_copied boolean := false;
+            BEGIN
+                IF p_digest IS NOT NULL THEN
+                    IF p_model = 'crm.lead' THEN
+                        {look.format(field="lead_id")}
+                    ELSE
+                        {look.format(field="partner_id")}
+                    END IF;
+                    v_copied := v_copied AND p_copy_days > 0 AND NOT v_repeated;
+                END IF;
+                RETURN QUERY SELECT v_repeated, v_copied;
+            END
+            $fn$""")
         self.env.cr.execute(f"""
             CREATE OR REPLACE FUNCTION crm_governance_record_followup(
                 p_model varchar, p_res_id int, p_res_name varchar, p_section_id int, p_owner_id int,
@@ -291,14 +310,8 @@ class CrmGovernanceFollowup(models.Model):
                 v_valid boolean;
                 v_id int;
             BEGIN
-                IF p_digest IS NOT NULL THEN
-                    IF p_model = 'crm.lead' THEN
-                        {look.format(field="lead_id")}
-                    ELSE
-                        {look.format(field="partner_id")}
-                    END IF;
-                    v_copied := v_copied AND p_copy_days > 0 AND NOT v_repeated;
-                END IF;
+                SELECT * INTO v_repeated, v_copied
+                  FROM crm_governance_followup_seen(p_model, p_res_id, p_date, p_digest, p_copy_days);
                 v_valid := p_valid AND NOT v_repeated AND NOT v_copied;
                 INSERT INTO crm_governance_followup (
                     date, res_model, lead_id, partner_id, res_name, section_id, owner_id, author_id, contact_id,
@@ -335,12 +348,6 @@ class CrmGovernanceFollowup(models.Model):
                 RETURN QUERY SELECT v_id, v_valid;
             END
             $fn$""")
-
-    @api.model
-    def _governance_message_text(self, message):
-        """The text of a chatter message body, fast: tags out, entities
-        decoded (html2plaintext's full parse costs more than judging)."""
-        return html.unescape(_TAG_RE.sub(" ", message.body or "")).strip()
 
     def action_add_supplement(self):
         """A correction is a new follow-up linked to this one (FU-5)."""

@@ -8,11 +8,12 @@ from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, html2plaintext
+from odoo.tools import SQL
 from odoo.tools.mail import generate_tracking_message_id
 
 from ..policy import followups as fu
 from ..policy import protection
+from .crm_governance_followup import message_text
 from .crm_governance_ledger import RECORD_FIELD
 
 PROTECTION_STATES = [
@@ -194,7 +195,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
             source, text = "activity", done or ""
         elif message.message_type == "comment":
             source = "note" if message.subtype_id.internal else "message"
-            text = self.env["crm.governance.followup"]._governance_message_text(message)
+            text = message_text(message.body)
             if not text:
                 # a file sent without a word is not a follow-up, valid or not
                 return
@@ -217,9 +218,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
     def _governance_followup_counted(self, valid, was_warned):
         """After ``crm_governance_record_followup`` ran: caches, and the owner's
         "no recent contact" activity resolved by a valid follow-up."""
-        self.invalidate_recordset(list(self._GOVERNANCE_COLUMNS) + [
-            "protection_days_left", "protection_badge", "governance_invalid_protection",
-            "governance_invalid_reason"])
+        self._governance_invalidate()
         if valid and was_warned:
             self._governance_drop_warnings()
 
@@ -246,7 +245,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         for rid, section_id, date, body in self.env.cr.fetchall():
             if section_id not in rules:
                 rules[section_id] = self.env["crm.governance.section"]._governance_followup_settings(section_id).rules
-            text = html2plaintext(body or "")
+            text = message_text(body)
             earlier = seen.setdefault(rid, set())
             if not fu.judge(text, rules[section_id], earlier=earlier):
                 last[rid] = date
@@ -284,26 +283,31 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
             table=SQL.identifier(self._table), ids=list(cols[0]), states=list(cols[1]),
             since=list(cols[2]), last=list(cols[3]), warn=list(cols[4]), release=list(cols[5]),
             invalid=list(cols[6]), first_due=list(cols[7]), key_due=list(cols[8]), flagged=list(cols[9])))
-        # the computed badge and flags read these columns: drop them too
-        self.browse(cols[0]).invalidate_recordset(list(self._GOVERNANCE_COLUMNS) + [
+        self.browse(cols[0])._governance_invalidate()
+
+    def _governance_invalidate(self):
+        """The protection columns were written by SQL: drop them from the
+        cache, and the computed badge and flags that read them."""
+        self.invalidate_recordset(list(self._GOVERNANCE_COLUMNS) + [
             "protection_days_left", "protection_badge", "governance_invalid_protection",
             "governance_invalid_reason"])
 
-    def _governance_rows(self, since_by_id, last_by_id, new_period=False, clock_by_id=None):
+    def _governance_rows(self, since_by_id, last_by_id, new_period=False, clock_by_id=None, facts=None):
         """Rows for ``_governance_store``: owned records protected from their
         last valid contact, unowned ones in the pool.
 
         ``since_by_id``: start of the protection period; ``last_by_id``: the
         last valid contact known outside the follow-up records (the start
         itself, or chatter history); the owner's follow-ups of the period
-        come from the follow-up records. ``new_period``: the FU-4 deadlines
+        come from the follow-up records (``facts`` when the caller knows). ``new_period``: the FU-4 deadlines
         start now (``clock_by_id`` or the period start); otherwise pending
         ones are kept, and lifted by a valid follow-up or a key contact.
         """
         rows = []
         records = self.sudo()
         owned = records.filtered("user_id")
-        facts = self.env["crm.governance.followup"]._governance_facts(owned, since_by_id)
+        if facts is None:
+            facts = self.env["crm.governance.followup"]._governance_facts(owned, since_by_id)
         key_contacts = owned._governance_key_contact_ids()
         by_section = defaultdict(list)
         for rec in records:
@@ -345,8 +349,10 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         it the FU-4 deadlines."""
         records = self._governance_governed()
         now = now or fields.Datetime.now()
+        # a period starting now has no follow-ups yet: no need to ask (every
+        # create, claim and dispatch comes through here)
         records._governance_store(records._governance_rows(
-            {r.id: now for r in records}, {r.id: now for r in records}, new_period=True))
+            {r.id: now for r in records}, {r.id: now for r in records}, new_period=True, facts={}))
 
     def _governance_protection_init(self):
         """Governance just enabled: owned records are protected since they were
@@ -372,15 +378,9 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
     def _governance_protection_clear(self):
         self._governance_store((r.id, None, None, None, None, None, 0, None, None, None) for r in self)
 
-    def _governance_refresh_followups(self):
-        """Follow-ups were added by other means than a post (a merge)."""
-        records = self.sudo()._governance_governed().filtered(lambda r: r.protection_state in OWNED)
-        records._governance_protection_recompute()
-
     def _governance_refresh_key_contact(self):
         """A contact was added to the record: lift the key-contact deadline."""
-        records = self.sudo()._governance_governed().filtered(lambda r: r.key_contact_due_at)
-        records._governance_protection_recompute()
+        self.sudo().filtered("key_contact_due_at")._governance_protection_recompute()
 
     def _governance_drop_warnings(self):
         """The owner's "no recent contact" activities of ``self``: resolved by
@@ -432,7 +432,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         """Inside a governed section, records go only to its people, within
         their cap (PROT-5)."""
         for section, recs in records.grouped("section_id").items():
-            people = section.member_ids | section.head_ids | section.admin_ids
+            people = section._governance_people()
             if user not in people:
                 raise UserError(_(
                     "%(user)s is not a salesperson of section %(section)s: records of a section "
@@ -468,7 +468,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         Ledger = self.env["crm.governance.ledger"].sudo()
         field = RECORD_FIELD[self._name]
         for section, recs in records.grouped("section_id").items():
-            if user not in (section.member_ids | section.head_ids | section.admin_ids):
+            if user not in section._governance_people():
                 # checked first, and said without any name: an outsider learns
                 # nothing of another section's records (SEC-4)
                 raise UserError(_("You may only claim pool records of your own sections (PROT-5)."))
@@ -489,7 +489,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
                 [field], ["date:max"]))
             for rec in recs:
                 refusal = protection.claim_refusal(
-                    pooled=True, member=user in (section.member_ids | section.head_ids | section.admin_ids),
+                    pooled=True, member=user in section._governance_people(),
                     held=held, cap=section.claim_cap, claiming=len(recs), lost_at=lost.get(rec),
                     cooldown_days=section.reclaim_cooldown_days, now=now,
                     claimed_today=claimed_today, daily_limit=section.daily_claim_limit)

@@ -182,6 +182,10 @@ class CrmGovernanceSection(models.Model):
                     raise ValidationError(_("Section %(section)s: '%(field)s' cannot be negative (FU-4).",
                                             section=section.display_name, field=section._fields[fname].string))
 
+    def _governance_people(self):
+        """Everyone listed on the sections: salespeople, heads and admins."""
+        return self.member_ids | self.head_ids | self.admin_ids
+
     def _governance_followup_rules(self):
         self.ensure_one()
         return self._governance_followup_settings(self.id).rules

@@ -52,7 +52,7 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
              ("admin_ids", "in", todo.user_id.ids)])
         owner_sections = {}
         for section in members:
-            for user in section.member_ids | section.head_ids | section.admin_ids:
+            for user in section._governance_people():
                 owner_sections.setdefault(user.id, []).append(section.id)
         by_section = {}
         for rec in todo.sudo():

@@ -122,8 +122,7 @@ class CrmGovernanceValidityQuery(models.Model):
                               "phone (FU-6).", name.strip()))
         record = found
         section = record.section_id
-        mine = user.governance_member_section_ids | user.governance_head_section_ids | user.governance_admin_section_ids
-        if section not in mine:
+        if section not in user._governance_listed_sections():
             # said without the section's name: other sections' data stays hidden (SEC-4)
             raise UserError(_("'%s' belongs to another section: validity queries stay inside your own "
                               "sections (FU-6).", name.strip()))

@@ -65,7 +65,7 @@ class CrmLead(models.Model):
         res = super()._merge_dependences_history(opportunities)
         self.env["crm.governance.followup"].sudo().search([("lead_id", "in", opportunities.ids)]).write(
             {"lead_id": self.id, "res_name": self.display_name})
-        self._governance_refresh_followups()
+        self.sudo()._governance_protection_recompute()
         return res
 
     def write(self, vals):

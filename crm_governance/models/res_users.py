@@ -89,6 +89,12 @@ class ResUsers(models.Model):
             self.env["crm.governance.section"]._governance_access_changed()
         return res
 
+    def _governance_listed_sections(self):
+        """The sections that list this user as salesperson, head or admin."""
+        self.ensure_one()
+        return self.governance_member_section_ids | self.governance_head_section_ids | \
+            self.governance_admin_section_ids
+
     # -- freeze (SEC-5) ---------------------------------------------------
     def _governance_check_can_freeze(self):
         me = self.env.user

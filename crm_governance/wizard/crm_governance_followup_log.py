@@ -115,9 +115,7 @@ class CrmGovernanceValidityQueryWizard(models.TransientModel):
         Query = self.env["crm.governance.validity.query"]
         for wizard in self:
             found = Query._governance_find(wizard.customer) if (wizard.customer or "").strip() else None
-            if not found or len(found) > 1 or found.section_id not in (
-                    self.env.user.governance_member_section_ids | self.env.user.governance_head_section_ids
-                    | self.env.user.governance_admin_section_ids):
+            if not found or len(found) > 1 or found.section_id not in self.env.user._governance_listed_sections():
                 wizard.found_summary = False
                 continue
             # the owner's name, the section and the days left: nothing of the record itself (FU-6)

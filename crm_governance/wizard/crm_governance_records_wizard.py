@@ -63,7 +63,7 @@ class CrmGovernanceDispatch(models.TransientModel):
             sections = self.env[wizard.res_model].sudo().browse(wizard.res_ids or []).section_id \
                 if wizard.res_model else self.env["crm.governance.section"]
             wizard.section_id = sections[:1] if len(sections) == 1 else False
-            wizard.allowed_user_ids = sections.member_ids | sections.head_ids | sections.admin_ids \
+            wizard.allowed_user_ids = sections._governance_people() \
                 if len(sections) == 1 else False
 
     def action_dispatch(self):
