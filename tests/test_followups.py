@@ -178,8 +178,9 @@ class TestLogFollowupDialog(FollowupCase):
             self._dialog(lead, content="   ").action_save()
         with self.assertRaisesRegex(UserError, r"'Content' is 10001 characters.*10000.*FU-1"):
             self._dialog(lead, content="需" * 10001).action_save()
-        with self.assertRaisesRegex(UserError, r"'Contact'.*GOVT Stranger.*not a contact.*FU-1"):
+        with self.assertRaisesRegex(UserError, r"'Contact'.*not a contact.*FU-1") as cm:
             self._dialog(lead, content="与客户确认了预算和交付时间", contact_id=self.other_contact.id).action_save()
+        self.assertNotIn("GOVT Stranger", str(cm.exception), "the id may be anyone's: no name")
         self.assertFalse(self.followups(lead), "nothing half-written")
         self.assertFalse(lead.message_ids.filtered(lambda m: "预算" in (m.body or "")))
 
@@ -307,13 +308,18 @@ class TestValidityQuery(FollowupCase):
             {"customer": name, "reason": reason})
         return wizard, wizard.action_submit()
 
+    def refusal(self, name, **kw):
+        """The answer of a lookup that filed nothing: returned as a warning,
+        not raised, so the lookup stays counted (FU-6)."""
+        _wizard, action = self.ask(name, **kw)
+        self.assertEqual(action["tag"], "display_notification", action)
+        return action["params"]["message"]
+
     def test_flagged_record_is_transferred_to_the_requester(self):
         lead = self.new_lead("GOVT wanted", partner_name="GOVT Wanted Ltd")
         for text in ("外出", "电话", "没找到人"):
             self.note(lead, text)
-        wizard, action = self.ask("govt wanted ltd")
-        self.assertIn("T Sales A1", wizard.found_summary)
-        self.assertIn("Section A", wizard.found_summary)
+        _wizard, action = self.ask("govt wanted ltd")
         query = self.env["crm.governance.validity.query"].browse(action["res_id"])
         # the requester learns the owner, the section and the days left, not the record
         as_requester = query.with_user(self.sales_a2)
@@ -363,24 +369,28 @@ class TestValidityQuery(FollowupCase):
 
     def test_bad_queries_are_refused_with_the_rule(self):
         self.new_lead("GOVT mine", partner_name="GOVT Mine Ltd", user=self.sales_a2)
-        with self.assertRaisesRegex(UserError, "already own.*FU-6"):
-            self.ask("GOVT Mine Ltd")
-        with self.assertRaisesRegex(UserError, "another section.*FU-6") as cm:
-            self.ask("GOVT lead B1")
-        self.assertNotIn("Section B", str(cm.exception))
+        self.assertRegex(self.refusal("GOVT Mine Ltd"), "already own.*FU-6")
+        other = self.refusal("GOVT lead B1")
+        self.assertRegex(other, "another section.*FU-6")
+        self.assertNotIn("Section B", other)
         with self.assertRaisesRegex(UserError, "'Why'.*FU-6"):
             self.ask("GOVT lead A1", reason=" ")
-        with self.assertRaisesRegex(UserError, "public pool.*FU-6"):
-            self.ask("GOVT lead A pool")
-        with self.assertRaisesRegex(UserError, "No registered customer.*FU-6"):
-            self.ask("GOVT nobody knows")
+        with self.assertRaisesRegex(UserError, "'Customer'.*FU-6"):
+            self.ask(" ")
+        self.assertRegex(self.refusal("GOVT lead A pool"), "public pool.*FU-6")
+        self.assertRegex(self.refusal("GOVT nobody knows"), "No registered customer.*FU-6")
+        # % and _ are characters, not wildcards: no name is rebuilt prefix by prefix
+        self.assertRegex(self.refusal("GOVT lead B%"), "No registered customer.*FU-6")
+        self.assertRegex(self.refusal("GOVT lead _1"), "No registered customer.*FU-6")
 
     def test_daily_limit(self):
-        self.section_a.validity_query_daily_limit = 2
+        self.section_a.validity_query_daily_limit = 3
         self.ask("GOVT lead A1")
-        self.ask("GOVT lead A1")
-        with self.assertRaisesRegex(UserError, "at most 2 validity queries per day.*FU-6"):
-            self.ask("GOVT lead A1")
+        # answers that file nothing count too, before they are given
+        self.refusal("GOVT nobody knows")
+        self.refusal("GOVT lead B1")
+        with self.assertRaisesRegex(UserError, "at most 3 validity queries per day.*FU-6"):
+            self.ask("GOVT lead B%")
 
 
 @tagged("post_install", "-at_install", "crm_governance")

@@ -166,19 +166,29 @@ class TestPublicPool(GovernanceCase):
         self.assertEqual((row.old_user_id.id, row.new_user_id, row.author_id), (False, self.sales_a1, self.sales_a1))
         # the claimer now reads the whole history, as the previous owner did
         self.assertIn("GOVT previous owner's notes", pool.with_user(self.sales_a1).message_ids.mapped("body")[0])
-        with self.assertRaisesRegex(UserError, r"not in the public pool: T Sales A1 holds it since .*\(PROT-5\)"):
+        # a colleague can no longer read it: refused without the owner's name
+        with self.assertRaisesRegex(AccessError, r"^You cannot reach the requested .* \(SEC-4\)\.$"):
             pool.with_user(self.sales_a2).action_governance_claim()
+        # its owner is told why, in plain words
+        with self.assertRaisesRegex(UserError, r"not in the public pool: T Sales A1 holds it since .*\(PROT-5\)"):
+            pool.with_user(self.sales_a1).action_governance_claim()
 
     def test_other_section_cannot_see_or_claim(self):
         with self.assertRaises(AccessError):
             self.lead_a_pool.with_user(self.sales_b1).read(["name"])
         self.assertFalse(self.env["crm.lead"].with_user(self.sales_b1).search([("protection_state", "=", "pooled"),
                                                                               ("id", "=", self.lead_a_pool.id)]))
-        with self.assertRaisesRegex(UserError, r"^You may only claim pool records of your own sections \(PROT-5\)\.$"):
+        # the same words as for an id that does not exist: nothing to learn
+        missing = self.env["crm.lead"].browse(10**9)
+        with self.assertRaises(AccessError) as nothing:
+            missing.with_user(self.sales_b1).action_governance_claim()
+        with self.assertRaisesRegex(AccessError, r"^You cannot reach the requested .* \(SEC-4\)\.$") as pooled:
             self.lead_a_pool.with_user(self.sales_b1).action_governance_claim()
         # nor does claiming a protected record of section A tell her whose it is
-        with self.assertRaisesRegex(UserError, r"^You may only claim pool records of your own sections"):
+        with self.assertRaises(AccessError) as protected:
             self.lead_a1.with_user(self.sales_b1).action_governance_claim()
+        self.assertEqual(str(pooled.exception), str(nothing.exception))
+        self.assertEqual(str(protected.exception), str(nothing.exception))
         self.assertFalse(self.lead_a_pool.user_id)
 
     def test_cap_cooldown_and_daily_limit(self):
@@ -221,15 +231,19 @@ class TestPublicPool(GovernanceCase):
         self.assertEqual(self.lead_a_pool.user_id, self.sales_a2)
         self.assertTrue(self.env["crm.governance.ledger"].search(
             [("lead_id", "=", self.lead_a_pool.id), ("reason", "=", "dispatch"), ("author_id", "=", self.head_a.id)]))
-        # reassignment inside the section by its admin, refused outside it
-        self.lead_a1.with_user(self.admin_a).write({"user_id": self.sales_a2.id})
-        self.assertTrue(self.env["crm.governance.ledger"].search(
-            [("lead_id", "=", self.lead_a1.id), ("reason", "=", "reassign")]))
+        # reassignment inside the section by its admin, with a reason; a plain write is refused
+        with self.assertRaisesRegex(UserError, r"changes only through Claim, Release, Dispatch or Reassign"):
+            self.lead_a1.with_user(self.admin_a).write({"user_id": self.sales_a2.id})
+        with self.assertRaisesRegex(UserError, r"give a reason to reassign it"):
+            self.lead_a1.with_user(self.admin_a).action_governance_dispatch(self.sales_a2.id)
+        self.lead_a1.with_user(self.admin_a).action_governance_dispatch(self.sales_a2.id, "territory change")
+        row = self.env["crm.governance.ledger"].search([("lead_id", "=", self.lead_a1.id), ("reason", "=", "reassign")])
+        self.assertEqual((row.author_id, row.note, self.lead_a1.user_id), (self.admin_a, "territory change", self.sales_a2))
         with self.assertRaisesRegex(UserError, r"T Sales B1 is not a salesperson of section Section A: .*\(PROT-5\)"):
-            self.lead_a1.with_user(self.admin_a).write({"user_id": self.sales_b1.id})
+            self.lead_a1.with_user(self.admin_a).action_governance_dispatch(self.sales_b1, "to B")
         self.section_a.claim_cap = 2
         with self.assertRaisesRegex(UserError, r"T Sales A2 already holds 3 protected records in section Section A; the cap is 2 \(PROT-5\)"):
-            self.lead_a_frozen.with_user(self.admin_a).write({"user_id": self.sales_a2.id})
+            self.lead_a_frozen.with_user(self.admin_a).action_governance_dispatch(self.sales_a2, "cap")
         # a salesperson cannot dispatch
         pooled = self.env["crm.lead"].create({"name": "GOVT pooled 2", "team_id": self.team_a.id,
                                               "user_id": False})

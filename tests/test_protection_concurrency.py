@@ -67,8 +67,10 @@ class TestCommitted(RefusalMixin, TransactionCase):
                 second.action_governance_claim()
             cr2.rollback()
             cr1.commit()
-            with self.assertRaisesRegex(UserError, rf"not in the public pool: GOVT first {self.tag} holds it"):
+            # the loser cannot read it any more: refused without its owner's name
+            with self.assertRaisesRegex(UserError, r"You cannot reach the requested .*\(SEC-4\)") as cm:
                 second.action_governance_claim()
+            self.assertNotIn(f"GOVT first {self.tag}", str(cm.exception))
             cr2.rollback()
         finally:
             cr1.close()

@@ -31,8 +31,7 @@ class TestSectionMove(GovernanceCase):
 
     def test_system_admin_moves_and_it_is_logged(self):
         lead = self.lead_a1.with_user(self.sysadmin)
-        lead.with_context(governance_move_note="customer relocated to Beijing").write(
-            {"section_id": self.section_b.id})
+        lead.action_governance_move_section(self.section_b.id, "customer relocated to Beijing")
         self.assertEqual(self.lead_a1.section_id, self.section_b)
         row = self._ledger(self.lead_a1)
         self.assertEqual(len(row), 1)

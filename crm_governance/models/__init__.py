@@ -10,4 +10,7 @@ from . import res_partner
 from . import res_users
 from . import mail_activity
 from . import mail_message
+from . import mail_followers
+from . import calendar_event
+from . import ir_rule
 from . import crm_governance_validity_query

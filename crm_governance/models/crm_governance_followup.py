@@ -67,10 +67,12 @@ class CrmGovernanceFollowup(models.Model):
     res_model = fields.Selection(
         [("crm.lead", "Lead/Opportunity"), ("res.partner", "Customer")],
         string="Record Type", required=True, readonly=True)
+    # a deleted record leaves its follow-ups detached, with its name in
+    # res_name: a database cascade would skip the append-only guard (FU-5)
     lead_id = fields.Many2one("crm.lead", string="Lead/Opportunity", index="btree_not_null",
-                              ondelete="cascade", readonly=True)
+                              ondelete="set null", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", index="btree_not_null",
-                                 ondelete="cascade", readonly=True)
+                                 ondelete="set null", readonly=True)
     res_name = fields.Char(string="Record", readonly=True)
     section_id = fields.Many2one("crm.governance.section", string="Section", readonly=True, index=True)
     owner_id = fields.Many2one("res.users", string="Owner", readonly=True,
@@ -192,8 +194,8 @@ class CrmGovernanceFollowup(models.Model):
             raise UserError(_("Field 'Content' is %(length)s characters long; a follow-up holds at most "
                               "%(max)s (FU-1).", length=len(content), max=MAX_CONTENT))
         if contact and contact not in record.sudo()._governance_contacts():
-            raise UserError(_("Field 'Contact': %(contact)s is not a contact of %(record)s (FU-1).",
-                              contact=contact.display_name, record=record.sudo().display_name))
+            # no name: the id may be anyone's (SEC-4)
+            raise UserError(_("Field 'Contact': the person chosen is not a contact of this customer (FU-1)."))
 
     @api.model
     def _governance_record(self, record, vals, message=None):
@@ -352,12 +354,19 @@ class CrmGovernanceFollowup(models.Model):
     def action_add_supplement(self):
         """A correction is a new follow-up linked to this one (FU-5)."""
         self.ensure_one()
+        self.check_access("read")
         record = self.lead_id or self.partner_id
+        if not record:
+            raise UserError(_("The record of this follow-up was deleted; its name is kept here (FU-5)."))
         return record.with_context(default_supplement_of_id=self.id).action_governance_log_followup()
 
     def action_open_record(self):
         self.ensure_one()
+        self.check_access("read")
         record = self.lead_id or self.partner_id
+        if not record:
+            raise UserError(_("The record of this follow-up was deleted; its name is kept here (FU-5)."))
+        record._governance_check_caller("read")
         return {"type": "ir.actions.act_window", "res_model": record._name, "res_id": record.id,
                 "views": [(False, "form")]}
 

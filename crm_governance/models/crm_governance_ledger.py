@@ -15,6 +15,7 @@ REASONS = [
     ("reassign", "Reassigned by admin"),
     ("challenge", "Challenge"),
     ("validity_query", "Validity query"),
+    ("deleted", "Record deleted"),
 ]
 
 

@@ -1,3 +1,4 @@
+import functools
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
@@ -7,7 +8,7 @@ from psycopg2.errors import LockNotAvailable
 from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.tools import SQL
 from odoo.tools.mail import generate_tracking_message_id
 
@@ -15,6 +16,7 @@ from ..policy import followups as fu
 from ..policy import protection
 from .crm_governance_followup import message_text
 from .crm_governance_ledger import RECORD_FIELD
+from .trusted import Trusted, trusted
 
 PROTECTION_STATES = [
     ("protected", "Protected"),
@@ -22,6 +24,21 @@ PROTECTION_STATES = [
     ("pooled", "Public Pool"),
 ]
 OWNED = ("protected", "warning")
+# written by the module only, by SQL (see _governance_refuse_protection_vals)
+PROTECTION_FIELDS = frozenset((
+    "protection_state", "protected_since", "last_valid_followup_at", "warn_at", "release_at",
+    "invalid_followup_count", "first_valid_due_at", "key_contact_due_at", "invalid_followups_at",
+    "invalid_since"))
+
+
+def governance_access_error(env, model):
+    """The one refusal for a record the caller may not reach, whether it
+    belongs to another section, to nobody they may see, or does not exist:
+    it names no record, owner or id (SEC-4)."""
+    description = env["ir.model"]._get(model).name or model
+    return AccessError(env._(
+        "You cannot reach the requested %(model)s record(s): they do not exist, or they belong to "
+        "someone or somewhere you may not see (SEC-4).", model=description))
 
 
 class CrmGovernanceProtectionMixin(models.AbstractModel):
@@ -182,7 +199,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         own hook ends the chain before an abstract mixin would be reached):
         notes, messages and completed activities by internal users become
         follow-ups, judged by the same rules as logged ones (FU-1)."""
-        if self.env.context.get("governance_followup_logged") or message.model != self._name:
+        if trusted(self.env, "governance_followup_logged") or message.model != self._name:
             return
         if message.author_id and message.author_id == self.env.user.partner_id:
             author = self.env.user
@@ -190,7 +207,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
             author = message.author_id.user_ids[:1] if message.author_id else self.env["res.users"]
         if not author or author.share or author._is_superuser():
             return
-        done = self.env.context.get("governance_activity_feedback")
+        done = trusted(self.env, "governance_activity_feedback")
         if message.mail_activity_type_id and done is not None:
             source, text = "activity", done or ""
         elif message.message_type == "comment":
@@ -256,9 +273,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
     def _governance_governed(self):
         return self.filtered(lambda r: r.section_id.governance_enabled)
 
-    _GOVERNANCE_COLUMNS = ("protection_state", "protected_since", "last_valid_followup_at", "warn_at",
-                           "release_at", "invalid_followup_count", "first_valid_due_at", "key_contact_due_at",
-                           "invalid_followups_at", "invalid_since")
+    _GOVERNANCE_COLUMNS = tuple(sorted(PROTECTION_FIELDS))
 
     def _governance_store(self, rows):
         """Write protection columns for many records in one UPDATE. ``rows``:
@@ -391,13 +406,35 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         ]).unlink()
 
     # -- hooks into the ORM -----------------------------------------------
+    def _governance_refuse_protection_vals(self, vals_list):
+        """Protection dates and states are the module's own results (PROT-2,
+        FU-4): valid follow-ups, the scheduled passes and the pool actions
+        write them by SQL. An ORM write of any of them, by anyone, is refused:
+        otherwise one ``write`` could keep a record protected until 2099."""
+        for vals in vals_list:
+            forged = PROTECTION_FIELDS.intersection(vals)
+            if forged:
+                raise UserError(_(
+                    "%(fields)s cannot be written: protection dates and states follow from valid "
+                    "follow-ups and the section's rules only (PROT-2, FU-4).",
+                    fields=", ".join(sorted(self._fields[f].string for f in forged))))
+
     @api.model_create_multi
     def create(self, vals_list):
+        self._governance_refuse_protection_vals(vals_list)
         records = super().create(vals_list)
+        governed = records._governance_governed()
+        if governed and not self.env.su:
+            # registering for someone else: only to the section's people, within their cap
+            for owner, recs in governed.filtered("user_id").grouped("user_id").items():
+                recs._governance_check_new_owner(recs, owner)
         records._governance_protection_start()
+        if governed:
+            self.env["crm.governance.ledger"]._log(governed, "register", {r.id: (False, False) for r in governed})
         return records
 
     def write(self, vals):
+        self._governance_refuse_protection_vals([vals])
         if "user_id" not in vals:
             moved_before = {r.id: r.section_id for r in self.sudo()} if "section_id" in vals or "team_id" in vals else {}
             res = super().write(vals)
@@ -405,22 +442,39 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
             if moved:
                 moved._governance_after_section_change()
             return res
+        if not self.env.su:
+            # first the caller's rights: a refusal below must not tell an
+            # outsider anything about records they cannot write (SEC-4)
+            self.check_access("write")
         new_owner = self.env["res.users"].browse(vals["user_id"] or [])
         old = {r.id: (r.user_id.id, r.section_id.id) for r in self.sudo()}
         changing = self.sudo().filtered(lambda r: r.user_id != new_owner)
         governed = changing._governance_governed()
+        change = trusted(self.env, "governance_change")
+        if governed and not change and not self.env.su:
+            raise UserError(_(
+                "In a governed section the owner of a record changes only through Claim, Release, Dispatch "
+                "or Reassign, which check the section's rules and log who did it and why (PROT-5, PROT-7)."))
         if governed and new_owner and not self.env.su:
             self._governance_check_new_owner(governed, new_owner)
         res = super().write(vals)
         governed = governed.exists()
         if governed:
             governed._governance_protection_start()
-            reason = self.env.context.get("governance_reason") or ("reassign" if new_owner else "release")
-            self.env["crm.governance.ledger"]._log(
-                governed, reason, old, self.env.context.get("governance_note"))
+            reason, note = change or ("reassign" if new_owner else "release", False)
+            self.env["crm.governance.ledger"]._log(governed, reason, old, note)
         # a record that only now got a (governed) section through its new owner
         self.sudo()._governance_governed().filtered(lambda r: not r.protection_state)._governance_protection_start()
         return res
+
+    def unlink(self):
+        # the record goes; its ledger rows and follow-ups stay, detached and
+        # named (ondelete set null), with a last row saying who deleted it
+        governed = self.sudo()._governance_governed()
+        if governed:
+            self.env["crm.governance.ledger"]._log(
+                governed, "deleted", {r.id: (r.user_id.id, r.section_id.id) for r in governed})
+        return super().unlink()
 
     def _governance_after_section_change(self):
         governed = self._governance_governed()
@@ -430,10 +484,10 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
 
     def _governance_check_new_owner(self, records, user):
         """Inside a governed section, records go only to its people, within
-        their cap (PROT-5)."""
+        their cap (PROT-5); never to a frozen user (SEC-5)."""
         for section, recs in records.grouped("section_id").items():
             people = section._governance_people()
-            if user not in people:
+            if user not in people or user.sudo().governance_frozen:
                 raise UserError(_(
                     "%(user)s is not a salesperson of section %(section)s: records of a section "
                     "go only to its own people (PROT-5).", user=user.name, section=section.display_name))
@@ -446,6 +500,65 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
                     "the cap is %(cap)s (PROT-5).", user=user.name, held=held,
                     section=section.display_name, cap=section.claim_cap))
 
+    # -- the caller of a module action (SEC-4, SEC-5) -----------------------
+    def _governance_check_caller(self, operation="read"):
+        """Before an action of the module computes or says anything: the
+        caller must reach every record of ``self`` for ``operation``. Frozen
+        users reach nothing, and an id that does not exist is refused with the
+        same words as a record of another section (see ``_check_access``)."""
+        if self.env.su:
+            return
+        if self.env.user.sudo().governance_frozen:
+            raise governance_access_error(self.env, self._name)
+        self.check_access(operation)
+
+    def _governance_check_distributor(self):
+        """Dispatching and reassigning (分配) belong to the heads and admins of
+        the records' section (SEC-2); said without naming any record."""
+        if self.env.su:
+            return
+        allowed = self.env.user.sudo().governance_write_section_ids
+        if any(rec.section_id not in allowed for rec in self.sudo()):
+            raise AccessError(_("Only a head or admin of the records' section may dispatch or reassign "
+                                "them (SEC-2, PROT-5)."))
+
+    @api.model
+    def _governance_user_arg(self, user):
+        """A user handed to an action: a record, or an id over JSON-RPC."""
+        if isinstance(user, models.BaseModel):
+            user = user.id
+        if not isinstance(user, int) or isinstance(user, bool) or user <= 0:
+            raise UserError(_("Field 'Salesperson' is required: choose the salesperson who gets the "
+                              "records (PROT-5)."))
+        user = self.env["res.users"].sudo().browse(user).exists()
+        if not user:
+            raise UserError(_("Field 'Salesperson': no such user (PROT-5)."))
+        return user.sudo(False)
+
+    def _check_access(self, operation):
+        """Stock Odoo answers an id that does not exist with MissingError (or
+        silently, on read) and another section's record with AccessError,
+        naming it in debug mode: together an oracle for which ids exist and
+        what they are called. Both get the same refusal here (SEC-4)."""
+        if self.env.su or not any(self._ids):
+            return super()._check_access(operation)
+        try:
+            result = super()._check_access(operation)
+            forbidden = result[0] if result else self.browse()
+        except MissingError:
+            existing = self.exists()
+            result = super(CrmGovernanceProtectionMixin, existing)._check_access(operation)
+            forbidden = (self - existing) + (result[0] if result else self.browse())
+        if forbidden:
+            return forbidden, functools.partial(governance_access_error, self.env, self._name)
+        return None
+
+    def read(self, fields=None, load="_classic_read"):
+        if not self.env.su and self._ids and len(self.exists()) != len(self):
+            # stock read skips deleted ids without a word (see _check_access)
+            raise governance_access_error(self.env, self._name)
+        return super().read(fields, load=load)
+
     # -- public pool (PROT-5) ---------------------------------------------
     def _governance_lock(self):
         """Lock the rows, then re-read them: the first claim wins exactly once."""
@@ -454,13 +567,14 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
                 self.env.cr.execute(SQL("SELECT id FROM %s WHERE id = ANY(%s) FOR NO KEY UPDATE NOWAIT",
                                         SQL.identifier(self._table), self.ids))
         except LockNotAvailable:
-            raise UserError(_(
-                "Someone else is taking %(records)s at this very moment; refresh the pool (PROT-5).",
-                records=", ".join(self.sudo().mapped("display_name")))) from None
+            # no names: the caller may be racing for records it cannot read yet
+            raise UserError(_("Someone else is taking these records at this very moment; refresh the "
+                              "pool (PROT-5).")) from None
         self.invalidate_recordset()
 
     def action_governance_claim(self):
         """Claim (领取) pooled records of one's own section."""
+        self._governance_check_caller("read")
         user = self.env.user
         records = self.sudo()
         records._governance_lock()
@@ -469,11 +583,12 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         field = RECORD_FIELD[self._name]
         for section, recs in records.grouped("section_id").items():
             if user not in section._governance_people():
-                # checked first, and said without any name: an outsider learns
-                # nothing of another section's records (SEC-4)
+                # said without any name: an outsider learns nothing of another
+                # section's records (SEC-4)
                 raise UserError(_("You may only claim pool records of your own sections (PROT-5)."))
             for rec in recs:
                 if rec.protection_state != "pooled" or not section.governance_enabled:
+                    # readable to the caller (checked above): their own, or a head's view
                     raise UserError(_(
                         "%(record)s is not in the public pool: %(owner)s holds it since %(since)s (PROT-5).",
                         record=rec.display_name, owner=rec.user_id.name or _("nobody"),
@@ -496,7 +611,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
                 if refusal:
                     raise UserError(self._governance_claim_message(refusal, rec, section, held, lost.get(rec)))
             # a salesperson cannot write a pooled record: the checks above are the rule
-            recs.sudo().with_context(governance_reason="claim")._governance_set_owner(user)
+            recs._governance_set_owner(user, "claim")
         return True
 
     def _governance_claim_message(self, refusal, rec, section, held, lost_at):
@@ -513,43 +628,55 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         return _("You may claim at most %(limit)s pool records per day in section %(section)s (PROT-5).",
                  limit=section.daily_claim_limit, section=section.display_name)
 
-    def _governance_set_owner(self, user):
-        """Give ``self`` (locked and checked by the caller) to ``user``."""
+    def _governance_set_owner(self, user, reason, note=False):
+        """Give ``self`` (locked and checked by the caller) to ``user`` (or to
+        nobody: the pool), with the ledger's reason: the one way the module
+        changes an owner. The reason travels as a :class:`Trusted` value, so
+        a JSON-RPC caller cannot dress up a plain write as a claim."""
+        self.with_context(governance_change=Trusted((reason, note or False)))._governance_write_owner(user)
+
+    def _governance_write_owner(self, user):
         self.write({"user_id": user.id})
 
     def action_governance_release(self, note):
         """The owner gives records back to the pool, with a reason."""
-        if not (note or "").strip():
+        self._governance_check_caller("write")
+        if not isinstance(note, str) or not note.strip():
             raise UserError(_("Field 'Reason' is required to release a record to the pool (PROT-5)."))
         not_mine = self.filtered(lambda r: r.user_id != self.env.user)
-        if not_mine and not self.env.user.has_group("crm_governance.group_section_head"):
-            raise UserError(_("Only the owner may release %(records)s to the pool (PROT-5).",
-                              records=", ".join(not_mine.mapped("display_name"))))
-        self.check_access("write")
+        if not_mine:
+            not_mine._governance_check_distributor()
         self._governance_lock()
-        self.sudo().with_context(governance_reason="release", governance_note=note.strip()).write(
-            {"user_id": False})
+        self.sudo()._governance_set_owner(self.env["res.users"], "release", note.strip())
         return True
 
-    def action_governance_dispatch(self, user):
-        """Section heads and admins hand pool records to a salesperson (分单)."""
-        self.check_access("write")
+    def action_governance_dispatch(self, user, note=False):
+        """Distribute (分配) records of one's section to one of its salespeople:
+        pool records (分单), records whose protection is invalid (无效保护,
+        FU-4), and, with a reason, protected records (reassignment) (SEC-2)."""
+        self._governance_check_caller("write")
+        self._governance_check_distributor()
+        user = self._governance_user_arg(user)
         self._governance_lock()
         invalid = self.filtered("governance_invalid_protection")
-        not_pooled = self.filtered(lambda r: r.protection_state != "pooled") - invalid
-        if not_pooled:
-            raise UserError(_("%(records)s is not in the public pool, and its protection is valid "
-                              "(PROT-5, FU-4).", records=", ".join(not_pooled.mapped("display_name"))))
+        pooled = self.filtered(lambda r: r.protection_state == "pooled")
+        protected = self - invalid - pooled
+        if protected and not (isinstance(note, str) and note.strip()):
+            raise UserError(_("%(records)s is not in the public pool, and its protection is valid: give a "
+                              "reason to reassign it (PROT-5, FU-4).",
+                              records=", ".join(protected.mapped("display_name"))))
+        pooled._governance_set_owner(user, "dispatch")
         # an invalid-protection record goes straight to its new owner (无效保护, FU-4)
-        (self - invalid).with_context(governance_reason="dispatch")._governance_set_owner(user)
-        invalid.with_context(governance_reason="invalid",
-                             governance_note=self.env._("Reassigned: invalid protection (FU-4)."))._governance_set_owner(user)
+        invalid._governance_set_owner(user, "invalid", self.env._("Reassigned: invalid protection (FU-4)."))
+        if protected:
+            protected._governance_set_owner(user, "reassign", note.strip())
         return True
 
     def action_governance_log_followup(self):
         """Open the "Log Follow-up / 记录跟进" dialog (FU-1)."""
         self.ensure_one()
-        self.check_access("read")
+        # posting on a record is writing to it, as in stock Odoo's chatter
+        self._governance_check_caller("write")
         context = {"active_model": self._name, "active_id": self.id, "active_ids": self.ids}
         if self.env.context.get("default_supplement_of_id"):
             context["default_supplement_of_id"] = self.env.context["default_supplement_of_id"]
@@ -561,6 +688,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
     def _governance_rows_action(self, xmlid):
         """``xmlid``'s list (ledger, follow-ups) narrowed to this record."""
         self.ensure_one()
+        self._governance_check_caller("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
         action.update(domain=[(RECORD_FIELD[self._name], "=", self.id)], context={})
         return action

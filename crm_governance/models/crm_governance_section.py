@@ -3,7 +3,7 @@ from collections import namedtuple
 from datetime import timedelta
 
 from odoo import _, api, fields, models, tools
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from ..policy import followups, protection
 
@@ -352,6 +352,11 @@ class CrmGovernanceSection(models.Model):
 
     def action_view_leads(self):
         self.ensure_one()
+        me = self.env.user.sudo()
+        if not self.env.su and (me.governance_frozen or self not in me._governance_listed_sections() | \
+                me.governance_read_section_ids):
+            raise AccessError(_("You work in other sections than %(section)s (SEC-4).",
+                                section=self.display_name))
         action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_lead_all_leads")
         action.update({
             "domain": [("section_id", "=", self.id)],

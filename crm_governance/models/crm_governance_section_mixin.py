@@ -1,10 +1,11 @@
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..policy import pick_section
+from .trusted import Trusted, trusted
 
 MOVER_GROUPS = ("crm_governance.group_management", "crm_governance.group_system_admin")
 
@@ -66,20 +67,40 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
                 SQL.identifier(self._table), section_id, ids))
         if by_section:
             todo.invalidate_recordset(["section_id"])
-            registered = todo.filtered(lambda r: r.section_id.governance_enabled)
-            if registered:
-                self.env["crm.governance.ledger"]._log(
-                    registered, "register", {r.id: (False, False) for r in registered})
+
+    def _governance_check_registered(self):
+        """Records that just entered a section, at creation or later from none
+        (their team or owner decided it after the stock access check): the
+        caller must be allowed to register them there, for that owner (SEC-1,
+        PROT-5). A salesperson cannot put a record into another section."""
+        if self.env.su or not self:
+            return
+        self.check_access("create")
+        for owner, recs in self._governance_governed().filtered("user_id").grouped("user_id").items():
+            recs._governance_check_new_owner(recs, owner)
+
+    # -- links to other governed records (SEC-4) -------------------------------
+    _governance_link_fields = ()
+
+    @api.model
+    def _governance_check_links(self, vals_list):
+        """Linking a record copies its data (stock stored computes run as
+        superuser: a lead's partner fills its name, phone and address; a
+        contact takes its company's VAT and address). So a user may link only
+        records they can read."""
+        if self.env.su:
+            return
+        for fname in self._governance_link_fields:
+            ids = {vals[fname] for vals in vals_list if isinstance(vals.get(fname), int) and vals[fname]}
+            if ids:
+                self.env[self._fields[fname].comodel_name].browse(ids)._governance_check_caller("read")
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._governance_check_links(vals_list)
         records = super().create(vals_list)
         records._governance_assign_sections()
-        if not self.env.su and records.filtered("section_id"):
-            # The section was decided after the create access check: check
-            # again, so nobody registers a record into a section they may not
-            # write in (e.g. on another section's sales team).
-            records.check_access("create")
+        records.filtered("section_id")._governance_check_registered()
         return records
 
     # -- cross-section moves (SEC-3) --------------------------------------
@@ -91,30 +112,47 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
 
     def _governance_moving(self, vals):
         """Records of ``self`` that ``vals`` would move to another section,
-        when either side of the move is governed."""
+        when either side of the move is governed. A record without a section
+        does not move: it is registered (``_governance_check_registered``)."""
         target_id = self._governance_target_section(vals)
         if target_id is None:
             return self.browse(), None
-        target = self.env["crm.governance.section"].sudo().browse(target_id)
+        target = self.env["crm.governance.section"].sudo().browse(target_id).exists()
+        if target_id and not target:
+            raise UserError(_("Field 'Section': no such section (SEC-1)."))
         moving = self.sudo().filtered(
             lambda r: r.section_id and r.section_id != target
             and (r.section_id.governance_enabled or target.governance_enabled))
         return self.browse(moving.ids), target
 
     def write(self, vals):
-        if self.env.context.get("governance_no_move_check"):
-            return super().write(vals)
+        self._governance_check_links([vals])
         moving, target = self._governance_moving(vals)
+        unsectioned = {r.id: r.user_id.id for r in self.sudo() if not r.section_id}
         if not moving:
             res = super().write(vals)
             if "team_id" in vals or "user_id" in vals:
                 self._governance_assign_sections()
+            entered = self.browse(list(unsectioned)).sudo().filtered("section_id")
+            if entered:
+                entered = self.browse(entered.ids)
+                entered._governance_check_registered()
+                governed = entered._governance_governed()
+                if governed:
+                    self.env["crm.governance.ledger"]._log(
+                        governed, "register", {r.id: (unsectioned[r.id], False) for r in governed})
             return res
-        if not self.env.su and not any(self.env.user.has_group(g) for g in MOVER_GROUPS):
+        mover = self.env.su or any(self.env.user.has_group(g) for g in MOVER_GROUPS)
+        if not self.env.su:
+            # the caller's reach first: the refusal below names the records
+            self.check_access("read" if mover else "write")
+        if not mover:
             raise AccessError(_(
                 "Only group management or a system admin may move a record to another "
                 "section (SEC-3). Ask the central marketing department to move %(records)s.",
                 records=", ".join(moving.sudo().mapped("display_name"))))
+        if self.env.user.sudo().governance_frozen and not self.env.su:
+            raise AccessError(_("Your account is frozen: it may not move records (SEC-5)."))
         vals = dict(vals, section_id=target.id)
         old = {r.id: (r.user_id.id, r.section_id.id) for r in moving.sudo()}
         old_names = {r.id: r.section_id.display_name for r in moving.sudo()}
@@ -122,11 +160,10 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
         if not self.env.su and set(vals) <= {"section_id", "team_id"}:
             # Group management reads every section but owns little: a move is
             # the one write its role allows on others' records.
-            self.check_access("read")
             writer = self.sudo()
         res = super(CrmGovernanceSectionMixin, writer).write(vals)
-        self._governance_after_move(moving, old, old_names,
-                                    self.env.context.get("governance_move_note"))
+        note = trusted(self.env, "governance_move_note")
+        self._governance_after_move(moving, old, old_names, note)
         return res
 
     def _governance_after_move(self, moving, old, old_names, note):
@@ -140,9 +177,15 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
                 user=self.env.user.name)
             if note:
                 body += Markup("<br/>") + note
-            rec._message_log(body=body)
+            # by OdooBot: the module's notes are kept as written (FU-5, see mail.message)
+            rec._message_log(body=body, author_id=self.env.ref("base.partner_root").id)
 
     def action_governance_move_section(self, section, note=False):
         """Move ``self`` to ``section`` (a record or id), as the wizard does."""
-        section_id = section.id if hasattr(section, "id") else section
-        return self.with_context(governance_move_note=note).write({"section_id": section_id})
+        self._governance_check_caller("read")
+        section_id = section.id if isinstance(section, models.BaseModel) else section
+        if not isinstance(section_id, int) or isinstance(section_id, bool):
+            raise UserError(_("Field 'Target Section' is required for a cross-section move (SEC-3)."))
+        if note is not False and not isinstance(note, str):
+            raise UserError(_("Field 'Reason' must be text (SEC-3)."))
+        return self.with_context(governance_move_note=Trusted(note)).write({"section_id": section_id})

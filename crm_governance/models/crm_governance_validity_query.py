@@ -1,12 +1,25 @@
 from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import escape_psql
 
 from ..policy import protection
 from .crm_governance_ledger import RECORD_FIELD
 
 STATES = [("pending", "Waiting for Decision"), ("transferred", "Transferred"), ("refused", "Refused")]
+
+
+class CrmGovernanceLookup(models.Model):
+    """One lookup of a customer by a salesperson (FU-6): counted against the
+    daily limit before it is answered, whatever the answer."""
+    _name = "crm.governance.lookup"
+    _description = "CRM Customer Lookup"
+    _order = "date desc, id desc"
+
+    user_id = fields.Many2one("res.users", string="Asked By", required=True, readonly=True, index=True,
+                              ondelete="cascade")
+    date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now, index=True)
 
 
 class CrmGovernanceValidityQuery(models.Model):
@@ -29,9 +42,9 @@ class CrmGovernanceValidityQuery(models.Model):
                                  string="Record Type", required=True, readonly=True)
     # the record itself only for those who decide: the requester must not
     # learn its data (FU-6)
-    lead_id = fields.Many2one("crm.lead", string="Lead/Opportunity", readonly=True, ondelete="cascade",
+    lead_id = fields.Many2one("crm.lead", string="Lead/Opportunity", readonly=True, ondelete="set null",
                               groups="crm_governance.group_section_head")
-    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, ondelete="cascade",
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, ondelete="set null",
                                  groups="crm_governance.group_section_head")
     state = fields.Selection(STATES, default="pending", required=True, readonly=True, index=True)
     decided_by_id = fields.Many2one("res.users", string="Decided By", readonly=True)
@@ -94,53 +107,72 @@ class CrmGovernanceValidityQuery(models.Model):
     # -- filing (the wizard calls this) -----------------------------------
     @api.model
     def _governance_find(self, name):
-        """The protected record a salesperson means by ``name`` (customer or
-        company name, e-mail or phone, as typed), searched without their
-        access rights: they cannot read it."""
-        name = (name or "").strip()
+        """The protected record a salesperson means by ``name`` (registered
+        customer or company name, e-mail or phone, as typed, case aside),
+        searched without their access rights: they cannot read it. Exact:
+        ``%`` and ``_`` are plain characters, never wildcards, so nothing can
+        be rebuilt prefix by prefix (SEC-4)."""
+        exact = escape_psql(name)
         found = self.env["res.partner"].sudo().search(
-            [("is_company", "=", True), ("name", "=ilike", name), ("section_id", "!=", False)], limit=2)
+            [("is_company", "=", True), ("name", "=ilike", exact), ("section_id", "!=", False)], limit=2)
         if not found:
             found = self.env["crm.lead"].sudo().search(
-                ["&", ("section_id", "!=", False), "|", "|", "|", ("partner_name", "=ilike", name),
-                 ("name", "=ilike", name), ("email_from", "=ilike", name), ("phone", "=", name)], limit=2)
+                ["&", ("section_id", "!=", False), "|", "|", "|", ("partner_name", "=ilike", exact),
+                 ("name", "=ilike", exact), ("email_from", "=ilike", exact), ("phone", "=", name)], limit=2)
         return found
 
     @api.model
-    def _governance_file(self, name, reason):
-        """File a query (FU-6); bad requests are refused with the rule."""
+    def _governance_count_lookup(self):
+        """Count a lookup against the daily limit before anything is looked
+        up: every answer, "not found" included, costs one (FU-6). The limit
+        is the highest of the caller's governed sections'."""
         user = self.env.user
-        if not (name or "").strip():
-            raise UserError(_("Field 'Customer' is required: name the customer you want reviewed (FU-6)."))
-        if not (reason or "").strip():
+        sections = user.sudo()._governance_listed_sections().filtered("governance_enabled")
+        limit = max(sections.mapped("validity_query_daily_limit") or [0])
+        Lookup = self.env["crm.governance.lookup"].sudo()
+        start_of_day = fields.Datetime.to_datetime(fields.Date.context_today(self))
+        done = Lookup.search_count([("user_id", "=", user.id), ("date", ">=", start_of_day)])
+        if done >= limit:
+            raise UserError(_("You may ask at most %(limit)s validity queries per day (FU-6).", limit=limit))
+        Lookup.create({"user_id": user.id})
+
+    @api.model
+    def _governance_file(self, name, reason):
+        """File a query (FU-6). Bad input is raised; an answer that needed the
+        lookup is returned as ``(empty, message)``, not raised, so that the
+        lookup it cost stays counted. Returns ``(query, False)`` when filed."""
+        user = self.env.user
+        if user.sudo().governance_frozen:
+            raise AccessError(_("Your account is frozen: it may not ask validity queries (SEC-5)."))
+        if not isinstance(name, str) or len(name.strip()) < 2:
+            raise UserError(_("Field 'Customer' is required: give the exact registered name, e-mail or phone "
+                              "of the customer you want reviewed (FU-6)."))
+        if not isinstance(reason, str) or not reason.strip():
             raise UserError(_("Field 'Why' is required: say why the owner's hold should be reviewed (FU-6)."))
+        name = name.strip()
+        self._governance_count_lookup()
         found = self._governance_find(name)
         if not found:
-            raise UserError(_("No registered customer or lead is named '%s' (FU-6).", name.strip()))
+            return self.browse(), _("No registered customer or lead is named '%s' (FU-6).", name)
         if len(found) > 1:
-            raise UserError(_("Several records match '%s': give the exact registered name, e-mail or "
-                              "phone (FU-6).", name.strip()))
+            return self.browse(), _("Several records match '%s': give the exact registered name, e-mail or "
+                                    "phone (FU-6).", name)
         record = found
         section = record.section_id
         if section not in user._governance_listed_sections():
             # said without the section's name: other sections' data stays hidden (SEC-4)
-            raise UserError(_("'%s' belongs to another section: validity queries stay inside your own "
-                              "sections (FU-6).", name.strip()))
+            return self.browse(), _("'%s' belongs to another section: validity queries stay inside your own "
+                                    "sections (FU-6).", name)
         if record.user_id == user:
-            raise UserError(_("You already own '%s': a validity query is about someone else's record (FU-6).",
-                              name.strip()))
+            return self.browse(), _("You already own '%s': a validity query is about someone else's record "
+                                    "(FU-6).", name)
         if record.protection_state == "pooled" or not record.user_id:
-            raise UserError(_("'%s' is in the public pool: claim it instead of querying it (FU-6).", name.strip()))
+            return self.browse(), _("'%s' is in the public pool: claim it instead of querying it (FU-6).", name)
         if not section.governance_enabled or not record.protection_state:
-            raise UserError(_("'%s' is not under protection rules: there is nothing to review (FU-6).",
-                              name.strip()))
-        start_of_day = fields.Datetime.to_datetime(fields.Date.context_today(self))
-        today = self.sudo().search_count([("requester_id", "=", user.id), ("create_date", ">=", start_of_day)])
-        if today >= section.validity_query_daily_limit:
-            raise UserError(_("You may file at most %(limit)s validity queries per day in section %(section)s "
-                              "(FU-6).", limit=section.validity_query_daily_limit, section=section.display_name))
+            return self.browse(), _("'%s' is not under protection rules: there is nothing to review (FU-6).",
+                                    name)
         query = self.sudo().create({
-            "requested_name": name.strip(), "requester_id": user.id, "reason": reason.strip(),
+            "requested_name": name, "requester_id": user.id, "reason": reason.strip(),
             "section_id": section.id, "owner_id": record.user_id.id, "res_model": record._name,
             RECORD_FIELD[record._name]: record.id,
             "days_left": protection.days_left(record.release_at, fields.Datetime.now()),
@@ -152,7 +184,7 @@ class CrmGovernanceValidityQuery(models.Model):
             _("%(requester)s asks for a review of %(owner)s's hold on %(record)s: %(reason)s (FU-6). "
               "A section head or admin decides from the follow-ups.", requester=user.name,
               owner=record.user_id.name, record=record.display_name, reason=reason.strip()))
-        return query.sudo(False)
+        return query.sudo(False), False
 
     def _governance_notify(self, users, subject, body):
         # sent by OdooBot: a salesperson without an e-mail address may still file a query
@@ -163,6 +195,9 @@ class CrmGovernanceValidityQuery(models.Model):
     # -- decision (section head or admin) ---------------------------------
     def _governance_check_decider(self):
         self.ensure_one()
+        if not self.env.su and self.env.user.sudo().governance_frozen:
+            raise AccessError(_("Your account is frozen: it may not decide validity queries (SEC-5)."))
+        self.check_access("read")
         if self.section_id not in self.env.user.governance_write_section_ids:
             raise UserError(_("Only a head or admin of section %s decides its validity queries (FU-6).",
                               self.section_id.display_name))
@@ -184,8 +219,7 @@ class CrmGovernanceValidityQuery(models.Model):
         note = (decision or "").strip() or "; ".join(grounds)
         record._governance_check_new_owner(record, self.requester_id)
         record._governance_lock()
-        record.with_context(governance_reason="validity_query", governance_note=note)._governance_set_owner(
-            self.requester_id)
+        record._governance_set_owner(self.requester_id, "validity_query", note)
         self._governance_decided("transferred", note)
         return True
 
@@ -218,6 +252,7 @@ class CrmGovernanceValidityQuery(models.Model):
 
     def action_open_decision(self):
         self.ensure_one()
+        self._governance_check_decider()
         return {
             "type": "ir.actions.act_window", "res_model": "crm.governance.validity.decision",
             "view_mode": "form", "target": "new",

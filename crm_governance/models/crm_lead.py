@@ -1,4 +1,5 @@
-from odoo import api, models
+from odoo import _, api, models
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 
@@ -7,8 +8,9 @@ class CrmLead(models.Model):
     # Order matters: the section mixin is innermost, so a new record has its
     # section before its protection starts.
     _inherit = ["crm.lead", "crm.governance.protection.mixin", "crm.governance.section.mixin"]
+    _governance_link_fields = ("partner_id",)
 
-    def _governance_set_owner(self, user):
+    def _governance_write_owner(self, user):
         # keep the lead on its team: a new owner must not move it to their
         # default team (and so, maybe, to another section)
         for team, leads in self.grouped("team_id").items():
@@ -23,12 +25,34 @@ class CrmLead(models.Model):
 
     def _governance_target_section(self, vals):
         target = super()._governance_target_section(vals)
-        if target is None and vals.get("team_id"):
+        team = self.env["crm.team"].sudo().browse(vals["team_id"]).exists() if vals.get("team_id") else None
+        if target is None:
             # Putting a lead on another section's sales team moves it there.
-            team_section = self.env["crm.team"].sudo().browse(vals["team_id"]).section_id
-            if team_section:
-                return team_section.id
+            return team.section_id.id if team and team.section_id else None
+        if team and team.section_id and team.section_id.id != target:
+            raise ValidationError(_(
+                "Field 'Sales Team': %(team)s belongs to another section than the one the record goes to; "
+                "a record and its sales team are in the same section (SEC-1).", team=team.display_name))
         return target
+
+    def _governance_after_move(self, moving, old, old_names, note):
+        # section and team stay consistent: a lead moved without a team of
+        # its new section gets that section's first team, or none (SEC-1)
+        stray = moving.sudo().filtered(lambda l: l.team_id.section_id and l.team_id.section_id != l.section_id)
+        for section, leads in stray.grouped("section_id").items():
+            leads.write({"team_id": section.team_ids[:1].id})
+        return super()._governance_after_move(moving, old, old_names, note)
+
+    def _compute_potential_lead_duplicates(self):
+        # stock searches duplicates as superuser, across sections: "Similar
+        # leads" would show another section's leads that share a phone (SEC-4)
+        super()._compute_potential_lead_duplicates()
+        if self.env.su:
+            return
+        for lead in self:
+            others = (lead.duplicate_lead_ids - lead)._filtered_access("read")
+            lead.duplicate_lead_ids = others + lead
+            lead.duplicate_lead_count = len(others)
 
     def _message_post_after_hook(self, message, msg_vals):
         res = super()._message_post_after_hook(message, msg_vals)

@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from .trusted import Trusted
+
 SECTIONED_MODELS = ("crm.lead", "res.partner")
 
 
@@ -17,6 +19,7 @@ class MailActivity(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._governance_check_assignees(vals_list)
         if self._governance_management_assigns(vals_list):
             # Group management reads every section but edits nothing; SEC-2
             # still lets it assign follow-up activities (一般行动) to anyone on
@@ -31,6 +34,38 @@ class MailActivity(models.Model):
         for model, res_ids in by_model.items():
             self._governance_sync_section(self.env[model].browse(list(res_ids)))
         return activities
+
+    def write(self, vals):
+        if vals.get("user_id"):
+            self._governance_check_assignees([vals], self)
+        return super().write(vals)
+
+    @api.model
+    def _governance_check_assignees(self, vals_list, activities=None):
+        """An activity makes its assignee a follower of the document, who then
+        reads every later message: on a governed record it goes only to
+        someone who may read that record (SEC-2, SEC-4). The module's own
+        reminders (superuser) go to the owner."""
+        if self.env.su:
+            return
+        IrModel = self.env["ir.model"].sudo()
+        for vals in vals_list:
+            for activity in activities or [None]:
+                model = vals.get("res_model") or (
+                    IrModel.browse(vals["res_model_id"]).model if vals.get("res_model_id") else
+                    activity.sudo().res_model if activity else None)
+                res_id = vals.get("res_id") or (activity.sudo().res_id if activity else None)
+                user_id = vals.get("user_id") or (activity.sudo().user_id.id if activity else self.env.uid)
+                if model not in SECTIONED_MODELS or not isinstance(res_id, int) or not isinstance(user_id, int):
+                    continue
+                document = self.env[model].sudo().browse(res_id).exists()
+                if not document or not document.section_id.governance_enabled:
+                    continue
+                assignee = self.env["res.users"].sudo().browse(user_id).exists()
+                if not assignee or not document.with_user(assignee).has_access("read"):
+                    raise AccessError(self.env._(
+                        "Field 'Assigned to': %(user)s may not read this record, so no activity on it can "
+                        "be assigned to them (SEC-2).", user=assignee.name or "-"))
 
     @api.model
     def _governance_management_assigns(self, vals_list):
@@ -65,5 +100,5 @@ class MailActivity(models.Model):
     def _action_done(self, feedback=False, attachment_ids=None):
         # The completion message is rendered from a template; the follow-up
         # it becomes is judged on the feedback the user typed (FU-1).
-        return super(MailActivity, self.with_context(governance_activity_feedback=feedback or ""))._action_done(
+        return super(MailActivity, self.with_context(governance_activity_feedback=Trusted(feedback or "")))._action_done(
             feedback=feedback, attachment_ids=attachment_ids)

@@ -1,21 +1,45 @@
 from odoo import _, api, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from .mail_activity import SECTIONED_MODELS
+
+# what a user may still change on a kept message: their own star and pin
+UI_FIELDS = frozenset(("starred_partner_ids", "pinned_at"))
 
 
 class MailMessage(models.Model):
     _inherit = "mail.message"
 
     @api.model
+    def _governance_kept(self, messages):
+        """The messages of ``messages`` kept as written (FU-5): those that
+        became follow-ups, and the module's own notes on leads and customers
+        (releases, moves), posted by OdooBot."""
+        if not messages:
+            return messages
+        messages.flush_recordset(["model", "author_id"])
+        self.env["crm.governance.followup"].flush_model(["message_id"])
+        self.env.cr.execute(SQL(
+            """SELECT m.id FROM mail_message m
+                WHERE m.id = ANY(%(ids)s)
+                  AND (EXISTS (SELECT 1 FROM crm_governance_followup f WHERE f.message_id = m.id)
+                       OR (m.model IN %(models)s AND m.author_id = %(bot)s))""",
+            ids=messages.ids, models=SECTIONED_MODELS, bot=self.env.ref("base.partner_root").id))
+        return self.browse(r[0] for r in self.env.cr.fetchall())
+
+    @api.model
     def _governance_check_not_followup(self, messages):
-        """A chatter message that became a follow-up is kept as written
-        (FU-5): a correction is a new, supplementary follow-up."""
-        if messages and self.env["crm.governance.followup"].sudo().search_count(
-                [("message_id", "in", messages.ids)], limit=1):
-            raise UserError(_("This message is a follow-up record: it cannot be edited or deleted; "
-                              "add a supplementary follow-up instead (FU-5)."))
+        """A chatter message that became a follow-up, or a note of the module,
+        is kept as written (FU-5): a correction is a new, supplementary
+        follow-up."""
+        if self._governance_kept(messages):
+            raise UserError(_("This message is a follow-up record or a note of the governance rules: it "
+                              "cannot be edited or deleted; add a supplementary follow-up instead (FU-5)."))
 
     def write(self, vals):
-        if not self.env.su and {"body", "attachment_ids", "model", "res_id"} & set(vals):
+        # every field: its date, author, subtype and type too, not only the body
+        if not self.env.su and set(vals) - UI_FIELDS:
             self._governance_check_not_followup(self)
         return super().write(vals)
 

@@ -4,6 +4,7 @@ from odoo import api, models
 class ResPartner(models.Model):
     _name = "res.partner"
     _inherit = ["res.partner", "crm.governance.protection.mixin", "crm.governance.section.mixin"]
+    _governance_link_fields = ("parent_id",)
 
     def _governance_wants_section(self):
         # Customer accounts: companies with a salesperson (SEC-1). Contacts,

@@ -98,7 +98,11 @@ class ResUsers(models.Model):
     # -- freeze (SEC-5) ---------------------------------------------------
     def _governance_check_can_freeze(self):
         me = self.env.user
-        if self.env.su or me.has_group("crm_governance.group_system_admin"):
+        if self.env.su:
+            return
+        if me.sudo().governance_frozen:
+            raise AccessError(_("Your account is frozen: it may not freeze or unfreeze anyone (SEC-5)."))
+        if me.has_group("crm_governance.group_system_admin"):
             return
         if me.has_group("crm_governance.group_section_admin"):
             mine = me.governance_admin_section_ids

@@ -1,6 +1,7 @@
 from datetime import datetime, time, timedelta
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 
 from ..policy import protection
 
@@ -34,6 +35,19 @@ class CrmGovernanceDryRun(models.TransientModel):
             wizard.release_days = wizard.section_id.release_days
             wizard.protection_day_unit = wizard.section_id.protection_day_unit
 
+    @api.model
+    def _governance_check_section(self, section):
+        """A dry run shows how many records of a section would go: only for
+        those who read the whole section (its admins, management, system
+        admins), never for another section's admin (SEC-4)."""
+        if self.env.su:
+            return
+        user = self.env.user.sudo()
+        if user.governance_frozen or section not in user.governance_read_section_ids | \
+                user.governance_admin_section_ids:
+            raise AccessError(_("Only an admin of section %(section)s may run its dry run (SEC-4).",
+                                section=section.display_name))
+
     def _horizon(self):
         today = fields.Date.context_today(self)
         day = {"tomorrow": today + timedelta(days=1), "week": today + timedelta(days=7)}.get(
@@ -43,6 +57,7 @@ class CrmGovernanceDryRun(models.TransientModel):
     def action_compute(self):
         self.ensure_one()
         section = self.section_id
+        self._governance_check_section(section)
         policy = protection.ProtectionPolicy(
             self.warning_days or section.warning_days, self.release_days or section.release_days,
             self.protection_day_unit or section.protection_day_unit)
@@ -72,6 +87,7 @@ class CrmGovernanceDryRun(models.TransientModel):
                 "view_mode": "form", "target": "new"}
 
     def _open(self, ids_by_model, name):
+        self._governance_check_section(self.section_id)
         leads = (ids_by_model or {}).get("crm.lead", [])
         partners = (ids_by_model or {}).get("res.partner", [])
         model, ids = ("crm.lead", leads) if leads or not partners else ("res.partner", partners)

@@ -1,9 +1,10 @@
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..models.crm_governance_followup import CHANNELS
+from ..models.trusted import Trusted
 
 
 class CrmGovernanceFollowupLog(models.TransientModel):
@@ -33,31 +34,58 @@ class CrmGovernanceFollowupLog(models.TransientModel):
         model = self.env.context.get("active_model")
         if model in ("crm.lead", "res.partner") and self.env.context.get("active_id"):
             res.update(res_model=model, res_id=self.env.context["active_id"])
+            self._governance_target(model, res["res_id"], raise_if_not=True)
         return res
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # res_model/res_id come from the caller over JSON-RPC as well
+        wizards = super().create(vals_list)
+        for wizard in wizards:
+            wizard._record()
+        return wizards
+
+    @api.model
+    def _governance_target(self, model, res_id, raise_if_not=False):
+        """The record a follow-up is logged on, when the caller may write to
+        it (posting on a record is writing to it, as in stock chatter);
+        otherwise nothing is computed about it: not whether a text repeats
+        one of its notes, not its contacts (SEC-4)."""
+        if model not in ("crm.lead", "res.partner") or not isinstance(res_id, int) or res_id <= 0:
+            if raise_if_not:
+                raise UserError(_("Field 'Record' is required: open the dialog from a lead, opportunity or "
+                                  "customer (FU-1)."))
+            return None
+        record = self.env[model].browse(res_id)
+        if raise_if_not:
+            record._governance_check_caller("write")
+            return record
+        try:
+            record._governance_check_caller("write")
+        except AccessError:
+            return None
+        return record
 
     def _record(self):
         self.ensure_one()
-        record = self.env[self.res_model].browse(self.res_id).exists()
-        if not record:
-            raise UserError(_("The record of this follow-up no longer exists."))
-        record.check_access("read")
-        return record
+        return self._governance_target(self.res_model, self.res_id, raise_if_not=True)
 
     @api.depends("res_model", "res_id")
     def _compute_allowed_contact_ids(self):
         for wizard in self:
-            record = self.env[wizard.res_model].sudo().browse(wizard.res_id) if wizard.res_model else None
-            wizard.allowed_contact_ids = record._governance_contacts() if record else False
+            record = self._governance_target(wizard.res_model, wizard.res_id)
+            wizard.allowed_contact_ids = record.sudo()._governance_contacts() if record else False
 
     @api.depends("content", "contact_id", "res_model", "res_id")
     def _compute_verdict(self):
         Followup = self.env["crm.governance.followup"]
         for wizard in self:
-            if not wizard.res_model or not (wizard.content or "").strip():
+            record = self._governance_target(wizard.res_model, wizard.res_id)
+            if not record or not (wizard.content or "").strip():
                 wizard.will_count = False
                 wizard.verdict = False
                 continue
-            record = self.env[wizard.res_model].sudo().browse(wizard.res_id)
+            record = record.sudo()
             reasons = Followup._governance_judge(record, wizard.content, wizard.contact_id)
             wizard.will_count = not reasons
             wizard.verdict = "\n".join(Followup._governance_explain(reasons, record.section_id)) if reasons else \
@@ -80,7 +108,7 @@ class CrmGovernanceFollowupLog(models.TransientModel):
                                             date=fields.Date.to_string(self.next_date) if self.next_date else "")
         # the chatter keeps the note; the follow-up record is made here, not
         # from the note, so it carries the contact and channel
-        message = record.sudo().with_context(governance_followup_logged=True).message_post(
+        message = record.sudo().with_context(governance_followup_logged=Trusted(True)).message_post(
             body=body, author_id=self.env.user.partner_id.id, message_type="comment",
             subtype_xmlid="mail.mt_note")
         followup = Followup._governance_record(record, {
@@ -108,25 +136,17 @@ class CrmGovernanceValidityQueryWizard(models.TransientModel):
 
     customer = fields.Char(string="Customer", help="Registered name, e-mail or phone of the customer you want.")
     reason = fields.Text(string="Why")
-    found_summary = fields.Text(string="Held By", compute="_compute_found_summary")
-
-    @api.depends("customer")
-    def _compute_found_summary(self):
-        Query = self.env["crm.governance.validity.query"]
-        for wizard in self:
-            found = Query._governance_find(wizard.customer) if (wizard.customer or "").strip() else None
-            if not found or len(found) > 1 or found.section_id not in self.env.user._governance_listed_sections():
-                wizard.found_summary = False
-                continue
-            # the owner's name, the section and the days left: nothing of the record itself (FU-6)
-            wizard.found_summary = _(
-                "Held by %(owner)s in section %(section)s, %(days)s days of protection left.",
-                owner=found.user_id.name or _("nobody"), section=found.section_id.display_name,
-                days=found.protection_days_left)
 
     def action_submit(self):
+        """Nothing is looked up while typing: each lookup is counted against
+        the daily limit before it is answered (FU-6, SEC-4)."""
         self.ensure_one()
-        query = self.env["crm.governance.validity.query"]._governance_file(self.customer, self.reason)
+        query, refusal = self.env["crm.governance.validity.query"]._governance_file(self.customer, self.reason)
+        if refusal:
+            # returned, not raised: the lookup it cost stays counted
+            return {"type": "ir.actions.client", "tag": "display_notification",
+                    "params": {"type": "warning", "sticky": True, "title": _("Validity query not filed"),
+                               "message": refusal}}
         return {"type": "ir.actions.act_window", "res_model": query._name, "res_id": query.id,
                 "views": [(False, "form")], "target": "current"}
 

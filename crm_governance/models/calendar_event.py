@@ -1,0 +1,40 @@
+from odoo import api, models
+
+from .mail_activity import SECTIONED_MODELS
+
+
+class CalendarEvent(models.Model):
+    _inherit = "calendar.event"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._governance_check_documents(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._governance_check_documents([vals], self)
+        return super().write(vals)
+
+    @api.model
+    def _governance_check_documents(self, vals_list, events=None):
+        """A meeting linked to a lead or customer shows its name to every
+        attendee and logs itself in its chatter: a user may link only records
+        they can read (SEC-4)."""
+        if self.env.su:
+            return
+        wanted = {model: set() for model in SECTIONED_MODELS}
+        IrModel = self.env["ir.model"].sudo()
+        for vals in vals_list:
+            if isinstance(vals.get("opportunity_id"), int) and vals["opportunity_id"]:
+                wanted["crm.lead"].add(vals["opportunity_id"])
+            if "res_id" in vals or "res_model_id" in vals or "res_model" in vals:
+                for event in events or [None]:
+                    model = vals.get("res_model") or (
+                        IrModel.browse(vals["res_model_id"]).model if vals.get("res_model_id") else
+                        event.sudo().res_model if event else None)
+                    res_id = vals.get("res_id", event.sudo().res_id if event else None)
+                    if model in wanted and isinstance(res_id, int) and res_id:
+                        wanted[model].add(res_id)
+        for model, ids in wanted.items():
+            if ids:
+                self.env[model].browse(ids)._governance_check_caller("read")

@@ -1,0 +1,19 @@
+from odoo import models
+
+from .crm_governance_protection_mixin import governance_access_error
+
+# models whose refusals must name no record: in debug mode stock Odoo lists
+# the display names of the records refused (SEC-4)
+GOVERNED_MODELS = frozenset((
+    "crm.lead", "res.partner", "mail.activity", "mail.followers", "crm.activity.report",
+    "crm.governance.ledger", "crm.governance.followup", "crm.governance.validity.query",
+))
+
+
+class IrRule(models.Model):
+    _inherit = "ir.rule"
+
+    def _make_access_error(self, operation, records):
+        if records._name in GOVERNED_MODELS:
+            return governance_access_error(self.env, records._name)
+        return super()._make_access_error(operation, records)
