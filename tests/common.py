@@ -1,4 +1,5 @@
 """Shared fixtures: two governed sections, one user per role, records of each."""
+import json
 from contextlib import contextmanager
 
 from odoo.tests.common import TransactionCase, new_test_user
@@ -70,3 +71,42 @@ class GovernanceCase(RefusalMixin, TransactionCase):
 
     def leads(self, *names):
         return self.env["crm.lead"].browse([getattr(self, f"lead_{n}").id for n in names])
+
+
+class RpcMixin:
+    """Calls as a real client makes them: a login through
+    /web/session/authenticate, then JSON-RPC on /web/dataset/call_kw and the
+    mail controllers. For HttpCase classes."""
+
+    def rpc(self, route, params):
+        res = self.url_open(route, data=json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1,
+                                                     "params": params}),
+                            headers={"Content-Type": "application/json"})
+        self.assertEqual(res.status_code, 200, res.text[:500])
+        return res.json()
+
+    def login(self, user):
+        auth = self.rpc("/web/session/authenticate",
+                        {"db": self.env.cr.dbname, "login": user.login, "password": user.login})
+        self.assertEqual(auth["result"]["uid"], user.id)
+
+    def call(self, model, method, *args, **kwargs):
+        return self.rpc(f"/web/dataset/call_kw/{model}/{method}",
+                        {"model": model, "method": method, "args": list(args), "kwargs": kwargs})
+
+    def refused(self, res, *secrets):
+        """Assert an RPC answer is an error (or, for answers that must stay
+        counted, a warning notification) that says none of ``secrets``;
+        return its message."""
+        result = res.get("result")
+        if isinstance(result, dict) and result.get("tag") == "display_notification" \
+                and result["params"].get("type") == "warning":
+            for secret in secrets:
+                self.assertNotIn(secret, result["params"]["message"], "the answer leaks")
+            return result["params"]["message"]
+        self.assertIn("error", res, f"not refused: {str(res)[:300]}")
+        text = json.dumps(res["error"]["data"].get("message", ""), ensure_ascii=False) + \
+            json.dumps(res["error"]["data"].get("arguments", ""), ensure_ascii=False)
+        for secret in secrets:
+            self.assertNotIn(secret, text, "the refusal leaks what the caller may not read")
+        return res["error"]["data"]["message"]

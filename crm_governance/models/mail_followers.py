@@ -14,8 +14,10 @@ class MailFollowers(models.Model):
         the user can read are visible (SEC-4)."""
         domain = [("res_model", "not in", SECTIONED_MODELS)]
         for model in SECTIONED_MODELS:
-            readable = self.env[model].with_context(active_test=False)._search([])
-            domain = ["|", "&", ("res_model", "=", model), ("res_id", "in", readable)] + domain
+            Model = self.env[model].with_context(active_test=False)
+            if not Model.has_access("read"):
+                continue
+            domain = ["|", "&", ("res_model", "=", model), ("res_id", "in", Model._search([]))] + domain
         return domain
 
     @api.model
