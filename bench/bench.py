@@ -68,6 +68,26 @@ def seed(env, cr, n):
     """.replace("%(company)s", str(company.id)), {
         "stages": stages, "nstages": len(stages), "n": n, "nusers": len(users)})
     inserted = cr.rowcount
+    # customer accounts (one per 10 leads), each with one contact person: the
+    # rows the res.partner rules (and their commercial-partner path) filter
+    cr.execute("""
+        WITH companies AS (
+            INSERT INTO res_partner (name, complete_name, is_company, active, type, user_id, company_id,
+                                     phone, create_date, write_date, create_uid, write_uid)
+            SELECT 'Bench company ' || g, 'Bench company ' || g, true, true, 'contact',
+                   CASE WHEN g %% 20 = 0 THEN NULL ELSE u.user_id END, %(company)s,
+                   '+86 21 ' || g, now(), now(), 1, 1
+              FROM generate_series(1, %(n)s / 10) g
+              JOIN bench_users u ON u.seq = 1 + (g %% %(nusers)s)
+            RETURNING id, name)
+        INSERT INTO res_partner (name, complete_name, is_company, active, type, parent_id, company_id,
+                                 phone, create_date, write_date, create_uid, write_uid)
+        SELECT 'Contact of ' || c.name, c.name || ', Contact', false, true, 'contact', c.id, %(company)s,
+               '+86 10 ' || c.id, now(), now(), 1, 1
+          FROM companies c""".replace("%(company)s", str(company.id)), {"n": n, "nusers": len(users)})
+    cr.execute("UPDATE res_partner SET commercial_partner_id = COALESCE(parent_id, id) "
+               "WHERE name LIKE 'Bench company %%' OR name LIKE 'Contact of Bench company %%'")
+    cr.execute("ANALYZE res_partner")
     cr.execute("ANALYZE crm_lead")
     cr.commit()
     return {"leads_seeded": inserted, "seed_seconds": round(time.perf_counter() - t0, 2),
@@ -128,7 +148,11 @@ def measure(env, cr, repeat):
     env.flush_all()
     cr.execute("UPDATE crm_lead l SET section_id = t.section_id FROM crm_team t "
                "WHERE l.team_id = t.id AND t.id = ANY(%s)", [team_ids])
+    cr.execute("""UPDATE res_partner p SET section_id = s.id
+                    FROM crm_governance_section_member_rel m JOIN crm_governance_section s ON s.id = m.section_id
+                   WHERE p.user_id = m.user_id AND p.is_company AND s.id = ANY(%s)""", [sections.ids])
     cr.execute("ANALYZE crm_lead")
+    cr.execute("ANALYZE res_partner")
     cr.commit()
 
     salesperson = env["res.users"].search([("login", "=", "bench_3_7")])
@@ -141,13 +165,41 @@ def measure(env, cr, repeat):
         Lead.search_count(domain)
         env.invalidate_all()
 
+    def customer_query():
+        Partner = env["res.partner"].with_user(salesperson)
+        Partner.search_read([("is_company", "=", True), ("name", "like", "Bench company")],
+                            ["name", "phone", "user_id", "section_id"], limit=80)
+        Partner.search_count([("is_company", "=", True), ("name", "like", "Bench company")])
+        env.invalidate_all()
+
+    def contact_query():
+        # contacts follow their customer through commercial_partner_id
+        Partner = env["res.partner"].with_user(salesperson)
+        Partner.search_read([("is_company", "=", False), ("name", "like", "Contact of Bench")],
+                            ["name", "phone", "parent_id"], limit=80)
+        env.invalidate_all()
+
+    own_lead = env["crm.lead"].search([("user_id", "=", salesperson.id)], limit=1)
+
+    def write_own():
+        # the owner edits their lead: access checked before stock crm's write
+        own_lead.with_user(salesperson).write({"description": f"bench {time.perf_counter()}"})
+        env.flush_all()
+        env.invalidate_all()
+
     def run(label):
         cr.commit()
         _vacuum(cr.dbname)
+        _vacuum(cr.dbname, "res_partner")
         env.registry.clear_cache()
-        list_query()  # warm-up: rule domains and plans cached as in a live server
+        for func in (list_query, customer_query, contact_query, write_own):
+            func()  # warm-up: rule domains and plans cached as in a live server
         out[label] = {"seconds": round(_time(list_query, repeat), 5),
-                      "visible": env["crm.lead"].with_user(salesperson).search_count(domain)}
+                      "visible": env["crm.lead"].with_user(salesperson).search_count(domain),
+                      "customers_seconds": round(_time(customer_query, repeat), 5),
+                      "contacts_seconds": round(_time(contact_query, repeat), 5),
+                      "write_own_seconds": round(_time(write_own, repeat), 5)}
+        cr.rollback()  # the timed writes are not kept
 
     run("stock_rules")  # the sections exist, governance is still off
     t0 = time.perf_counter()
@@ -157,6 +209,9 @@ def measure(env, cr, repeat):
     run("governed")
     assert out["governed"]["visible"] < out["stock_rules"]["visible"], "governance did not apply"
     out["ratio_governed_vs_stock"] = round(out["governed"]["seconds"] / out["stock_rules"]["seconds"], 2)
+    for key in ("customers", "contacts", "write_own"):
+        out[f"ratio_{key}_governed_vs_stock"] = round(
+            out["governed"][f"{key}_seconds"] / out["stock_rules"][f"{key}_seconds"], 2)
     cr.commit()
     return out
 

@@ -440,5 +440,9 @@ class TestFollowupsAreAppendOnly(FollowupCase):
         second = self.new_lead("GOVT merge two")
         self.note(first, "王经理确认了需求，预算50万")
         self.note(second, "外出")
-        merged = (first | second).with_user(self.head_a).merge_opportunity(auto_unlink=True)
+        # merging deletes leads: the section admin's duty (客户合并, SEC-2), not a head's or salesperson's
+        for user in (self.head_a, self.sales_a1):
+            with self.assertRaises(AccessError):
+                (first | second).with_user(user).merge_opportunity(auto_unlink=True)
+        merged = (first | second).with_user(self.admin_a).merge_opportunity(auto_unlink=True)
         self.assertEqual(len(self.followups(merged)), 2, "the follow-ups follow the chatter")

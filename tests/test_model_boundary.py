@@ -276,3 +276,75 @@ class TestModelBoundary(RpcMixin, GovernanceCase, HttpCase):
         self.login(self.sales_b1)
         res = self.call("mail.activity", "write", res["result"], {"user_id": self.sales_a1.id})
         self.assertRegex(self.refused(res), "SEC-2")
+
+    # found by a second attacker's pass -------------------------------------------------
+    def test_no_detour_through_activities_merges_copies_or_meetings(self):
+        todo = self.env.ref("mail.mail_activity_data_todo").id
+        lead_model = self.env["ir.model"]._get_id("crm.lead")
+        self.login(self.sales_a1)
+        # an own activity moved onto another section's lead
+        act = self.call("mail.activity", "create", [{"res_model_id": lead_model, "res_id": self.lead_a1.id,
+                                                     "activity_type_id": todo, "user_id": self.sales_a1.id}])["result"]
+        self.refused(self.call("mail.activity", "write", act, {"res_id": self.lead_b1.id}), *B_SECRETS)
+        self.refused(self.call("mail.activity", "write", act, {"res_id": str(self.lead_b1.id)}), *B_SECRETS)
+        self.assertEqual(self.env["mail.activity"].browse(act).res_id, self.lead_a1.id)
+        # ids sent as strings are ids all the same
+        self.refused(self.call("mail.activity", "create", [{
+            "res_model_id": lead_model, "res_id": str(self.lead_b1.id), "activity_type_id": todo,
+            "user_id": self.sales_a1.id}]), *B_SECRETS)
+        self.refused(self.call("crm.lead", "write", [self.lead_a1.id], {"partner_id": str(self.cust_b1.id)}),
+                     *B_SECRETS)
+        # the form's onchange copies a partner's data as superuser too
+        res = self.call("crm.lead", "onchange", {"partner_id": self.cust_b1.id}, ["partner_id"],
+                        {"partner_id": {}, "phone": {}, "partner_name": {}, "email_from": {}})
+        self.refused(res, *B_SECRETS)
+        # merging a pool lead into one's own is a claim without the rules
+        res = self.call("crm.lead", "merge_opportunity", [self.lead_a1.id, self.lead_a_pool.id])
+        self.refused(res)
+        self.assertTrue(self.lead_a_pool.exists())
+        # copying the pool or a colleague's lead likewise; copying one's own is a new registration
+        self.refused(self.call("crm.lead", "copy", [self.lead_a_pool.id], {"user_id": self.sales_a1.id}))
+        copied = self.call("crm.lead", "copy", [self.lead_a1.id])["result"][0]
+        self.assertEqual(self.env["crm.lead"].browse(copied).section_id, self.section_a)
+        # which ids exist is not an RPC answer
+        self.refused(self.call("crm.lead", "exists", [self.lead_b1.id, 10**9]))
+        self.refused(self.call("crm.lead", "fetch", [10**9], ["name"]))
+        # meetings of another section's lead are not listed
+        self.env["calendar.event"].create({"name": "GOVT meeting B", "opportunity_id": self.lead_b1.id,
+                                           "start": "2026-12-01 10:00:00", "stop": "2026-12-01 11:00:00"})
+        found = self.call("calendar.event", "search_read", [("opportunity_id", "!=", False)], ["opportunity_id"])
+        self.assertNotIn("GOVT lead B1", str(found))
+        self.assertEqual([e for e in found["result"] if e["opportunity_id"] and e["opportunity_id"][0] == self.lead_b1.id], [])
+
+    def test_no_forged_authors_or_dates_and_no_late_renewal(self):
+        self.login(self.sales_a1)
+        for kwargs in ({"author_id": self.sales_a2.partner_id.id}, {"author_id": self.env.ref("base.partner_root").id},
+                       {"date": "2099-01-01 00:00:00"}):
+            with self.subTest(kwargs=kwargs):
+                res = self.call("crm.lead", "message_post", [self.lead_a1.id], body="王经理确认了二期需求，预算约80万",
+                                message_type="comment", subtype_xmlid="mail.mt_note", **kwargs)
+                self.assertRegex(self.refused(res), "FU-5")
+        res = self.call("mail.message", "create", [{"model": "crm.lead", "res_id": self.lead_a1.id,
+                                                    "body": "x", "date": "2099-01-01 00:00:00"}])
+        self.refused(res)
+        # a note after protection ran out comes too late: the record still goes to the pool
+        self.env.cr.execute("UPDATE crm_lead SET release_at = now() at time zone 'UTC' - interval '1 hour', "
+                            "warn_at = now() at time zone 'UTC' - interval '30 days' WHERE id = %s", [self.lead_a1.id])
+        self.lead_a1.invalidate_recordset()
+        before = self.lead_a1.release_at
+        res = self.call("crm.lead", "message_post", [self.lead_a1.id], body="王经理确认了二期需求，预算约80万，下周报价",
+                        message_type="comment", subtype_xmlid="mail.mt_note")
+        self.assertIn("result", res)
+        self.lead_a1.invalidate_recordset()
+        self.assertEqual(self.lead_a1.release_at, before)
+        self.env["crm.governance.section"]._cron_protection_release()
+        self.assertEqual(self.lead_a1.protection_state, "pooled")
+
+    def test_a_section_admin_cannot_freeze_those_above(self):
+        self.section_a.member_ids |= self.sysadmin | self.management
+        self.login(self.admin_a)
+        for user in (self.sysadmin, self.management):
+            self.refused(self.call("res.users", "action_governance_freeze", [user.id]))
+            self.assertFalse(user.governance_frozen)
+        self.assertIn("result", self.call("res.users", "action_governance_freeze", [self.sales_a2.id]))
+        self.assertTrue(self.sales_a2.governance_frozen)

@@ -1,6 +1,7 @@
 from odoo import api, models
 
 from .mail_activity import SECTIONED_MODELS
+from .trusted import as_id
 
 
 class CalendarEvent(models.Model):
@@ -25,15 +26,15 @@ class CalendarEvent(models.Model):
         wanted = {model: set() for model in SECTIONED_MODELS}
         IrModel = self.env["ir.model"].sudo()
         for vals in vals_list:
-            if isinstance(vals.get("opportunity_id"), int) and vals["opportunity_id"]:
-                wanted["crm.lead"].add(vals["opportunity_id"])
+            if as_id(vals.get("opportunity_id")):
+                wanted["crm.lead"].add(as_id(vals["opportunity_id"]))
             if "res_id" in vals or "res_model_id" in vals or "res_model" in vals:
                 for event in events or [None]:
                     model = vals.get("res_model") or (
-                        IrModel.browse(vals["res_model_id"]).model if vals.get("res_model_id") else
+                        IrModel.browse(as_id(vals["res_model_id"])).model if vals.get("res_model_id") else
                         event.sudo().res_model if event else None)
-                    res_id = vals.get("res_id", event.sudo().res_id if event else None)
-                    if model in wanted and isinstance(res_id, int) and res_id:
+                    res_id = as_id(vals["res_id"]) if "res_id" in vals else (event.sudo().res_id if event else None)
+                    if model in wanted and res_id:
                         wanted[model].add(res_id)
         for model, ids in wanted.items():
             if ids:

@@ -227,7 +227,10 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
     def _governance_renewal_due(self, now):
         """Does a valid follow-up at ``now`` renew the protection of ``self``?
         Once a day is enough: deadlines are counted in days, and a renewal
-        rewrites every index of the record's row."""
+        rewrites every index of the record's row. Never once protection has
+        run out or become invalid (see ``protection.overdue``)."""
+        if protection.overdue(self.release_at, self.invalid_since, now):
+            return False
         return (self.protection_state == "warning" or bool(self.first_valid_due_at)
                 or not self.last_valid_followup_at
                 or self.last_valid_followup_at <= fields.Datetime.subtract(now, days=1))
@@ -470,6 +473,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
     def unlink(self):
         # the record goes; its ledger rows and follow-ups stay, detached and
         # named (ondelete set null), with a last row saying who deleted it
+        self._governance_check_caller("unlink")
         governed = self.sudo()._governance_governed()
         if governed:
             self.env["crm.governance.ledger"]._log(
@@ -552,6 +556,31 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         if forbidden:
             return forbidden, functools.partial(governance_access_error, self.env, self._name)
         return None
+
+    @api.private
+    def exists(self):
+        # callable over JSON-RPC otherwise: a list of which ids exist (SEC-4)
+        return super().exists()
+
+    @api.private
+    def fetch(self, field_names):
+        # silent for missing ids, a refusal for foreign ones: an oracle over RPC
+        return super().fetch(field_names)
+
+    def copy_data(self, default=None):
+        # a copy of a governed record is a new registration by the copier:
+        # only of records they may edit (not the pool, not a colleague's),
+        # else copying would claim around the cap, cool-down and daily limit
+        if not self.env.su and self.sudo()._governance_governed():
+            self._governance_check_caller("write")
+        return super().copy_data(default=default)
+
+    def onchange(self, values, field_names, fields_spec):
+        # the form computes linked data as superuser too (partner → phone,
+        # address): the same links as on save (SEC-4)
+        if isinstance(values, dict):
+            self._governance_check_links([values])
+        return super().onchange(values, field_names, fields_spec)
 
     def read(self, fields=None, load="_classic_read"):
         if not self.env.su and self._ids and len(self.exists()) != len(self):

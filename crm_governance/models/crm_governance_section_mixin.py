@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..policy import pick_section
-from .trusted import Trusted, trusted
+from .trusted import Trusted, as_id, trusted
 
 MOVER_GROUPS = ("crm_governance.group_management", "crm_governance.group_system_admin")
 
@@ -22,8 +22,9 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
     _name = "crm.governance.section.mixin"
     _description = "CRM Section Membership"
 
+    # not copied: a copy is registered anew, into its team's or owner's section
     section_id = fields.Many2one(
-        "crm.governance.section", string="Section", index=True, copy=True,
+        "crm.governance.section", string="Section", index=True, copy=False,
         ondelete="restrict", tracking=True)
     governance_can_move = fields.Boolean(
         string="Can Move Section", compute="_compute_governance_can_move")
@@ -91,7 +92,8 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
         if self.env.su:
             return
         for fname in self._governance_link_fields:
-            ids = {vals[fname] for vals in vals_list if isinstance(vals.get(fname), int) and vals[fname]}
+            ids = {as_id(vals[fname]) for vals in vals_list if vals.get(fname)}
+            ids.discard(None)
             if ids:
                 self.env[self._fields[fname].comodel_name].browse(ids)._governance_check_caller("read")
 

@@ -1,5 +1,5 @@
 from odoo import _, api, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
 
@@ -42,6 +42,18 @@ class CrmLead(models.Model):
         for section, leads in stray.grouped("section_id").items():
             leads.write({"team_id": section.team_ids[:1].id})
         return super()._governance_after_move(moving, old, old_names, note)
+
+    def merge_opportunity(self, user_id=False, team_id=False, auto_unlink=True):
+        # Merging keeps one lead and deletes the others as superuser: on
+        # governed leads, a way to take pool or colleagues' leads without a
+        # claim. It is the section admin's duty (客户合并, SEC-2): only the
+        # admins of the leads' section (who may delete there) merge them.
+        if not self.env.su and self.sudo()._governance_governed():
+            self._governance_check_caller("write")
+            admin_of = self.env.user.sudo().governance_unlink_section_ids
+            if any(lead.section_id not in admin_of for lead in self.sudo()):
+                raise AccessError(_("Only an admin of the leads' section may merge them (SEC-2)."))
+        return super().merge_opportunity(user_id=user_id, team_id=team_id, auto_unlink=auto_unlink)
 
     def _compute_potential_lead_duplicates(self):
         # stock searches duplicates as superuser, across sections: "Similar

@@ -5,7 +5,7 @@ from .crm_governance_protection_mixin import governance_access_error
 # models whose refusals must name no record: in debug mode stock Odoo lists
 # the display names of the records refused (SEC-4)
 GOVERNED_MODELS = frozenset((
-    "crm.lead", "res.partner", "mail.activity", "mail.followers", "crm.activity.report",
+    "crm.lead", "res.partner", "mail.activity", "mail.followers", "crm.activity.report", "calendar.event",
     "crm.governance.ledger", "crm.governance.followup", "crm.governance.validity.query",
 ))
 

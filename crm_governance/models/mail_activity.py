@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from .trusted import Trusted
+from .trusted import Trusted, as_id
 
 SECTIONED_MODELS = ("crm.lead", "res.partner")
 
@@ -36,9 +36,42 @@ class MailActivity(models.Model):
         return activities
 
     def write(self, vals):
-        if vals.get("user_id"):
+        moving = {"res_id", "res_model_id", "res_model"} & set(vals)
+        if not self.env.su and moving:
+            # an activity moved onto another document: as if created there
+            # (stock checks only the activity before the write, and would
+            # then compute the new document's name as superuser)
+            self._governance_check_new_documents(vals)
+        if vals.get("user_id") or moving:
             self._governance_check_assignees([vals], self)
-        return super().write(vals)
+        old_documents = self._governance_documents()
+        res = super().write(vals)
+        if moving:
+            for documents in (old_documents, self._governance_documents()):
+                for model, records in documents.items():
+                    self._governance_sync_section(records)
+        return res
+
+    def _governance_documents(self):
+        by_model = defaultdict(set)
+        for act in self.sudo():
+            if act.res_model in SECTIONED_MODELS and act.res_id:
+                by_model[act.res_model].add(act.res_id)
+        return {model: self.env[model].browse(list(ids)) for model, ids in by_model.items()}
+
+    def _governance_check_new_documents(self, vals):
+        IrModel = self.env["ir.model"].sudo()
+        for act in self.sudo():
+            model = vals.get("res_model") or (
+                IrModel.browse(as_id(vals["res_model_id"])).model if vals.get("res_model_id") else act.res_model)
+            res_id = as_id(vals["res_id"]) if "res_id" in vals else act.res_id
+            if model and res_id:
+                document = self.env[model].browse(res_id)
+                operation = getattr(document, "_mail_post_access", "write")
+                if model in SECTIONED_MODELS:
+                    document._governance_check_caller(operation)
+                else:
+                    document.check_access(operation)
 
     @api.model
     def _governance_check_assignees(self, vals_list, activities=None):
@@ -52,11 +85,13 @@ class MailActivity(models.Model):
         for vals in vals_list:
             for activity in activities or [None]:
                 model = vals.get("res_model") or (
-                    IrModel.browse(vals["res_model_id"]).model if vals.get("res_model_id") else
+                    IrModel.browse(as_id(vals["res_model_id"])).model if vals.get("res_model_id") else
                     activity.sudo().res_model if activity else None)
-                res_id = vals.get("res_id") or (activity.sudo().res_id if activity else None)
-                user_id = vals.get("user_id") or (activity.sudo().user_id.id if activity else self.env.uid)
-                if model not in SECTIONED_MODELS or not isinstance(res_id, int) or not isinstance(user_id, int):
+                res_id = as_id(vals["res_id"]) if vals.get("res_id") else (
+                    activity.sudo().res_id if activity else None)
+                user_id = as_id(vals["user_id"]) if vals.get("user_id") else (
+                    activity.sudo().user_id.id if activity else self.env.uid)
+                if model not in SECTIONED_MODELS or not res_id or not user_id:
                     continue
                 document = self.env[model].sudo().browse(res_id).exists()
                 if not document or not document.section_id.governance_enabled:

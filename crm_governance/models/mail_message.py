@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .mail_activity import SECTIONED_MODELS
+from .trusted import as_id
 
 # what a user may still change on a kept message: their own star and pin
 UI_FIELDS = frozenset(("starred_partner_ids", "pinned_at"))
@@ -36,6 +37,24 @@ class MailMessage(models.Model):
         if self._governance_kept(messages):
             raise UserError(_("This message is a follow-up record or a note of the governance rules: it "
                               "cannot be edited or deleted; add a supplementary follow-up instead (FU-5)."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            own = self.env.user.partner_id.id
+            for vals in vals_list:
+                if vals.get("model") not in SECTIONED_MODELS or not as_id(vals.get("res_id")):
+                    continue
+                document = self.env[vals["model"]].sudo().browse(as_id(vals["res_id"])).exists()
+                if not document or not document.section_id.governance_enabled:
+                    continue
+                # a message on a lead or customer is by its writer, written now:
+                # another author would plant follow-ups (or OdooBot's kept
+                # notes) under their name, a date would move protection clocks
+                if as_id(vals.get("author_id")) not in (None, own) or vals.get("date"):
+                    raise UserError(_("A message on a lead or customer is posted by you, now: its author and "
+                                      "date cannot be chosen (FU-5)."))
+        return super().create(vals_list)
 
     def write(self, vals):
         # every field: its date, author, subtype and type too, not only the body

@@ -106,7 +106,8 @@ class ResUsers(models.Model):
             return
         if me.has_group("crm_governance.group_section_admin"):
             mine = me.governance_admin_section_ids
-            outside = self.filtered(lambda u: not (
+            # a section admin freezes salespeople and heads, never those above
+            outside = self.filtered(lambda u: u.has_group("crm_governance.group_management") or not (
                 u.governance_member_section_ids | u.governance_head_section_ids) & mine)
             if not outside:
                 return

@@ -23,3 +23,20 @@ def trusted(env, key, default=None):
     absent or was sent by a caller."""
     value = env.context.get(key)
     return value.value if isinstance(value, Trusted) else default
+
+
+def as_id(value):
+    """A record id as the ORM would take it from a JSON-RPC caller: an int,
+    a numeric string ("5" is stored as 5), a (id, name) pair or a record;
+    ``None`` for anything else, so checks are never skipped by a type."""
+    if hasattr(value, "_name") and hasattr(value, "ids"):
+        return value.ids[0] if len(value.ids) == 1 else None
+    if isinstance(value, (list, tuple)) and value:
+        value = value[0]
+    if isinstance(value, bool):
+        return None
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        return None
+    return value if value > 0 else None

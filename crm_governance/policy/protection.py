@@ -54,6 +54,13 @@ def deadlines(last_contact: datetime, policy: ProtectionPolicy, calendar=Working
             add_days(last_contact, policy.release_days, policy.unit, calendar))
 
 
+def overdue(release_at, invalid_since, now: datetime) -> bool:
+    """Has protection already run out (PROT-2) or become invalid (FU-4)?
+    Then a follow-up comes too late to renew it: the release pass takes the
+    record, however long it was parked (archived, in a won stage) meanwhile."""
+    return bool((release_at and release_at <= now) or (invalid_since and invalid_since <= now))
+
+
 def days_left(release_at: datetime, now: datetime) -> int:
     """Whole days until release, rounded up; 0 once due."""
     if not release_at:

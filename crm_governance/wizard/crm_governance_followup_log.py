@@ -86,7 +86,14 @@ class CrmGovernanceFollowupLog(models.TransientModel):
                 wizard.verdict = False
                 continue
             record = record.sudo()
-            reasons = Followup._governance_judge(record, wizard.content, wizard.contact_id)
+            # the preview says whether the text repeats this record's notes,
+            # not whether it exists on another record of any section: that
+            # would answer guesses for free; "copied" is judged on save (FU-2)
+            repeated, _copied = Followup._governance_seen(
+                record, wizard.content,
+                self.env["crm.governance.section"]._governance_followup_settings(record.section_id.id)) \
+                if record.section_id else (False, False)
+            reasons = Followup._governance_judge(record, wizard.content, wizard.contact_id, seen=(repeated, False))
             wizard.will_count = not reasons
             wizard.verdict = "\n".join(Followup._governance_explain(reasons, record.section_id)) if reasons else \
                 _("This follow-up counts: it renews the protection of the record when you own it (FU-3).")
