@@ -16,7 +16,7 @@ from ..policy import followups as fu
 from ..policy import protection
 from .crm_governance_followup import message_text
 from .crm_governance_ledger import RECORD_FIELD
-from .trusted import Trusted, trusted
+from .trusted import Trusted, as_id, trusted
 
 PROTECTION_STATES = [
     ("protected", "Protected"),
@@ -425,12 +425,10 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         self._governance_refuse_protection_vals(vals_list)
+        # the section mixin (inside) checked the registration: caller's rights,
+        # the owner's membership and cap (_governance_check_registered)
         records = super().create(vals_list)
         governed = records._governance_governed()
-        if governed and not self.env.su:
-            # registering for someone else: only to the section's people, within their cap
-            for owner, recs in governed.filtered("user_id").grouped("user_id").items():
-                recs._governance_check_new_owner(recs, owner)
         records._governance_protection_start()
         if governed:
             self.env["crm.governance.ledger"]._log(governed, "register", {r.id: (False, False) for r in governed})
@@ -445,14 +443,14 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
             if moved:
                 moved._governance_after_section_change()
             return res
-        if not self.env.su:
-            # first the caller's rights: a refusal below must not tell an
-            # outsider anything about records they cannot write (SEC-4)
-            self.check_access("write")
-        new_owner = self.env["res.users"].browse(vals["user_id"] or [])
+        new_owner = self.env["res.users"].browse(as_id(vals["user_id"]) or [])
         old = {r.id: (r.user_id.id, r.section_id.id) for r in self.sudo()}
         changing = self.sudo().filtered(lambda r: r.user_id != new_owner)
         governed = changing._governance_governed()
+        if governed and not self.env.su:
+            # first the caller's rights: a refusal below must not tell an
+            # outsider anything about records they cannot write (SEC-4)
+            self.check_access("write")
         change = trusted(self.env, "governance_change")
         if governed and not change and not self.env.su:
             raise UserError(_(
@@ -473,6 +471,8 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
     def unlink(self):
         # the record goes; its ledger rows and follow-ups stay, detached and
         # named (ondelete set null), with a last row saying who deleted it
+        if not self._governance_active():
+            return super().unlink()
         self._governance_check_caller("unlink")
         governed = self.sudo()._governance_governed()
         if governed:
@@ -571,7 +571,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         # a copy of a governed record is a new registration by the copier:
         # only of records they may edit (not the pool, not a colleague's),
         # else copying would claim around the cap, cool-down and daily limit
-        if not self.env.su and self.sudo()._governance_governed():
+        if not self.env.su and self._governance_active() and self.sudo()._governance_governed():
             self._governance_check_caller("write")
         return super().copy_data(default=default)
 
@@ -583,7 +583,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         return super().onchange(values, field_names, fields_spec)
 
     def read(self, fields=None, load="_classic_read"):
-        if not self.env.su and self._ids and len(self.exists()) != len(self):
+        if not self.env.su and self._ids and self._governance_active() and len(self.exists()) != len(self):
             # stock read skips deleted ids without a word (see _check_access)
             raise governance_access_error(self.env, self._name)
         return super().read(fields, load=load)

@@ -80,6 +80,11 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
         for owner, recs in self._governance_governed().filtered("user_id").grouped("user_id").items():
             recs._governance_check_new_owner(recs, owner)
 
+    @api.model
+    def _governance_active(self):
+        """Is governance on in any section? (See _governance_enabled_ids.)"""
+        return bool(self.env["crm.governance.section"]._governance_enabled_ids())
+
     # -- links to other governed records (SEC-4) -------------------------------
     _governance_link_fields = ()
 
@@ -89,7 +94,7 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
         superuser: a lead's partner fills its name, phone and address; a
         contact takes its company's VAT and address). So a user may link only
         records they can read."""
-        if self.env.su:
+        if self.env.su or not self._governance_active():
             return
         for fname in self._governance_link_fields:
             ids = {as_id(vals[fname]) for vals in vals_list if vals.get(fname)}

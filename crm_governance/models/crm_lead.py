@@ -1,6 +1,9 @@
 from odoo import _, api, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, MissingError, ValidationError
 from odoo.tools import SQL
+
+from .crm_governance_protection_mixin import governance_access_error
+from .trusted import as_id
 
 
 class CrmLead(models.Model):
@@ -25,7 +28,7 @@ class CrmLead(models.Model):
 
     def _governance_target_section(self, vals):
         target = super()._governance_target_section(vals)
-        team = self.env["crm.team"].sudo().browse(vals["team_id"]).exists() if vals.get("team_id") else None
+        team = self.env["crm.team"].sudo().browse(as_id(vals["team_id"])) if as_id(vals.get("team_id")) else None
         if target is None:
             # Putting a lead on another section's sales team moves it there.
             return team.section_id.id if team and team.section_id else None
@@ -48,7 +51,7 @@ class CrmLead(models.Model):
         # governed leads, a way to take pool or colleagues' leads without a
         # claim. It is the section admin's duty (客户合并, SEC-2): only the
         # admins of the leads' section (who may delete there) merge them.
-        if not self.env.su and self.sudo()._governance_governed():
+        if not self.env.su and self._governance_active() and self.sudo()._governance_governed():
             self._governance_check_caller("write")
             admin_of = self.env.user.sudo().governance_unlink_section_ids
             if any(lead.section_id not in admin_of for lead in self.sudo()):
@@ -59,7 +62,7 @@ class CrmLead(models.Model):
         # stock searches duplicates as superuser, across sections: "Similar
         # leads" would show another section's leads that share a phone (SEC-4)
         super()._compute_potential_lead_duplicates()
-        if self.env.su:
+        if self.env.su or not self._governance_active():
             return
         for lead in self:
             others = (lead.duplicate_lead_ids - lead)._filtered_access("read")
@@ -105,11 +108,14 @@ class CrmLead(models.Model):
         return res
 
     def write(self, vals):
-        if not self.env.su:
-            # before stock crm's write reads the records: an id that does not
-            # exist gets the refusal a foreign one gets (SEC-4)
-            self.check_access("read")
-        res = super().write(vals)
+        try:
+            res = super().write(vals)
+        except MissingError:
+            if self.env.su:
+                raise
+            # stock crm's write reads the records before any access check: an
+            # id that does not exist gets the refusal a foreign one gets (SEC-4)
+            raise governance_access_error(self.env, self._name) from None
         if "contact_name" in vals or "partner_id" in vals:
             self._governance_refresh_key_contact()
         return res

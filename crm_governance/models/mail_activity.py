@@ -79,7 +79,7 @@ class MailActivity(models.Model):
         reads every later message: on a governed record it goes only to
         someone who may read that record (SEC-2, SEC-4). The module's own
         reminders (superuser) go to the owner."""
-        if self.env.su:
+        if self.env.su or not self.env["crm.governance.section"]._governance_enabled_ids():
             return
         IrModel = self.env["ir.model"].sudo()
         for vals in vals_list:

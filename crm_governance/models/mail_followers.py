@@ -22,6 +22,6 @@ class MailFollowers(models.Model):
 
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None):
-        if not self.env.su:
+        if not self.env.su and self.env["crm.governance.section"]._governance_enabled_ids():
             domain = ["&"] + self._governance_readable_domain() + list(domain or [("id", "!=", False)])
         return super()._search(domain, offset=offset, limit=limit, order=order)

@@ -43,15 +43,14 @@ class MailMessage(models.Model):
         if not self.env.su:
             own = self.env.user.partner_id.id
             for vals in vals_list:
-                if vals.get("model") not in SECTIONED_MODELS or not as_id(vals.get("res_id")):
-                    continue
-                document = self.env[vals["model"]].sudo().browse(as_id(vals["res_id"])).exists()
-                if not document or not document.section_id.governance_enabled:
-                    continue
                 # a message on a lead or customer is by its writer, written now:
                 # another author would plant follow-ups (or OdooBot's kept
                 # notes) under their name, a date would move protection clocks
-                if as_id(vals.get("author_id")) not in (None, own) or vals.get("date"):
+                forged = as_id(vals.get("author_id")) not in (None, own) or vals.get("date")
+                if not forged or vals.get("model") not in SECTIONED_MODELS or not as_id(vals.get("res_id")):
+                    continue
+                document = self.env[vals["model"]].sudo().browse(as_id(vals["res_id"])).exists()
+                if document and document.section_id.governance_enabled:
                     raise UserError(_("A message on a lead or customer is posted by you, now: its author and "
                                       "date cannot be chosen (FU-5)."))
         return super().create(vals_list)

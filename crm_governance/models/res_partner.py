@@ -1,4 +1,7 @@
 from odoo import api, models
+from odoo.exceptions import MissingError
+
+from .crm_governance_protection_mixin import governance_access_error
 
 
 class ResPartner(models.Model):
@@ -32,10 +35,14 @@ class ResPartner(models.Model):
         return self.child_ids.filtered(lambda p: not p.is_company)
 
     def write(self, vals):
-        if not self.env.su:
-            # before stock res.partner's write reads the records (SEC-4)
-            self.check_access("read")
-        return super().write(vals)
+        try:
+            return super().write(vals)
+        except MissingError:
+            if self.env.su:
+                raise
+            # stock res.partner's write reads the records before any access
+            # check: a missing id gets the refusal a foreign one gets (SEC-4)
+            raise governance_access_error(self.env, self._name) from None
 
     @api.model_create_multi
     def create(self, vals_list):

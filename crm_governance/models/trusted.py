@@ -1,10 +1,15 @@
-"""Values the module's own code hands down through the context.
+"""What a JSON-RPC caller can and cannot send.
+
+``Trusted``: values the module's own code hands down through the context.
 
 Anything a JSON-RPC caller sends as ``context`` is plain JSON: strings,
 numbers, lists, dicts. A key such as ``governance_reason="claim"`` could be
 sent by anyone to make a plain ``write`` look like a claim in the ledger.
 Wrapping the value in a Python object makes it impossible to forge from
 outside: only code running in the server can build one.
+
+``as_id``: a record id as the ORM will take it, whatever type the caller
+sent it as, so that no check is skipped because an id arrived as "5".
 """
 
 
