@@ -348,3 +348,68 @@ class TestModelBoundary(RpcMixin, GovernanceCase, HttpCase):
             self.assertFalse(user.governance_frozen)
         self.assertIn("result", self.call("res.users", "action_governance_freeze", [self.sales_a2.id]))
         self.assertTrue(self.sales_a2.governance_frozen)
+
+    # found by a third pass ------------------------------------------------------------------
+    def test_context_defaults_are_values_too(self):
+        self.login(self.sales_a1)
+        res = self.call("crm.lead", "onchange", {}, [], {"phone": {}, "email_from": {}, "partner_name": {}},
+                        context={"default_partner_id": self.cust_b1.id})
+        self.refused(res, *B_SECRETS)
+        res = self.call("crm.lead", "create", [{"name": "GOVT defaults", "team_id": self.team_a.id}],
+                        context={"default_release_at": "2099-12-31 00:00:00", "default_protection_state": "protected"})
+        self.assertRegex(self.refused(res), "PROT-2")
+        res = self.call("mail.message", "create", [{"body": "x"}],
+                        context={"default_model": "crm.lead", "default_res_id": self.lead_a1.id,
+                                 "default_author_id": self.env.ref("base.partner_root").id})
+        self.assertRegex(self.refused(res), "FU-5")
+        # an outside sender (a template's address, the customer) is no follow-up and stays allowed
+        customer = self.env["res.partner"].create({"name": "GOVT outside sender", "email": "buyer@example.com"})
+        res = self.call("crm.lead", "message_post", [self.lead_a1.id], body="Quote request",
+                        author_id=customer.id, message_type="comment", subtype_xmlid="mail.mt_comment")
+        self.assertIn("result", res)
+
+    def test_meeting_attendees_and_contacts_activities_follow_the_record(self):
+        event = self.env["calendar.event"].create({
+            "name": "GOVT meeting B", "opportunity_id": self.lead_b1.id, "partner_ids": [(4, self.contact_b.id)],
+            "start": "2026-12-01 10:00:00", "stop": "2026-12-01 11:00:00"})
+        self.login(self.sales_a1)
+        found = self.call("calendar.attendee", "search_read", [("event_id", "=", event.id)],
+                          ["partner_id", "email", "phone", "common_name"])
+        self.assertEqual(found["result"], [])
+        # an activity on a contact of a governed customer carries the customer's section
+        contact_activity = self.contact_b.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=self.sales_b1.id, summary="GOVT contact task")
+        self.assertEqual(contact_activity.section_id, self.section_b)
+        # and goes only to someone who may read that contact
+        self.login(self.head_b)
+        res = self.call("mail.activity", "create", [{
+            "res_model_id": self.env["ir.model"]._get_id("res.partner"), "res_id": self.contact_b.id,
+            "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id, "user_id": self.sales_a1.id}])
+        self.assertRegex(self.refused(res), "SEC-2")
+
+    def test_validity_evidence_only_for_the_section_s_deciders(self):
+        # head of section B, a plain salesperson in section A
+        self.section_a.member_ids |= self.head_b
+        self.lead_a1.with_user(self.sales_a1).message_post(body="外出", message_type="comment",
+                                                           subtype_xmlid="mail.mt_note")
+        query, refusal = self.env["crm.governance.validity.query"].with_user(self.head_b)._governance_file(
+            "GOVT lead A1", "I know this customer")
+        self.assertFalse(refusal)
+        self.login(self.head_b)
+        res = self.call("crm.governance.validity.query", "read", [query.id], ["evidence_html", "lead_id"])
+        values = res["result"][0] if "result" in res else {}
+        self.assertFalse(values.get("evidence_html"))
+        self.assertNotIn("GOVT lead A1", str(values.get("lead_id")))
+
+    def test_a_merge_by_the_section_admin_keeps_rules_and_activities_readable(self):
+        other = self.env["crm.lead"].create({"name": "GOVT duplicate", "user_id": self.sales_a2.id,
+                                             "team_id": self.team_a.id})
+        other.activity_schedule("mail.mail_activity_data_todo", user_id=self.sales_a2.id, summary="GOVT call")
+        self.login(self.admin_a)
+        res = self.call("crm.lead", "merge_opportunity", [self.lead_a1.id, other.id])
+        self.assertIn("result", res, res)
+        kept = (self.lead_a1 | other).exists()
+        self.assertEqual(len(kept), 1)
+        for activity in kept.activity_ids:
+            self.assertTrue(kept.with_user(activity.user_id).has_access("read"), activity.summary)
+        self.assertIn("GOVT call", kept.activity_ids.mapped("summary"))

@@ -412,10 +412,13 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
     def _governance_refuse_protection_vals(self, vals_list):
         """Protection dates and states are the module's own results (PROT-2,
         FU-4): valid follow-ups, the scheduled passes and the pool actions
-        write them by SQL. An ORM write of any of them, by anyone, is refused:
-        otherwise one ``write`` could keep a record protected until 2099."""
+        write them by SQL. An ORM write of any of them, by anyone, is refused,
+        and so is a ``default_<field>`` in the context (stock create and
+        onchange add those): otherwise one call could keep a record
+        protected until 2099."""
+        defaults = {key[8:] for key in self.env.context if key.startswith("default_")}
         for vals in vals_list:
-            forged = PROTECTION_FIELDS.intersection(vals)
+            forged = PROTECTION_FIELDS.intersection(set(vals) | defaults)
             if forged:
                 raise UserError(_(
                     "%(fields)s cannot be written: protection dates and states follow from valid "
@@ -577,10 +580,15 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
 
     def onchange(self, values, field_names, fields_spec):
         # the form computes linked data as superuser too (partner → phone,
-        # address): the same links as on save (SEC-4)
-        if isinstance(values, dict):
-            self._governance_check_links([values])
+        # address): the same links and the same protection fields as on save
+        values = values if isinstance(values, dict) else {}
+        self._governance_refuse_protection_vals([values])
+        self._governance_check_links([values])
         return super().onchange(values, field_names, fields_spec)
+
+    def _governance_section(self):
+        """The section whose rules reach this record."""
+        return self.section_id
 
     def read(self, fields=None, load="_classic_read"):
         if not self.env.su and self._ids and self._governance_active() and len(self.exists()) != len(self):

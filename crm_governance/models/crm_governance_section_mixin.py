@@ -96,8 +96,10 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
         records they can read."""
         if self.env.su or not self._governance_active():
             return
+        context = self.env.context
         for fname in self._governance_link_fields:
-            ids = {as_id(vals[fname]) for vals in vals_list if vals.get(fname)}
+            # a default_<field> in the context links as well (stock create, onchange)
+            ids = {as_id(vals.get(fname, context.get(f"default_{fname}"))) for vals in vals_list}
             ids.discard(None)
             if ids:
                 self.env[self._fields[fname].comodel_name].browse(ids)._governance_check_caller("read")

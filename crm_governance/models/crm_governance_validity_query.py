@@ -42,10 +42,17 @@ class CrmGovernanceValidityQuery(models.Model):
                                  string="Record Type", required=True, readonly=True)
     # the record itself only for those who decide: the requester must not
     # learn its data (FU-6)
+    # (the head group is global: a requester who heads another section holds
+    # it too, so the record is shown through evidence_*_id, computed only for
+    # the deciders of the query's own section)
     lead_id = fields.Many2one("crm.lead", string="Lead/Opportunity", readonly=True, ondelete="set null",
-                              groups="crm_governance.group_section_head")
+                              groups="base.group_system")
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, ondelete="set null",
-                                 groups="crm_governance.group_section_head")
+                                 groups="base.group_system")
+    evidence_lead_id = fields.Many2one("crm.lead", string="Lead/Opportunity", compute="_compute_evidence",
+                                       groups="crm_governance.group_section_head")
+    evidence_partner_id = fields.Many2one("res.partner", string="Customer", compute="_compute_evidence",
+                                          groups="crm_governance.group_section_head")
     state = fields.Selection(STATES, default="pending", required=True, readonly=True, index=True)
     decided_by_id = fields.Many2one("res.users", string="Decided By", readonly=True)
     decided_at = fields.Datetime(string="Decided On", readonly=True)
@@ -77,8 +84,14 @@ class CrmGovernanceValidityQuery(models.Model):
         return grounds
 
     def _compute_evidence(self):
+        # the evidence is for those who decide in the query's section, not for
+        # a requester who happens to head another section (FU-6, SEC-4)
+        deciders_of = self.env.user.sudo().governance_write_section_ids | \
+            self.env.user.sudo().governance_read_section_ids
         for query in self:
-            record = query._record()
+            record = query._record() if self.env.su or query.section_id in deciders_of else None
+            query.evidence_lead_id = record if record and record._name == "crm.lead" else False
+            query.evidence_partner_id = record if record and record._name == "res.partner" else False
             if not record:
                 query.evidence_followup_ids = False
                 query.evidence_html = False

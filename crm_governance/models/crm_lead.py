@@ -3,7 +3,7 @@ from odoo.exceptions import AccessError, MissingError, ValidationError
 from odoo.tools import SQL
 
 from .crm_governance_protection_mixin import governance_access_error
-from .trusted import as_id
+from .trusted import Trusted, as_id
 
 
 class CrmLead(models.Model):
@@ -56,7 +56,18 @@ class CrmLead(models.Model):
             admin_of = self.env.user.sudo().governance_unlink_section_ids
             if any(lead.section_id not in admin_of for lead in self.sudo()):
                 raise AccessError(_("Only an admin of the leads' section may merge them (SEC-2)."))
-        return super().merge_opportunity(user_id=user_id, team_id=team_id, auto_unlink=auto_unlink)
+        # the merge may give the kept lead the owner of a merged one, and moves
+        # the merged leads' activities onto it: both by the admin's decision
+        merging = self.with_context(
+            governance_change=Trusted(("reassign", _("Duplicates merged (客户合并, SEC-2)."))),
+            governance_merging=Trusted(True))
+        kept = super(CrmLead, merging).merge_opportunity(user_id=user_id, team_id=team_id, auto_unlink=auto_unlink)
+        kept = kept.with_env(self.env)
+        # activities now on the kept lead go only to people who may read it
+        for activity in kept.sudo().activity_ids:
+            if not kept.with_user(activity.user_id).has_access("read") and kept.user_id:
+                activity.write({"user_id": kept.user_id.id})
+        return kept
 
     def _compute_potential_lead_duplicates(self):
         # stock searches duplicates as superuser, across sections: "Similar

@@ -6,6 +6,7 @@ from .crm_governance_protection_mixin import governance_access_error
 # the display names of the records refused (SEC-4)
 GOVERNED_MODELS = frozenset((
     "crm.lead", "res.partner", "mail.activity", "mail.followers", "crm.activity.report", "calendar.event",
+    "calendar.attendee",
     "crm.governance.ledger", "crm.governance.followup", "crm.governance.validity.query",
 ))
 

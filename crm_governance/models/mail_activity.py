@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from .trusted import Trusted, as_id
+from .trusted import Trusted, as_id, trusted
 
 SECTIONED_MODELS = ("crm.lead", "res.partner")
 
@@ -36,6 +36,9 @@ class MailActivity(models.Model):
         return activities
 
     def write(self, vals):
+        if trusted(self.env, "governance_merging"):
+            # a merge moves the merged leads' activities: handled by the merge
+            return super().write(vals)
         moving = {"res_id", "res_model_id", "res_model"} & set(vals)
         if not self.env.su and moving:
             # an activity moved onto another document: as if created there
@@ -94,7 +97,7 @@ class MailActivity(models.Model):
                 if model not in SECTIONED_MODELS or not res_id or not user_id:
                     continue
                 document = self.env[model].sudo().browse(res_id).exists()
-                if not document or not document.section_id.governance_enabled:
+                if not document or not document._governance_section().governance_enabled:
                     continue
                 assignee = self.env["res.users"].sudo().browse(user_id).exists()
                 if not assignee or not document.with_user(assignee).has_access("read"):
@@ -124,12 +127,15 @@ class MailActivity(models.Model):
             return
         documents.flush_model(["section_id"])
         self.flush_model(["section_id", "res_model", "res_id"])
+        # a contact's activities carry its customer account's section
+        section = SQL("COALESCE(d.section_id, (SELECT c.section_id FROM res_partner c WHERE c.id = d.commercial_partner_id))") \
+            if documents._name == "res.partner" else SQL("d.section_id")
         self.env.cr.execute(SQL(
-            """UPDATE mail_activity a SET section_id = d.section_id
-                 FROM %s d
-                WHERE a.res_model = %s AND a.res_id = d.id AND d.id = ANY(%s)
-                  AND a.section_id IS DISTINCT FROM d.section_id""",
-            SQL.identifier(documents._table), documents._name, documents.ids))
+            """UPDATE mail_activity a SET section_id = %(section)s
+                 FROM %(table)s d
+                WHERE a.res_model = %(model)s AND a.res_id = d.id AND d.id = ANY(%(ids)s)
+                  AND a.section_id IS DISTINCT FROM %(section)s""",
+            section=section, table=SQL.identifier(documents._table), model=documents._name, ids=documents.ids))
         self.invalidate_model(["section_id"])
 
     def _action_done(self, feedback=False, attachment_ids=None):

@@ -41,16 +41,24 @@ class MailMessage(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:
-            own = self.env.user.partner_id.id
+            own = self.env.user.partner_id
+            context = self.env.context
             for vals in vals_list:
+                # stock create adds default_<field> from the context
+                vals = {**{k[8:]: v for k, v in context.items() if k.startswith("default_")}, **vals}
                 # a message on a lead or customer is by its writer, written now:
-                # another author would plant follow-ups (or OdooBot's kept
-                # notes) under their name, a date would move protection clocks
-                forged = as_id(vals.get("author_id")) not in (None, own) or vals.get("date")
+                # another internal author (or OdooBot, whose notes are kept)
+                # would plant follow-ups under their name, a date would move
+                # protection clocks. An outside author (a template's sender
+                # address, a customer) never makes a follow-up.
+                author = self.env["res.partner"].sudo().browse(as_id(vals.get("author_id")) or [])
+                forged = (author and author != own and (
+                    author == self.env.ref("base.partner_root") or author.user_ids.filtered(lambda u: not u.share))) \
+                    or vals.get("date")
                 if not forged or vals.get("model") not in SECTIONED_MODELS or not as_id(vals.get("res_id")):
                     continue
                 document = self.env[vals["model"]].sudo().browse(as_id(vals["res_id"])).exists()
-                if document and document.section_id.governance_enabled:
+                if document and document._governance_section().governance_enabled:
                     raise UserError(_("A message on a lead or customer is posted by you, now: its author and "
                                       "date cannot be chosen (FU-5)."))
         return super().create(vals_list)

@@ -9,6 +9,10 @@ class ResPartner(models.Model):
     _inherit = ["res.partner", "crm.governance.protection.mixin", "crm.governance.section.mixin"]
     _governance_link_fields = ("parent_id",)
 
+    def _governance_section(self):
+        # a contact is reached through its customer account (see the rules)
+        return self.section_id or self.commercial_partner_id.section_id
+
     def _governance_wants_section(self):
         # Customer accounts: companies with a salesperson (SEC-1). Contacts,
         # users' own partners and suppliers stay outside sections.
