@@ -1,6 +1,6 @@
 from odoo import api, models
 
-from .mail_activity import SECTIONED_MODELS
+from .mail_activity import SECTIONED_MODELS, document_of
 from .trusted import as_id
 
 
@@ -24,16 +24,12 @@ class CalendarEvent(models.Model):
         if self.env.su:
             return
         wanted = {model: set() for model in SECTIONED_MODELS}
-        IrModel = self.env["ir.model"].sudo()
         for vals in vals_list:
             if as_id(vals.get("opportunity_id")):
                 wanted["crm.lead"].add(as_id(vals["opportunity_id"]))
             if "res_id" in vals or "res_model_id" in vals or "res_model" in vals:
                 for event in events or [None]:
-                    model = vals.get("res_model") or (
-                        IrModel.browse(as_id(vals["res_model_id"])).model if vals.get("res_model_id") else
-                        event.sudo().res_model if event else None)
-                    res_id = as_id(vals["res_id"]) if "res_id" in vals else (event.sudo().res_id if event else None)
+                    model, res_id = document_of(self.env, vals, event)
                     if model in wanted and res_id:
                         wanted[model].add(res_id)
         for model, ids in wanted.items():

@@ -116,7 +116,7 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
     def _governance_target_section(self, vals):
         """The section ``vals`` moves records to, or ``None`` for no move."""
         if "section_id" in vals:
-            return vals["section_id"] or False
+            return as_id(vals["section_id"]) or False
         return None
 
     def _governance_moving(self, vals):

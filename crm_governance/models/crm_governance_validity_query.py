@@ -49,9 +49,9 @@ class CrmGovernanceValidityQuery(models.Model):
                               groups="base.group_system")
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, ondelete="set null",
                                  groups="base.group_system")
-    evidence_lead_id = fields.Many2one("crm.lead", string="Lead/Opportunity", compute="_compute_evidence",
+    evidence_lead_id = fields.Many2one("crm.lead", string="Queried Lead/Opportunity", compute="_compute_evidence",
                                        groups="crm_governance.group_section_head")
-    evidence_partner_id = fields.Many2one("res.partner", string="Customer", compute="_compute_evidence",
+    evidence_partner_id = fields.Many2one("res.partner", string="Queried Customer", compute="_compute_evidence",
                                           groups="crm_governance.group_section_head")
     state = fields.Selection(STATES, default="pending", required=True, readonly=True, index=True)
     decided_by_id = fields.Many2one("res.users", string="Decided By", readonly=True)

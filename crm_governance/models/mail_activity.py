@@ -9,6 +9,20 @@ from .trusted import Trusted, as_id, trusted
 SECTIONED_MODELS = ("crm.lead", "res.partner")
 
 
+def document_of(env, vals, record=None):
+    """(model, id) of the document ``vals`` points to by res_model or
+    res_model_id and res_id, falling back on ``record``'s (activities and
+    meetings point to their document this way); ids as the ORM takes them."""
+    if vals.get("res_model"):
+        model = vals["res_model"]
+    elif vals.get("res_model_id"):
+        model = env["ir.model"].sudo().browse(as_id(vals["res_model_id"]) or []).model
+    else:
+        model = record.sudo().res_model if record else None
+    res_id = as_id(vals["res_id"]) if vals.get("res_id") else (record.sudo().res_id if record else None)
+    return model, res_id
+
+
 class MailActivity(models.Model):
     _inherit = "mail.activity"
 
@@ -27,12 +41,8 @@ class MailActivity(models.Model):
             activities = super(MailActivity, self.sudo()).create(vals_list).sudo(False)
         else:
             activities = super().create(vals_list)
-        by_model = defaultdict(set)
-        for act in activities.sudo():
-            if act.res_model in SECTIONED_MODELS and act.res_id:
-                by_model[act.res_model].add(act.res_id)
-        for model, res_ids in by_model.items():
-            self._governance_sync_section(self.env[model].browse(list(res_ids)))
+        for documents in activities._governance_documents().values():
+            self._governance_sync_section(documents)
         return activities
 
     def write(self, vals):
@@ -50,12 +60,12 @@ class MailActivity(models.Model):
         old_documents = self._governance_documents()
         res = super().write(vals)
         if moving:
-            for documents in (old_documents, self._governance_documents()):
-                for model, records in documents.items():
-                    self._governance_sync_section(records)
+            for documents in (*old_documents.values(), *self._governance_documents().values()):
+                self._governance_sync_section(documents)
         return res
 
     def _governance_documents(self):
+        """The governed-model documents of ``self``, per model."""
         by_model = defaultdict(set)
         for act in self.sudo():
             if act.res_model in SECTIONED_MODELS and act.res_id:
@@ -63,11 +73,8 @@ class MailActivity(models.Model):
         return {model: self.env[model].browse(list(ids)) for model, ids in by_model.items()}
 
     def _governance_check_new_documents(self, vals):
-        IrModel = self.env["ir.model"].sudo()
-        for act in self.sudo():
-            model = vals.get("res_model") or (
-                IrModel.browse(as_id(vals["res_model_id"])).model if vals.get("res_model_id") else act.res_model)
-            res_id = as_id(vals["res_id"]) if "res_id" in vals else act.res_id
+        for act in self:
+            model, res_id = document_of(self.env, vals, act)
             if model and res_id:
                 document = self.env[model].browse(res_id)
                 operation = getattr(document, "_mail_post_access", "write")
@@ -84,14 +91,9 @@ class MailActivity(models.Model):
         reminders (superuser) go to the owner."""
         if self.env.su or not self.env["crm.governance.section"]._governance_enabled_ids():
             return
-        IrModel = self.env["ir.model"].sudo()
         for vals in vals_list:
             for activity in activities or [None]:
-                model = vals.get("res_model") or (
-                    IrModel.browse(as_id(vals["res_model_id"])).model if vals.get("res_model_id") else
-                    activity.sudo().res_model if activity else None)
-                res_id = as_id(vals["res_id"]) if vals.get("res_id") else (
-                    activity.sudo().res_id if activity else None)
+                model, res_id = document_of(self.env, vals, activity)
                 user_id = as_id(vals["user_id"]) if vals.get("user_id") else (
                     activity.sudo().user_id.id if activity else self.env.uid)
                 if model not in SECTIONED_MODELS or not res_id or not user_id:
@@ -109,13 +111,12 @@ class MailActivity(models.Model):
     def _governance_management_assigns(self, vals_list):
         if self.env.su or not self.env.user.has_group("crm_governance.group_management"):
             return False
-        IrModel = self.env["ir.model"].sudo()
         for vals in vals_list:
-            model = vals.get("res_model") or IrModel.browse(vals.get("res_model_id")).model
-            if model not in SECTIONED_MODELS or not vals.get("res_id"):
+            model, res_id = document_of(self.env, vals)
+            if model not in SECTIONED_MODELS or not res_id:
                 return False
             try:
-                self.env[model].browse(vals["res_id"]).check_access("read")
+                self.env[model].browse(res_id).check_access("read")
             except AccessError:
                 return False
         return True
