@@ -73,7 +73,7 @@ class CrmGovernanceLedger(models.Model):
             "res_name": rec.display_name,
             "old_user_id": old_values[rec.id][0],
             "old_section_id": old_values[rec.id][1],
-            "new_user_id": rec.user_id.id,
+            "new_user_id": False if reason == "deleted" else rec.user_id.id,
             "section_id": rec.section_id.id,
             "author_id": author,
             "reason": reason,

@@ -409,14 +409,14 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         ]).unlink()
 
     # -- hooks into the ORM -----------------------------------------------
-    def _governance_refuse_protection_vals(self, vals_list):
+    def _governance_refuse_protection_vals(self, vals_list, with_defaults=False):
         """Protection dates and states are the module's own results (PROT-2,
         FU-4): valid follow-ups, the scheduled passes and the pool actions
         write them by SQL. An ORM write of any of them, by anyone, is refused,
         and so is a ``default_<field>`` in the context (stock create and
         onchange add those): otherwise one call could keep a record
         protected until 2099."""
-        defaults = {key[8:] for key in self.env.context if key.startswith("default_")}
+        defaults = {key[8:] for key in self.env.context if key.startswith("default_")} if with_defaults else set()
         for vals in vals_list:
             forged = PROTECTION_FIELDS.intersection(set(vals) | defaults)
             if forged:
@@ -427,7 +427,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._governance_refuse_protection_vals(vals_list)
+        self._governance_refuse_protection_vals(vals_list, with_defaults=True)
         # the section mixin (inside) checked the registration: caller's rights,
         # the owner's membership and cap (_governance_check_registered)
         records = super().create(vals_list)
@@ -582,7 +582,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         # the form computes linked data as superuser too (partner → phone,
         # address): the same links and the same protection fields as on save
         values = values if isinstance(values, dict) else {}
-        self._governance_refuse_protection_vals([values])
+        self._governance_refuse_protection_vals([values], with_defaults=True)
         self._governance_check_links([values])
         return super().onchange(values, field_names, fields_spec)
 
