@@ -3,6 +3,9 @@
 Each role runs every operation on every record; the expected outcome of each
 cell is in the tables below and every mismatch is reported at once.
 """
+from types import SimpleNamespace
+from unittest.mock import patch
+
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -176,10 +179,18 @@ class TestVisibilityMatrix(GovernanceCase):
 
     def test_debug_mode_errors_name_nothing(self):
         """In debug mode (base.group_no_one) stock AccessErrors list the names
-        of the records refused; on governed records they name nothing."""
+        of the records refused; on governed records they name nothing. Debug
+        mode is a property of the web session: the request is stood in for
+        (over real HTTP in test_model_boundary)."""
+        debug_request = SimpleNamespace(session=SimpleNamespace(debug="1"))
+        with patch("odoo.addons.base.models.res_users.request", debug_request):
+            self._debug_mode_errors()
+
+    def _debug_mode_errors(self):
         for role in ("sales_a1", "head_a", "management", "frozen", "internal"):
             user = getattr(self, role)
             user.write({"groups_id": [(4, self.env.ref("base.group_no_one").id)]})
+            self.assertTrue(user.has_group("base.group_no_one"), "debug mode is on for this test")
             for key, rec in (("b1", self.lead_b1), ("a2", self.lead_a2), ("b1", self.cust_b1)):
                 matrix = LEAD_MATRIX if rec._name == "crm.lead" else CUSTOMER_MATRIX
                 for operation in ("read", "write"):
