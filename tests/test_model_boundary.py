@@ -415,3 +415,18 @@ class TestModelBoundary(RpcMixin, GovernanceCase, HttpCase):
         for activity in kept.activity_ids:
             self.assertTrue(kept.with_user(activity.user_id).has_access("read"), activity.summary)
         self.assertIn("GOVT call", kept.activity_ids.mapped("summary"))
+
+    def test_the_forms_still_work_for_their_users(self):
+        """The web client's onchange sends every field of the form, the
+        protection fields and existing links included: that is not forging."""
+        from odoo.tests import Form
+        with Form(self.env["crm.lead"].with_user(self.sales_a1)) as form:
+            form.name = "GOVT from the form"
+            form.partner_id = self.cust_a1
+            form.team_id = self.team_a
+        lead = form.save()
+        self.assertEqual((lead.section_id, lead.user_id, lead.protection_state),
+                         (self.section_a, self.sales_a1, "protected"))
+        with Form(lead.with_user(self.sales_a1)) as form:
+            form.description = "more details"
+        self.assertEqual(lead.description, "<p>more details</p>")

@@ -579,11 +579,17 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         return super().copy_data(default=default)
 
     def onchange(self, values, field_names, fields_spec):
-        # the form computes linked data as superuser too (partner → phone,
-        # address): the same links and the same protection fields as on save
+        # The form computes linked data as superuser too (partner → phone,
+        # address): new links are checked as on save. The client sends every
+        # field of the form, so a link the record already has is not a new
+        # one, and protection fields matter only as context defaults here
+        # (an onchange saves nothing).
         values = values if isinstance(values, dict) else {}
-        self._governance_refuse_protection_vals([values], with_defaults=True)
-        self._governance_check_links([values])
+        self._governance_refuse_protection_vals([{}], with_defaults=True)
+        current = self.sudo()[:1]
+        self._governance_check_links([{
+            fname: values[fname] for fname in self._governance_link_fields
+            if fname in values and not (current and as_id(values[fname]) == current[fname].id)}])
         return super().onchange(values, field_names, fields_spec)
 
     def _governance_section(self):
