@@ -10,7 +10,6 @@ nothing of the record, and leave it unchanged.
 """
 import inspect
 
-from odoo.models import BaseModel
 from odoo.tests import HttpCase, tagged
 
 from .common import GovernanceCase, RpcMixin

@@ -1,5 +1,4 @@
 import hashlib
-from datetime import timedelta
 import html
 import re
 
