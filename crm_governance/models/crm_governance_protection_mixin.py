@@ -16,7 +16,7 @@ from ..policy import followups as fu
 from ..policy import protection
 from .crm_governance_followup import message_text
 from .crm_governance_ledger import RECORD_FIELD
-from .trusted import Trusted, as_id, trusted
+from .trusted import Trusted, as_id, context_defaults, trusted
 
 PROTECTION_STATES = [
     ("protected", "Protected"),
@@ -416,7 +416,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         and so is a ``default_<field>`` in the context (stock create and
         onchange add those): otherwise one call could keep a record
         protected until 2099."""
-        defaults = {key[8:] for key in self.env.context if key.startswith("default_")} if with_defaults else set()
+        defaults = set(context_defaults(self.env)) if with_defaults else set()
         for vals in vals_list:
             forged = PROTECTION_FIELDS.intersection(set(vals) | defaults)
             if forged:

@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..policy import pick_section
-from .trusted import Trusted, as_id, trusted
+from .trusted import Trusted, as_id, context_defaults, trusted
 
 MOVER_GROUPS = ("crm_governance.group_management", "crm_governance.group_system_admin")
 
@@ -96,10 +96,10 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
         records they can read."""
         if self.env.su or not self._governance_active():
             return
-        context = self.env.context
+        defaults = context_defaults(self.env)
         for fname in self._governance_link_fields:
             # a default_<field> in the context links as well (stock create, onchange)
-            ids = {as_id(vals.get(fname, context.get(f"default_{fname}"))) for vals in vals_list}
+            ids = {as_id(vals.get(fname, defaults.get(fname))) for vals in vals_list}
             ids.discard(None)
             if ids:
                 self.env[self._fields[fname].comodel_name].browse(ids)._governance_check_caller("read")
@@ -137,7 +137,9 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
     def write(self, vals):
         self._governance_check_links([vals])
         moving, target = self._governance_moving(vals)
-        unsectioned = {r.id: r.user_id.id for r in self.sudo() if not r.section_id}
+        # a record enters a section only through its team, owner or section
+        unsectioned = {r.id: r.user_id.id for r in self.sudo() if not r.section_id} \
+            if {"team_id", "user_id", "section_id"} & set(vals) else {}
         if not moving:
             res = super().write(vals)
             if "team_id" in vals or "user_id" in vals:

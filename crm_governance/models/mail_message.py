@@ -3,7 +3,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .mail_activity import SECTIONED_MODELS
-from .trusted import as_id
+from .trusted import as_id, context_defaults
 
 # what a user may still change on a kept message: their own star and pin
 UI_FIELDS = frozenset(("starred_partner_ids", "pinned_at"))
@@ -42,10 +42,10 @@ class MailMessage(models.Model):
     def create(self, vals_list):
         if not self.env.su:
             own = self.env.user.partner_id
-            context = self.env.context
+            defaults = context_defaults(self.env)
             for vals in vals_list:
                 # stock create adds default_<field> from the context
-                vals = {**{k[8:]: v for k, v in context.items() if k.startswith("default_")}, **vals}
+                vals = {**defaults, **vals}
                 # a message on a lead or customer is by its writer, written now:
                 # another internal author (or OdooBot, whose notes are kept)
                 # would plant follow-ups under their name, a date would move

@@ -10,6 +10,9 @@ outside: only code running in the server can build one.
 
 ``as_id``: a record id as the ORM will take it, whatever type the caller
 sent it as, so that no check is skipped because an id arrived as "5".
+
+``context_defaults``: the ``default_<field>`` values stock ``create`` and
+``onchange`` take from the context, which the caller also chooses.
 """
 
 
@@ -45,3 +48,8 @@ def as_id(value):
     except (TypeError, ValueError):
         return None
     return value if value > 0 else None
+
+
+def context_defaults(env):
+    """{field: value} of the ``default_<field>`` keys in ``env``'s context."""
+    return {key[8:]: value for key, value in env.context.items() if key.startswith("default_")}
