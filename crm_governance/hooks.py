@@ -161,7 +161,16 @@ def post_init_hook(env):
     assign_default_sections(env)
 
 
+def drop_database_functions(cr):
+    """Drop every database function the module ever made (18.0.1.0.0 had
+    two, for the chatter path), each overload by its own signature: a bare
+    ``DROP FUNCTION name`` fails once a signature changed and left two."""
+    cr.execute("""SELECT p.oid::regprocedure::text FROM pg_proc p
+                   WHERE p.proname LIKE 'crm\\_governance\\_%' AND pg_function_is_visible(p.oid)""")
+    for (signature,) in cr.fetchall():
+        cr.execute(SQL("DROP FUNCTION IF EXISTS %s", SQL(signature)))
+
+
 def uninstall_hook(env):
-    env.cr.execute("DROP FUNCTION IF EXISTS crm_governance_record_followup")
-    env.cr.execute("DROP FUNCTION IF EXISTS crm_governance_followup_seen")
+    drop_database_functions(env.cr)
     env.registry.clear_cache()

@@ -91,8 +91,7 @@ class TestCommitted(RefusalMixin, TransactionCase):
             leads = env["crm.lead"].create([{"name": n, "section_id": self.section_id,
                                              "user_id": self.user_ids[0]} for n in names])
             long_ago = fields.Datetime.now() - timedelta(days=100)
-            leads._governance_store(leads._governance_rows({r.id: long_ago for r in leads},
-                                                           {r.id: long_ago for r in leads}))
+            leads._governance_backdate(long_ago)
             lead_ids = leads.ids
         Lead = type(self.env["crm.lead"])
         original = Lead._governance_release

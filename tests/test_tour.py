@@ -30,7 +30,7 @@ class TestFollowupTour(GovernanceCase, HttpCase):
             "team_id": self.team_a.id, "contact_name": "王经理"})
         twenty_days_ago = fields.Datetime.now() - timedelta(days=20)
         # protected for 20 days already (its first-follow-up deadline still ahead)
-        lead._governance_store(lead._governance_rows({lead.id: twenty_days_ago}, {lead.id: twenty_days_ago}))
+        lead._governance_backdate(twenty_days_ago)
         self.start_tour(f"/odoo/crm/{lead.id}", "crm_governance_followup_tour", login="t_sales_a1")
         followups = self.env["crm.governance.followup"].search([("lead_id", "=", lead.id)], order="id")
         self.assertEqual(followups.mapped("is_valid"), [False, True])

@@ -1,13 +1,8 @@
-import hashlib
-import html
-import re
-
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..policy import followups as fu
-from ..policy import protection
 from .crm_governance_ledger import RECORD_FIELD
 
 CHANNELS = [
@@ -25,17 +20,6 @@ SOURCES = [
     ("activity", "Completed Activity"),
 ]
 MAX_CONTENT = 10000
-_TAG_RE = re.compile(r"<[^>]*>")
-
-
-def message_text(body):
-    """The text of a chatter message body, fast: tags out, entities decoded
-    (html2plaintext's full parse costs more than judging the text)."""
-    return html.unescape(_TAG_RE.sub(" ", body or "")).strip()
-
-
-def digest(key):
-    return hashlib.md5(key.encode()).hexdigest() if key else False
 
 
 class CrmGovernanceFollowupReason(models.Model):
@@ -50,6 +34,11 @@ class CrmGovernanceFollowupReason(models.Model):
     sequence = fields.Integer(default=10)
 
     _sql_constraints = [("code_uniq", "unique(code)", "A reason code is defined once.")]
+
+    @api.model
+    @tools.ormcache()
+    def _governance_ids_by_code(self):
+        return dict(self.sudo().search([]).mapped(lambda r: (r.code, r.id)))
 
 
 class CrmGovernanceFollowup(models.Model):
@@ -149,18 +138,23 @@ class CrmGovernanceFollowup(models.Model):
         return [messages[c] for c in codes if c in messages]
 
     @api.model
-    def _governance_seen(self, record, text, settings):
+    def _governance_seen(self, record, text, settings, at=None):
         """(repeated, copied): is ``text`` word for word an earlier follow-up
-        of ``record``, or another record's of the section's copy window? Asked
-        of the database function that the recording path uses too."""
-        dig = digest(fu.content_key(text))
+        of ``record``, or another record's within the section's copy window
+        (``policy.followups.seen_before``)? One probe of the digest index."""
+        dig = fu.digest(fu.content_key(text))
         if not dig:
             return False, False
-        self.flush_model(["content_digest", "date", "lead_id", "partner_id"])
-        self.env.cr.execute(
-            "SELECT * FROM crm_governance_followup_seen(%s, %s, %s::timestamp, %s, %s)",
-            [record._name, record.id, fields.Datetime.now(), dig, settings.copy_days])
-        return self.env.cr.fetchone()
+        at = at or fields.Datetime.now()
+        field = RECORD_FIELD[record._name]
+        self.flush_model([field, "content_digest", "date"])
+        self.env.cr.execute(SQL(
+            """SELECT COALESCE(bool_or(%(field)s = %(id)s), false),
+                      max(date) FILTER (WHERE %(field)s IS DISTINCT FROM %(id)s AND date <= %(at)s)
+                 FROM crm_governance_followup WHERE content_digest = %(digest)s""",
+            field=SQL.identifier(field), id=record.id, at=at, digest=dig))
+        here, latest_elsewhere = self.env.cr.fetchone()
+        return fu.seen_before(here, latest_elsewhere, at, settings.copy_days)
 
     @api.model
     def _governance_judge(self, record, text, contact=None, settings=None, seen=None):
@@ -197,158 +191,26 @@ class CrmGovernanceFollowup(models.Model):
             raise UserError(_("Field 'Contact': the person chosen is not a contact of this customer (FU-1)."))
 
     @api.model
-    def _governance_record(self, record, vals, message=None):
-        """Judge and append one follow-up of ``record``, then let the record's
-        protection follow (FU-3/FU-4). ``vals``: author_id, content,
-        contact_id, channel, next_step, next_date, source, supplement_of_id…
-        Records outside any section get none.
-
-        Every chatter note goes through here, inside ``message_post``: the
-        text is judged in Python, then one call of the database function
-        below does the repeat and copy lookups (by md5), the insert of the
-        follow-up and its reasons and the owner's protection renewal. The
-        ORM way took twice the time of the stock post, and a plain SQL
-        statement spent most of its time being planned (bench/)."""
+    def _governance_create_judged(self, record, vals):
+        """Judge ``vals["content"]`` as a follow-up of ``record`` (FU-2) and
+        append it (FU-5). ``vals``: author_id, content, contact_id, channel,
+        next_step, next_date, source, message_id, activity_type_id,
+        supplement_of_id."""
         record = record.sudo()
         text = vals.get("content") or ""
-        section = record.section_id
-        if not section:
-            return self.browse()
-        settings = self.env["crm.governance.section"]._governance_followup_settings(section.id)
-        owner_id = record.user_id.id
+        settings = self.env["crm.governance.section"]._governance_followup_settings(record.section_id.id)
         contact = self.env["res.partner"].browse(vals.get("contact_id") or [])
-        # the database function adds "repeated" or "copied"
-        reasons = self._governance_judge(record, text, contact, settings=settings, seen=(False, False))
         now = fields.Datetime.now()
-        counts = settings.governed and owner_id and owner_id == vals["author_id"] \
-            and record.protection_state in ("protected", "warning")
-        was_warned = counts and record.protection_state == "warning"
-        renew = counts and not reasons and record._governance_renewal_due(now)
-        if renew and settings.day_unit != protection.WORKING:
-            mode = "renew"
-        else:
-            mode = "count" if counts else "none"
-        self.flush_model()
-        record.flush_recordset()
-        self.env["crm.governance.section"].flush_model()
-        self.env.cr.execute(SQL(
-            """SELECT * FROM crm_governance_record_followup(
-                   %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::date, %s, %s, %s, %s, %s, %s::timestamp, %s, %s,
-                   %s, %s::varchar[], %s)""",
-            record._name, record.id, record[record._governance_name_column()], section.id, owner_id or None,
-            vals["author_id"], contact.id or None, vals.get("channel") or "other", text,
-            vals.get("next_step") or None, vals.get("next_date") or None, vals.get("source") or "manual",
-            message.id if message else vals.get("message_id") or None, vals.get("activity_type_id") or None,
-            vals.get("supplement_of_id") or None, self.env.uid, now, digest(fu.content_key(text)) or None,
-            settings.copy_days, not reasons, list(reasons), mode))
-        followup_id, is_valid = self.env.cr.fetchone()
-        if renew and is_valid and mode != "renew":
-            # working days: the company calendar is needed (Python path)
-            record._governance_protection_recompute()
-        if counts and (renew or not is_valid):
-            record._governance_followup_counted(is_valid, was_warned)
-        return self.browse(followup_id)
-
-    def init(self):
-        # The hot path of every chatter note as one database function: its
-        # statements are planned once per connection (PL/pgSQL caches them),
-        # where the same SQL sent as text is planned on every call. Keep the
-        # column list in step with the fields above.
-        renew = """UPDATE {table} r SET protection_state = 'protected', last_valid_followup_at = p_date,
-                          warn_at = p_date + s.warning_days * interval '1 day',
-                          release_at = p_date + s.release_days * interval '1 day',
-                          first_valid_due_at = NULL,
-                          invalid_since = LEAST(r.key_contact_due_at, r.invalid_followups_at)
-                     FROM crm_governance_section s
-                    WHERE r.id = p_res_id AND s.id = r.section_id AND s.governance_enabled
-                      AND r.protection_state IN ('protected', 'warning') AND r.user_id IS NOT NULL;"""
-        reached = """CASE WHEN s.invalid_followup_limit > 0
-                               AND r.invalid_followup_count + 1 >= s.invalid_followup_limit
-                          THEN COALESCE(r.invalid_followups_at, p_date) ELSE r.invalid_followups_at END"""
-        count = """UPDATE {table} r SET invalid_followup_count = r.invalid_followup_count + 1,
-                          invalid_followups_at = %s,
-                          invalid_since = LEAST(r.first_valid_due_at, r.key_contact_due_at, %s)
-                     FROM crm_governance_section s
-                    WHERE r.id = p_res_id AND s.id = r.section_id AND s.governance_enabled
-                      AND r.protection_state IN ('protected', 'warning') AND r.user_id IS NOT NULL;""" % (
-            reached, reached)
-        look = """SELECT COALESCE(bool_or(f.{field} = p_res_id), false),
-                         COALESCE(bool_or(f.{field} IS DISTINCT FROM p_res_id AND f.date <= p_date
-                                          AND f.date >= p_date - p_copy_days * interval '1 day'), false)
-                    INTO v_repeated, v_copied
-                    FROM crm_governance_followup f WHERE f.content_digest = p_digest;"""
-        # FU-2 (d) and the copy rule, for the dialog's preview and for recording
-        self.env.cr.execute(f"""
-            CREATE OR REPLACE FUNCTION crm_governance_followup_seen(
-                p_model varchar, p_res_id int, p_date timestamp, p_digest varchar, p_copy_days int)
-            RETURNS TABLE (repeated boolean, copied boolean) LANGUAGE plpgsql AS $fn$
-            DECLARE
-                v_repeated boolean := false;
-                v_copied boolean := false;
-            BEGIN
-                IF p_digest IS NOT NULL THEN
-                    IF p_model = 'crm.lead' THEN
-                        {look.format(field="lead_id")}
-                    ELSE
-                        {look.format(field="partner_id")}
-                    END IF;
-                    v_copied := v_copied AND p_copy_days > 0 AND NOT v_repeated;
-                END IF;
-                RETURN QUERY SELECT v_repeated, v_copied;
-            END
-            $fn$""")
-        self.env.cr.execute(f"""
-            CREATE OR REPLACE FUNCTION crm_governance_record_followup(
-                p_model varchar, p_res_id int, p_res_name varchar, p_section_id int, p_owner_id int,
-                p_author_id int, p_contact_id int, p_channel varchar, p_content text, p_next_step varchar,
-                p_next_date date, p_source varchar, p_message_id int, p_activity_type_id int,
-                p_supplement_of_id int, p_uid int, p_date timestamp, p_digest varchar, p_copy_days int,
-                p_valid boolean, p_codes varchar[], p_mode varchar)
-            RETURNS TABLE (followup_id int, followup_valid boolean) LANGUAGE plpgsql AS $fn$
-            DECLARE
-                v_repeated boolean := false;
-                v_copied boolean := false;
-                v_valid boolean;
-                v_id int;
-            BEGIN
-                SELECT * INTO v_repeated, v_copied
-                  FROM crm_governance_followup_seen(p_model, p_res_id, p_date, p_digest, p_copy_days);
-                v_valid := p_valid AND NOT v_repeated AND NOT v_copied;
-                INSERT INTO crm_governance_followup (
-                    date, res_model, lead_id, partner_id, res_name, section_id, owner_id, author_id, contact_id,
-                    channel, content, next_step, next_date, source, message_id, activity_type_id, is_valid,
-                    validity, valid_rate, content_digest, supplement_of_id, create_uid, create_date, write_uid,
-                    write_date)
-                VALUES (
-                    p_date, p_model, CASE WHEN p_model = 'crm.lead' THEN p_res_id END,
-                    CASE WHEN p_model = 'res.partner' THEN p_res_id END, p_res_name, p_section_id, p_owner_id,
-                    p_author_id, p_contact_id, p_channel, p_content, p_next_step, p_next_date, p_source,
-                    p_message_id, p_activity_type_id, v_valid, CASE WHEN v_valid THEN 'valid' ELSE 'invalid' END,
-                    CASE WHEN v_valid THEN 100 ELSE 0 END, p_digest, p_supplement_of_id, p_uid, p_date, p_uid,
-                    p_date)
-                RETURNING id INTO v_id;
-                IF NOT v_valid THEN
-                    INSERT INTO crm_governance_followup_reason_rel (followup_id, reason_id)
-                    SELECT v_id, r.id FROM crm_governance_followup_reason r
-                     WHERE r.code = ANY(p_codes) OR (r.code = 'repeated' AND v_repeated)
-                        OR (r.code = 'copied' AND v_copied);
-                END IF;
-                IF p_mode = 'renew' AND v_valid THEN
-                    IF p_model = 'crm.lead' THEN
-                        {renew.format(table="crm_lead")}
-                    ELSE
-                        {renew.format(table="res_partner")}
-                    END IF;
-                ELSIF p_mode IN ('renew', 'count') AND NOT v_valid THEN
-                    IF p_model = 'crm.lead' THEN
-                        {count.format(table="crm_lead")}
-                    ELSE
-                        {count.format(table="res_partner")}
-                    END IF;
-                END IF;
-                RETURN QUERY SELECT v_id, v_valid;
-            END
-            $fn$""")
+        reasons = self._governance_judge(record, text, contact, settings=settings,
+                                         seen=self._governance_seen(record, text, settings, now))
+        reason_ids = self.env["crm.governance.followup.reason"]._governance_ids_by_code()
+        return self.sudo().create({
+            **vals, "date": now, "res_model": record._name, RECORD_FIELD[record._name]: record.id,
+            "res_name": record[record._governance_name_column()], "section_id": record.section_id.id,
+            "owner_id": record.user_id.id, "is_valid": not reasons,
+            "reason_ids": [Command.set([reason_ids[code] for code in reasons if code in reason_ids])],
+            "content_digest": fu.digest(fu.content_key(text)),
+        })
 
     def action_add_supplement(self):
         """A correction is a new follow-up linked to this one (FU-5)."""

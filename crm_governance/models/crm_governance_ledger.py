@@ -1,6 +1,5 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
-from odoo.tools import SQL
 
 REASONS = [
     ("install", "Installed"),
@@ -64,45 +63,31 @@ class CrmGovernanceLedger(models.Model):
 
     @api.model
     def _log(self, records, reason, old_values, note=False):
-        """Append one row per record. ``old_values`` maps record id to
-        ``(old_user_id, old_section_id)`` taken before the change."""
-        field = RECORD_FIELD[records._name]
-        author = self.env.user.id
-        self.sudo().create([{
-            field: rec.id,
-            "res_name": rec.display_name,
-            "old_user_id": old_values[rec.id][0],
-            "old_section_id": old_values[rec.id][1],
+        """Append one row per record of ``records`` just changed.
+        ``old_values`` maps record id to ``(old_user_id, old_section_id)``
+        taken before the change."""
+        records = records.sudo()
+        self._governance_append(records._name, [{
+            "res_id": rec.id, "res_name": rec.display_name,
+            "old_user_id": old_values[rec.id][0], "old_section_id": old_values[rec.id][1],
             "new_user_id": False if reason == "deleted" else rec.user_id.id,
-            "section_id": rec.section_id.id,
-            "author_id": author,
-            "reason": reason,
-            "note": note,
+            "section_id": rec.section_id.id, "reason": reason, "note": note,
         } for rec in records])
 
     @api.model
-    def _insert_rows(self, model, rows, author_id):
-        """Append many rows in one INSERT (scheduled passes). ``rows``: dicts
-        with res_id, res_name, old/new user, old/new section, reason, note."""
-        if not rows:
-            return
-        column = SQL.identifier(RECORD_FIELD[model])
-        cols = {k: [r[k] for r in rows] for k in rows[0]}
-        self.flush_model()
-        self.env.cr.execute(SQL(
-            """INSERT INTO crm_governance_ledger (date, %(column)s, res_name, old_user_id, new_user_id,
-                                                  old_section_id, section_id, author_id, reason, note,
-                                                  create_uid, create_date, write_uid, write_date)
-               SELECT now() at time zone 'UTC', v.res_id, v.res_name, v.old_user, v.new_user, v.old_section,
-                      v.section, %(author)s, v.reason, v.note, %(uid)s, now() at time zone 'UTC', %(uid)s,
-                      now() at time zone 'UTC'
-                 FROM unnest(%(res_id)s::int[], %(res_name)s::varchar[], %(old_user)s::int[], %(new_user)s::int[],
-                             %(old_section)s::int[], %(section)s::int[], %(reason)s::varchar[], %(note)s::text[])
-                      AS v(res_id, res_name, old_user, new_user, old_section, section, reason, note)""",
-            column=column, author=author_id, uid=self.env.uid, res_id=cols["res_id"], res_name=cols["res_name"],
-            old_user=cols["old_user_id"], new_user=cols["new_user_id"], old_section=cols["old_section_id"],
-            section=cols["section_id"], reason=cols["reason"], note=cols["note"]))
-        self.invalidate_model()
+    def _governance_append(self, model, rows, author_id=None):
+        """The one way rows are appended (PROT-7): ``rows`` are dicts with
+        res_id, res_name, old/new user, old/new section, reason and note,
+        all of one record model; by the current user unless ``author_id``
+        (the scheduled passes write as OdooBot)."""
+        field = RECORD_FIELD[model]
+        author = author_id or self.env.uid
+        return self.sudo().create([{
+            field: row["res_id"], "res_name": row["res_name"], "old_user_id": row["old_user_id"] or False,
+            "new_user_id": row["new_user_id"] or False, "old_section_id": row["old_section_id"] or False,
+            "section_id": row["section_id"] or False, "author_id": author, "reason": row["reason"],
+            "note": row["note"] or False,
+        } for row in rows])
 
     @api.model
     def _notify_released_owners(self):

@@ -5,38 +5,10 @@ from datetime import timedelta
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, ValidationError
 
-from ..policy import followups, protection
+from ..policy import followups, protection, settings
+from .crm_governance_policy_fields import section_fields
 
-# POLICY.md defaults (PROT-2, PROT-5); each one editable per section.
-DEFAULT_FOLLOWUP_INTERVAL_DAYS = 15
-DEFAULT_WARNING_DAYS = 30
-DEFAULT_RELEASE_DAYS = 60
-DEFAULT_CLAIM_CAP = 200
-DEFAULT_RECLAIM_COOLDOWN_DAYS = 30
-POLICY_DEFAULTS = {
-    "followup_interval_days": DEFAULT_FOLLOWUP_INTERVAL_DAYS,
-    "warning_days": DEFAULT_WARNING_DAYS,
-    "release_days": DEFAULT_RELEASE_DAYS,
-    "claim_cap": DEFAULT_CLAIM_CAP,
-    "reclaim_cooldown_days": DEFAULT_RECLAIM_COOLDOWN_DAYS,
-    "protection_day_unit": "calendar",
-    # FU-2, FU-4, FU-6
-    "followup_min_chars": 8,
-    "followup_min_words": 5,
-    "followup_keywords": followups.format_list(followups.DEFAULT_KEYWORDS),
-    "followup_phrases": followups.format_list(followups.DEFAULT_PHRASES),
-    "followup_copy_days": 30,
-    "invalid_followup_limit": 3,
-    "first_followup_days": 15,
-    "key_contact_months": 1,
-    "validity_query_daily_limit": 10,
-}
-# the follow-up numbers that may be 0 ("off")
-FOLLOWUP_NUMBERS = ("followup_copy_days", "invalid_followup_limit", "first_followup_days",
-                    "key_contact_months", "validity_query_daily_limit")
-
-
-FollowupSettings = namedtuple("FollowupSettings", "rules governed day_unit copy_days")
+FollowupSettings = namedtuple("FollowupSettings", "rules governed policy copy_days")
 
 
 class CrmGovernanceSection(models.Model):
@@ -72,59 +44,9 @@ class CrmGovernanceSection(models.Model):
     team_ids = fields.One2many("crm.team", "section_id", string="Sales Teams")
     lead_count = fields.Integer(compute="_compute_lead_count", string="Leads/Opportunities")
 
-    # Protection policy (PROT-2/PROT-5); enforced by the protection feature.
-    followup_interval_days = fields.Integer(
-        string="Follow-up Due Every (days)", default=lambda self: self._company_default("followup_interval_days"))
-    warning_days = fields.Integer(
-        string="Warning After (days without valid contact)", default=lambda self: self._company_default("warning_days"))
-    release_days = fields.Integer(
-        string="Release to Pool After (days without valid contact)", default=lambda self: self._company_default("release_days"))
-    claim_cap = fields.Integer(
-        string="Max Protected Records per Salesperson", default=lambda self: self._company_default("claim_cap"))
-    reclaim_cooldown_days = fields.Integer(
-        string="Reclaim Cool-down (days)", default=lambda self: self._company_default("reclaim_cooldown_days"))
-    protection_day_unit = fields.Selection(
-        [(protection.CALENDAR, "Calendar days"), (protection.WORKING, "Working days")],
-        string="Count Days In", default=lambda self: self._company_default("protection_day_unit"), required=True,
-        help="Working days follow the company's working calendar, public holidays excluded (PROT-4).")
-    daily_claim_limit = fields.Integer(
-        string="Daily Claims per Salesperson", default=0,
-        help="How many pool records one salesperson may claim per day; 0 means no limit (PROT-5).")
-
-    # Follow-up rules (FU-2, FU-4, FU-6)
-    followup_min_chars = fields.Integer(
-        string="Minimum Chinese Characters", default=lambda self: self._company_default("followup_min_chars"),
-        help="A follow-up shorter than this (CJK characters; punctuation, emoji, digits and repeats not "
-             "counted) is invalid (FU-2 a).")
-    followup_min_words = fields.Integer(
-        string="Minimum Words (other scripts)", default=lambda self: self._company_default("followup_min_words"),
-        help="The same minimum for text in other scripts, in words; mixed text counts both (FU-2 a).")
-    followup_keywords = fields.Text(
-        string="Content Keywords", default=lambda self: self._company_default("followup_keywords"),
-        help="One per line: a follow-up that names no contact must mention one of these (needs, budget, "
-             "channels, progress…) (FU-2 b).")
-    followup_phrases = fields.Text(
-        string="Meaningless Phrases", default=lambda self: self._company_default("followup_phrases"),
-        help="One per line: a follow-up made only of these, however padded or repeated, is invalid (FU-2 c).")
-    followup_copy_days = fields.Integer(
-        string="Copied Follow-ups Within (days)", default=lambda self: self._company_default("followup_copy_days"),
-        help="A follow-up identical to another record's follow-up of this many days is invalid; 0: off (FU-2).")
-    invalid_followup_limit = fields.Integer(
-        string="Invalid Follow-ups Allowed", default=lambda self: self._company_default("invalid_followup_limit"),
-        help="This many invalid follow-ups by the owner make protection invalid; 0: off (FU-4).")
-    first_followup_days = fields.Integer(
-        string="First Valid Follow-up Within (days)",
-        default=lambda self: self._company_default("first_followup_days"),
-        help="Without a valid follow-up this many days after protection starts, protection is invalid; "
-             "0: off (FU-4).")
-    key_contact_months = fields.Integer(
-        string="Key Contact Within (months)", default=lambda self: self._company_default("key_contact_months"),
-        help="Without a key contact (关键联系人) this many months after protection starts, protection is "
-             "invalid; 0: off (FU-4).")
-    validity_query_daily_limit = fields.Integer(
-        string="Validity Queries per Salesperson per Day",
-        default=lambda self: self._company_default("validity_query_daily_limit"),
-        help="How many validity queries (有效性查询) one salesperson may file per day; 0: none (FU-6).")
+    # the section's policy: one field per setting of policy/settings.py
+    # (PROT-2 … PROT-5, FU-2, FU-4, FU-6), starting as the company's defaults
+    locals().update(section_fields())
 
     @api.model
     def _company_default(self, name):
@@ -133,7 +55,7 @@ class CrmGovernanceSection(models.Model):
         if not self.env.registry.ready:
             # While modules load (install, upgrade) the company's columns may
             # not exist yet: existing sections get POLICY.md's numbers.
-            return POLICY_DEFAULTS[name]
+            return settings.DEFAULTS[name]
         company = self.env["res.company"].browse(self.env.context.get("default_company_id")) or self.env.company
         return company[f"governance_{name}"]
 
@@ -148,39 +70,33 @@ class CrmGovernanceSection(models.Model):
         for section in self:
             section.lead_count = counts.get(section, 0)
 
-    @api.constrains("followup_interval_days", "warning_days", "release_days",
-                    "claim_cap", "reclaim_cooldown_days", "daily_claim_limit")
-    def _check_policy_numbers(self):
+    @api.constrains(*settings.BY_NAME)
+    def _check_policy_settings(self):
         for section in self:
-            for fname in ("followup_interval_days", "warning_days", "release_days",
-                          "reclaim_cooldown_days", "daily_claim_limit"):
-                zero_ok = fname in ("reclaim_cooldown_days", "daily_claim_limit")
-                if section[fname] < 0 or (not zero_ok and section[fname] == 0):
-                    raise ValidationError(_(
-                        "Section %(section)s: '%(field)s' must be a positive number of days (PROT-2).",
-                        section=section.display_name, field=section._fields[fname].string))
-            if section.warning_days >= section.release_days:
-                raise ValidationError(_(
-                    "Section %(section)s: the warning (%(warn)s days) must come before the "
-                    "release to the pool (%(release)s days) (PROT-2).",
-                    section=section.display_name, warn=section.warning_days,
-                    release=section.release_days))
-            if section.claim_cap < 1:
-                raise ValidationError(_(
-                    "Section %(section)s: 'Max Protected Records per Salesperson' must be "
-                    "at least 1 (PROT-5).", section=section.display_name))
+            section._governance_check_settings({name: section[name] for name in settings.BY_NAME},
+                                               self.env._("Section %s", section.display_name))
 
-    @api.constrains("followup_min_chars", "followup_min_words", *FOLLOWUP_NUMBERS)
-    def _check_followup_numbers(self):
-        for section in self:
-            for fname in ("followup_min_chars", "followup_min_words"):
-                if section[fname] < 1:
-                    raise ValidationError(_("Section %(section)s: '%(field)s' must be at least 1 (FU-2).",
-                                            section=section.display_name, field=section._fields[fname].string))
-            for fname in FOLLOWUP_NUMBERS:
-                if section[fname] < 0:
-                    raise ValidationError(_("Section %(section)s: '%(field)s' cannot be negative (FU-4).",
-                                            section=section.display_name, field=section._fields[fname].string))
+    @api.model
+    def _governance_check_settings(self, values, owner):
+        """The one check of policy values (``policy.settings.violations``),
+        for sections and company defaults alike; ``owner`` names whose."""
+        for code, setting in settings.violations(values):
+            label = self._fields[setting.name]._description_string(self.env)
+            if code == settings.WARNING_NOT_BEFORE_RELEASE:
+                raise ValidationError(self.env._(
+                    "%(owner)s: the warning (%(warn)s days) must come before the release to the pool "
+                    "(%(release)s days) (PROT-2).", owner=owner, warn=values["warning_days"],
+                    release=values["release_days"]))
+            if setting.minimum == 0:
+                raise ValidationError(self.env._("%(owner)s: '%(field)s' cannot be negative (%(rule)s).",
+                                                 owner=owner, field=label, rule=setting.rule))
+            if setting.name.endswith("_days"):
+                raise ValidationError(self.env._(
+                    "%(owner)s: '%(field)s' must be a positive number of days (%(rule)s).",
+                    owner=owner, field=label, rule=setting.rule))
+            raise ValidationError(self.env._(
+                "%(owner)s: '%(field)s' must be at least %(minimum)s (%(rule)s).",
+                owner=owner, field=label, minimum=setting.minimum, rule=setting.rule))
 
     @api.model
     @tools.ormcache()
@@ -210,7 +126,7 @@ class CrmGovernanceSection(models.Model):
             followups.FollowupRules(
                 max(section.followup_min_chars, 1), max(section.followup_min_words, 1),
                 followups.parse_list(section.followup_keywords), followups.parse_list(section.followup_phrases)),
-            section.governance_enabled, section.protection_day_unit, section.followup_copy_days)
+            section.governance_enabled, section._governance_policy(), section.followup_copy_days)
 
     @api.constrains("company_id", "team_ids")
     def _check_team_company(self):
@@ -259,8 +175,8 @@ class CrmGovernanceSection(models.Model):
         res = super().write(vals)
         if {"governance_enabled", "head_ids", "admin_ids", "member_ids", "active"} & set(vals):
             self._governance_access_changed()
-        elif {"followup_min_chars", "followup_min_words", "followup_keywords", "followup_phrases",
-              "protection_day_unit", "followup_copy_days"} & set(vals):
+        elif (settings.JUDGING | settings.PROTECTION_NUMBERS) & set(vals):
+            # the cached settings a chatter note is judged and counted with
             self.env.registry.clear_cache()
         for model in ("crm.lead", "res.partner"):
             Model = self.env[model].sudo().with_context(active_test=False)
@@ -268,8 +184,7 @@ class CrmGovernanceSection(models.Model):
                 Model.search([("section_id", "in", enabling.ids)])._governance_protection_init()
             if disabling:
                 Model.search([("section_id", "in", disabling.ids)])._governance_protection_clear()
-            if {"warning_days", "release_days", "protection_day_unit", "invalid_followup_limit",
-                    "first_followup_days", "key_contact_months"} & set(vals):
+            if settings.PROTECTION_NUMBERS & set(vals):
                 Model.search([("section_id", "in", (self - enabling).filtered("governance_enabled").ids),
                               ("protection_state", "in", ("protected", "warning"))])._governance_protection_recompute()
         return res
@@ -282,14 +197,15 @@ class CrmGovernanceSection(models.Model):
     # -- protection policy (PROT-2/4) -------------------------------------
     def _governance_policy(self):
         self.ensure_one()
-        return protection.ProtectionPolicy(self.warning_days, self.release_days, self.protection_day_unit)
+        return settings.protection_policy({name: self[name] for name in settings.BY_NAME})
 
-    def _governance_calendar(self, start, days):
+    def _governance_calendar(self, start, policy):
         """The section company's working calendar from ``start`` over enough
-        days to count ``days`` working days (holidays are the calendar's
-        company-wide leaves)."""
+        days to count every interval of ``policy`` in working days (holidays
+        are the calendar's company-wide leaves)."""
         self.ensure_one()
-        if self.protection_day_unit != protection.WORKING:
+        days = max(policy.release_days, policy.first_followup_days, policy.followup_interval_days)
+        if policy.unit != protection.WORKING:
             return protection.WorkingCalendar()
         calendar = self.company_id.resource_calendar_id
         if not calendar:
@@ -311,6 +227,10 @@ class CrmGovernanceSection(models.Model):
 
     # -- scheduled actions (PROT-2) ----------------------------------------
     @api.model
+    def _cron_followup_due(self):
+        return self._governance_run_pass("followup")
+
+    @api.model
     def _cron_protection_warning(self):
         return self._governance_run_pass("warning")
 
@@ -320,7 +240,7 @@ class CrmGovernanceSection(models.Model):
 
     @api.model
     def _governance_run_pass(self, kind):
-        """Warn or release every due record of every governed section, in
+        """Remind, warn or release every due record of every governed section, in
         batches, committing after each: killed half-way, the next run picks
         up the records still due and nothing is done twice (the state change
         of a record and its ledger row, activity, message are one batch)."""
@@ -334,7 +254,9 @@ class CrmGovernanceSection(models.Model):
             last_id = 0
             while ids := Model._governance_due_ids(kind, now, batch, after_id=last_id):
                 records = Model.browse(ids)
-                if kind == "warning":
+                if kind == "followup":
+                    records._governance_remind(now)
+                elif kind == "warning":
                     records._governance_warn(now)
                 else:
                     records._governance_release(now)
@@ -372,91 +294,3 @@ class CrmGovernanceSection(models.Model):
             "context": {"active_test": False, "search_default_section_id": self.id},
         })
         return action
-
-    # -- demo data --------------------------------------------------------
-    @api.model
-    def _governance_demo_populate(self):
-        """Leads, opportunities and customers across the demo sections, owners
-        and stages (called from demo/crm_governance_demo.xml only)."""
-        companies = ["上海明远科技有限公司", "杭州华信软件股份有限公司", "苏州恒通精密机械有限公司",
-                     "广州天和贸易有限公司", "深圳云帆电子有限公司", "北京博远咨询有限公司",
-                     "天津海川物流有限公司", "南京嘉禾医疗器械有限公司", "Contoso Trading Co., Ltd.",
-                     "Fabrikam Industries Ltd.", "宁波东方包装材料有限公司", "青岛北海食品有限公司"]
-        sources = ["电话来访 Phone call", "官网注册 Website", "在线咨询 Online chat", "展会 Trade fair",
-                   "客户推荐 Referral"]
-        stages = self.env["crm.stage"].search([], order="sequence, id")
-        won = stages.filtered("is_won")[:1]
-        open_stages = stages - won
-        Lead = self.env["crm.lead"].sudo()
-        Partner = self.env["res.partner"].sudo()
-        n = 0
-        for key in ("east", "south", "north"):
-            section = self.env.ref(f"crm_governance.section_{key}")
-            team = self.env.ref(f"crm_governance.team_{key}")
-            owners = [self.env.ref(f"crm_governance.user_{key}_{r}") for r in ("sales1", "sales2", "head", "admin")]
-            vals = []
-            for i in range(22):
-                owner = owners[i % len(owners)] if i % 11 else self.env["res.users"]
-                company = companies[(i + n) % len(companies)]
-                opportunity = i % 3 != 0
-                stage = won if opportunity and i % 7 == 0 else open_stages[i % len(open_stages)]
-                vals.append({
-                    "name": f"{section.code}-{i + 1:03d} {company[:6]} · {sources[i % 5].split()[0]}",
-                    "type": "opportunity" if opportunity else "lead",
-                    "partner_name": company,
-                    "contact_name": ["王经理", "李总", "Mr. Smith", "陈主任"][i % 4],
-                    "phone": f"+86 21 5{n:03d} {i:04d}",
-                    "email_from": f"contact{n}.{i}@{key}.example.com",
-                    "user_id": owner.id,
-                    "team_id": team.id,
-                    "stage_id": stage.id,
-                    "expected_revenue": 50000 + 12500 * ((i * 7 + n) % 17),
-                    "description": f"需求 / need: {sources[i % 5]}",
-                })
-            leads = Lead.create(vals)
-            Partner.create([{
-                "name": f"{companies[(j + n) % len(companies)]} ({section.code})",
-                "is_company": True,
-                "user_id": owners[j % 2].id,
-                "phone": f"+86 10 8{n:03d} {j:04d}",
-            } for j in range(4)])
-            n += 7
-            # some owners have not called for a while: warnings and releases
-            # to see once the scheduled actions below have run
-            owned = leads.filtered("user_id")
-            now = fields.Datetime.now()
-            for rec, days in [(r, 35) for r in owned[1::5]] + [(r, 65) for r in owned[3::7]]:
-                rec._governance_store(rec._governance_rows({rec.id: now - timedelta(days=days)},
-                                                           {rec.id: now - timedelta(days=days)}))
-        self.with_context(governance_no_commit=True)._cron_protection_warning()
-        self.with_context(governance_no_commit=True)._cron_protection_release()
-        # after the passes: the record flagged by its invalid follow-ups waits
-        # for the next release pass, and its validity query for a decision
-        self._governance_demo_followups()
-
-    @api.model
-    def _governance_demo_followups(self):
-        """Follow-ups by the owners, valid and invalid, and one record whose
-        owner wrote three invalid ones in a row (无效保护)."""
-        notes = ["外出", "王经理确认了二期需求，预算约80万，下周提交报价", "电话，无人接听",
-                 "Called Mr. Smith: they need samples before the order", "没找到人，再联系",
-                 "拜访采购部，了解到竞品报价偏低，需调整方案", "沟通", "陈主任说合同已进入审批流程",
-                 "Busy, call back later", "李总对演示很满意，进展顺利"]
-        Lead = self.env["crm.lead"].sudo()
-        for key in ("east", "south", "north"):
-            section = self.env.ref(f"crm_governance.section_{key}")
-            leads = Lead.search([("section_id", "=", section.id), ("protection_state", "=", "protected")],
-                                order="id", limit=8)
-            for i, lead in enumerate(leads[:-1]):
-                lead.with_user(lead.user_id).message_post(
-                    body=f"{notes[i % len(notes)]}（{lead.partner_name}）" if i % 2 else notes[i % len(notes)],
-                    message_type="comment", subtype_xmlid="mail.mt_note")
-            flagged = leads[-1:]
-            for text in ("外出", "电话", "没找到人"):
-                flagged.with_user(flagged.user_id).message_post(body=text, message_type="comment",
-                                                                subtype_xmlid="mail.mt_note")
-            # and a colleague who wants it asks for a validity query (有效性查询)
-            requester = (section.member_ids - flagged.user_id)[:1]
-            if flagged and requester:
-                self.env["crm.governance.validity.query"].with_user(requester)._governance_file(
-                    flagged.name, "我跟这家客户联系了半年；负责人只写了“外出”“电话”“没找到人”。")

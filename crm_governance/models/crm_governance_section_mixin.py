@@ -1,13 +1,25 @@
+import functools
+
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.tools import SQL
 
 from ..policy import pick_section
 from .trusted import Trusted, as_id, context_defaults, trusted
 
 MOVER_GROUPS = ("crm_governance.group_management", "crm_governance.group_system_admin")
+
+
+def governance_access_error(env, model):
+    """The one refusal for a record the caller may not reach, whether it
+    belongs to another section, to nobody they may see, or does not exist:
+    it names no record, owner or id (SEC-4)."""
+    description = env["ir.model"]._get(model).name or model
+    return AccessError(env._(
+        "You cannot reach the requested %(model)s record(s): they do not exist, or they belong to "
+        "someone or somewhere you may not see (SEC-4).", model=description))
 
 
 class CrmGovernanceSectionMixin(models.AbstractModel):
@@ -200,3 +212,76 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
         if note is not False and not isinstance(note, str):
             raise UserError(_("Field 'Reason' must be text (SEC-3)."))
         return self.with_context(governance_move_note=Trusted(note)).write({"section_id": section_id})
+
+    # -- the caller of a module action (SEC-4, SEC-5) -----------------------
+    def _governance_check_caller(self, operation="read"):
+        """Before an action of the module computes or says anything: the
+        caller must reach every record of ``self`` for ``operation``. Frozen
+        users reach nothing, and an id that does not exist is refused with the
+        same words as a record of another section (see ``_check_access``)."""
+        if self.env.su:
+            return
+        if self.env.user.sudo().governance_frozen:
+            raise governance_access_error(self.env, self._name)
+        self.check_access(operation)
+
+    # -- the model boundary (SEC-4) ------------------------------------------
+    def _check_access(self, operation):
+        """Stock Odoo answers an id that does not exist with MissingError (or
+        silently, on read) and another section's record with AccessError,
+        naming it in debug mode: together an oracle for which ids exist and
+        what they are called. Both get the same refusal here (SEC-4)."""
+        if self.env.su or not any(self._ids):
+            return super()._check_access(operation)
+        try:
+            result = super()._check_access(operation)
+            forbidden = result[0] if result else self.browse()
+        except MissingError:
+            existing = self.exists()
+            result = super(CrmGovernanceSectionMixin, existing)._check_access(operation)
+            forbidden = (self - existing) + (result[0] if result else self.browse())
+        if forbidden:
+            return forbidden, functools.partial(governance_access_error, self.env, self._name)
+        return None
+
+    @api.private
+    def exists(self):
+        # callable over JSON-RPC otherwise: a list of which ids exist (SEC-4)
+        return super().exists()
+
+    @api.private
+    def fetch(self, field_names):
+        # silent for missing ids, a refusal for foreign ones: an oracle over RPC
+        return super().fetch(field_names)
+
+    def copy_data(self, default=None):
+        # a copy of a governed record is a new registration by the copier:
+        # only of records they may edit (not the pool, not a colleague's),
+        # else copying would claim around the cap, cool-down and daily limit
+        if not self.env.su and self._governance_active() and self.sudo()._governance_governed():
+            self._governance_check_caller("write")
+        return super().copy_data(default=default)
+
+    def onchange(self, values, field_names, fields_spec):
+        # The form computes linked data as superuser too (partner → phone,
+        # address): new links are checked as on save. The client sends every
+        # field of the form, so a link the record already has is not a new
+        # one, and protection fields matter only as context defaults here
+        # (an onchange saves nothing).
+        values = values if isinstance(values, dict) else {}
+        self._governance_refuse_protection_vals([{}], with_defaults=True)
+        current = self.sudo()[:1]
+        self._governance_check_links([{
+            fname: values[fname] for fname in self._governance_link_fields
+            if fname in values and not (current and as_id(values[fname]) == current[fname].id)}])
+        return super().onchange(values, field_names, fields_spec)
+
+    def _governance_section(self):
+        """The section whose rules reach this record."""
+        return self.section_id
+
+    def read(self, fields=None, load="_classic_read"):
+        if not self.env.su and self._ids and self._governance_active() and len(self.exists()) != len(self):
+            # stock read skips deleted ids without a word (see _check_access)
+            raise governance_access_error(self.env, self._name)
+        return super().read(fields, load=load)

@@ -2,7 +2,7 @@ from odoo import _, api, models
 from odoo.exceptions import AccessError, MissingError, ValidationError
 from odoo.tools import SQL
 
-from .crm_governance_protection_mixin import governance_access_error
+from .crm_governance_section_mixin import governance_access_error
 from .trusted import Trusted, as_id
 
 
@@ -10,7 +10,8 @@ class CrmLead(models.Model):
     _name = "crm.lead"
     # Order matters: the section mixin is innermost, so a new record has its
     # section before its protection starts.
-    _inherit = ["crm.lead", "crm.governance.protection.mixin", "crm.governance.section.mixin"]
+    _inherit = ["crm.lead", "crm.governance.chatter.mixin", "crm.governance.pool.mixin",
+                "crm.governance.schedule.mixin", "crm.governance.protection.mixin", "crm.governance.section.mixin"]
     _governance_link_fields = ("partner_id",)
 
     def _governance_write_owner(self, user):
@@ -79,15 +80,6 @@ class CrmLead(models.Model):
             others = (lead.duplicate_lead_ids - lead)._filtered_access("read")
             lead.duplicate_lead_ids = others + lead
             lead.duplicate_lead_count = len(others)
-
-    def _message_post_after_hook(self, message, msg_vals):
-        res = super()._message_post_after_hook(message, msg_vals)
-        self._governance_followup_posted(message)
-        return res
-
-    def _check_can_update_message_content(self, messages):
-        super()._check_can_update_message_content(messages)
-        self.env["mail.message"]._governance_check_not_followup(messages)
 
     # -- follow-ups (FU-1, FU-4) -------------------------------------------
     def _governance_contacts(self):

@@ -1,6 +1,6 @@
 from odoo import models
 
-from .crm_governance_protection_mixin import governance_access_error
+from .crm_governance_section_mixin import governance_access_error
 
 # models whose refusals must name no record: in debug mode stock Odoo lists
 # the display names of the records refused (SEC-4)

@@ -1,12 +1,13 @@
 from odoo import api, models
 from odoo.exceptions import MissingError
 
-from .crm_governance_protection_mixin import governance_access_error
+from .crm_governance_section_mixin import governance_access_error
 
 
 class ResPartner(models.Model):
     _name = "res.partner"
-    _inherit = ["res.partner", "crm.governance.protection.mixin", "crm.governance.section.mixin"]
+    _inherit = ["res.partner", "crm.governance.chatter.mixin", "crm.governance.pool.mixin",
+                "crm.governance.schedule.mixin", "crm.governance.protection.mixin", "crm.governance.section.mixin"]
     _governance_link_fields = ("parent_id",)
 
     def _governance_section(self):
@@ -24,15 +25,6 @@ class ResPartner(models.Model):
     def _governance_section_source_team(self):
         # ``team_id`` on partners comes with the ``sale`` add-on, when installed.
         return self.team_id if "team_id" in self._fields else self.env["crm.team"]
-
-    def _message_post_after_hook(self, message, msg_vals):
-        res = super()._message_post_after_hook(message, msg_vals)
-        self._governance_followup_posted(message)
-        return res
-
-    def _check_can_update_message_content(self, messages):
-        super()._check_can_update_message_content(messages)
-        self.env["mail.message"]._governance_check_not_followup(messages)
 
     # -- follow-ups (FU-1, FU-4) -------------------------------------------
     def _governance_contacts(self):

@@ -6,9 +6,12 @@ activity on a lead or customer account, so it stays cheap: a few compiled
 regular expressions and set lookups per note, no database (measured in
 bench/: notes per second on one core).
 """
+import hashlib
+import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import lru_cache
 
 # Reason codes, in the order they are reported.
@@ -49,6 +52,7 @@ _NOT_LETTER_RE = re.compile(r"[\W\d_]+")
 # a run of 1-8 characters repeated right after itself ("外出外出", "哈哈哈")
 _STUTTER_RE = re.compile(r"(.{1,8}?)\1+")
 _LIST_SPLIT_RE = re.compile(r"[\n,，;；、]+")
+_TAG_RE = re.compile(r"<[^>]*>")
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,18 @@ def parse_list(text):
 
 def format_list(items):
     return "\n".join(items)
+
+
+def message_text(body):
+    """The text of a chatter message body, fast: tags out, entities decoded
+    (html2plaintext's full parse costs more than judging the text)."""
+    return html.unescape(_TAG_RE.sub(" ", body or "")).strip()
+
+
+def digest(key):
+    """What the database indexes of a content key (FU-2 d, copies): short
+    and fixed-length, so a lookup is one index probe."""
+    return hashlib.md5(key.encode()).hexdigest() if key else False
 
 
 def _fold(text):
@@ -176,3 +192,13 @@ def judge(text, rules=DEFAULT_RULES, *, contact_named=False, contact_names=(), e
     elif key and key in elsewhere:
         reasons.append(COPIED)
     return tuple(reasons)
+
+
+def seen_before(on_this_record, latest_elsewhere, at, copy_days):
+    """(repeated, copied) of a follow-up at ``at`` whose content key was
+    written before on this record (``on_this_record``), or last on another
+    record at ``latest_elsewhere``: FU-2 (d) and the copy rule, whose window
+    is ``copy_days`` (0: off)."""
+    copied = bool(not on_this_record and copy_days and latest_elsewhere
+                  and at - timedelta(days=copy_days) <= latest_elsewhere <= at)
+    return bool(on_this_record), copied

@@ -7,6 +7,8 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from dateutil.relativedelta import relativedelta
+
 CALENDAR = "calendar"
 WORKING = "working"
 
@@ -40,11 +42,71 @@ def add_days(start: datetime, days: int, unit=CALENDAR, calendar=WorkingCalendar
     return current
 
 
+# protection states of an owned or pooled record
+PROTECTED = "protected"
+WARNING = "warning"
+POOLED = "pooled"
+OWNED = (PROTECTED, WARNING)
+
+
 @dataclass(frozen=True)
 class ProtectionPolicy:
+    """A section's numbers for PROT-2/PROT-4 and FU-4 (0 turns an FU-4
+    trigger off). The grading issue makes the intervals per grade (PROT-3):
+    the caller picks the policy of the record's grade."""
     warning_days: int = 30
     release_days: int = 60
     unit: str = CALENDAR
+    followup_interval_days: int = 15
+    first_followup_days: int = 15
+    key_contact_months: int = 1
+    invalid_followup_limit: int = 3
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the ORM knows of one record, gathered in bulk.
+
+    ``since``: start of the protection period; ``last_contact``: the latest
+    valid contact known (a valid follow-up, the owner's chatter history from
+    before governance, or the start itself); ``valid_followup``: a valid
+    follow-up (or history) since the period started; ``invalid_count`` and
+    ``invalid_limit_reached_at``: the owner's invalid follow-ups of the
+    period (see ``invalid_tally``); ``fu4_start``: the FU-4 deadlines start
+    (again) at this moment, otherwise the pending ones are kept until lifted.
+    """
+    owned: bool
+    since: datetime = None
+    last_contact: datetime = None
+    state: str = None
+    valid_followup: bool = False
+    invalid_count: int = 0
+    invalid_limit_reached_at: datetime = None
+    has_key_contact: bool = False
+    fu4_start: datetime = None
+    first_valid_due_at: datetime = None
+    key_contact_due_at: datetime = None
+
+
+@dataclass(frozen=True)
+class Protection:
+    """A record's protection, as stored on it (one column per field)."""
+    protection_state: str = None
+    protected_since: datetime = None
+    last_valid_followup_at: datetime = None
+    followup_due_at: datetime = None
+    warn_at: datetime = None
+    release_at: datetime = None
+    invalid_followup_count: int = 0
+    first_valid_due_at: datetime = None
+    key_contact_due_at: datetime = None
+    invalid_followups_at: datetime = None
+    invalid_since: datetime = None
+
+
+UNGOVERNED = Protection()
+IN_POOL = Protection(protection_state=POOLED)
+COLUMNS = tuple(Protection.__dataclass_fields__)
 
 
 def deadlines(last_contact: datetime, policy: ProtectionPolicy, calendar=WorkingCalendar()):
@@ -54,11 +116,88 @@ def deadlines(last_contact: datetime, policy: ProtectionPolicy, calendar=Working
             add_days(last_contact, policy.release_days, policy.unit, calendar))
 
 
+def invalid_tally(dates, limit, count=0, reached_at=None):
+    """FU-4 (a): ``(count, reached_at)`` after the invalid follow-ups at
+    ``dates`` (oldest first), on top of ``count`` earlier ones; ``reached_at``
+    is when the ``limit``-th one came (0: no limit)."""
+    for moment in dates:
+        count += 1
+        if reached_at is None and limit and count >= limit:
+            reached_at = moment
+    return count, reached_at
+
+
+def evaluate(facts: Facts, policy: ProtectionPolicy, now: datetime, calendar=WorkingCalendar()) -> Protection:
+    """A record's protection from its facts (PROT-2, PROT-4, FU-4): the one
+    place its dates are computed, by the scheduled passes, a valid
+    follow-up, a new owner, a policy change and the dry run alike."""
+    if not facts.owned:
+        return IN_POOL
+    since = facts.since or now
+    last = max(filter(None, (facts.last_contact, since)))
+    warn_at, release_at = deadlines(last, policy, calendar)
+    followup_due_at = add_days(last, policy.followup_interval_days, policy.unit, calendar)
+    # the warning stays until a valid contact moves the warning date again
+    state = WARNING if facts.state == WARNING and warn_at <= now else PROTECTED
+    limit = policy.invalid_followup_limit
+    flagged = facts.invalid_limit_reached_at if limit else None
+    if facts.fu4_start:
+        first_due = add_days(facts.fu4_start, policy.first_followup_days, policy.unit, calendar) \
+            if policy.first_followup_days and not facts.valid_followup else None
+        key_due = facts.fu4_start + relativedelta(months=policy.key_contact_months) \
+            if policy.key_contact_months and not facts.has_key_contact else None
+    else:
+        first_due = facts.first_valid_due_at \
+            if policy.first_followup_days and not facts.valid_followup else None
+        key_due = facts.key_contact_due_at \
+            if policy.key_contact_months and not facts.has_key_contact else None
+    return Protection(
+        protection_state=state, protected_since=since, last_valid_followup_at=last,
+        followup_due_at=followup_due_at, warn_at=warn_at, release_at=release_at,
+        invalid_followup_count=facts.invalid_count, first_valid_due_at=first_due,
+        key_contact_due_at=key_due, invalid_followups_at=flagged,
+        # FU-4: the earliest trigger makes protection invalid
+        invalid_since=min(filter(None, (first_due, key_due, flagged)), default=None))
+
+
 def overdue(release_at, invalid_since, now: datetime) -> bool:
     """Has protection already run out (PROT-2) or become invalid (FU-4)?
     Then a follow-up comes too late to renew it: the release pass takes the
     record, however long it was parked (archived, in a won stage) meanwhile."""
     return bool((release_at and release_at <= now) or (invalid_since and invalid_since <= now))
+
+
+def renewal_due(current: Protection, at: datetime) -> bool:
+    """Does a valid follow-up at ``at`` renew ``current``? Once a day is
+    enough: deadlines are counted in days, and a renewal rewrites every
+    index of the record's row. Never once protection has run out or become
+    invalid (``overdue``)."""
+    if overdue(current.release_at, current.invalid_since, at):
+        return False
+    return (current.protection_state == WARNING or bool(current.first_valid_due_at)
+            or not current.last_valid_followup_at
+            or current.last_valid_followup_at <= at - timedelta(days=1))
+
+
+def after_followup(current: Protection, valid: bool, at: datetime, policy: ProtectionPolicy,
+                   calendar=WorkingCalendar()):
+    """The owner's follow-up at ``at`` on a record protected as ``current``
+    (FU-3, FU-4): its new protection, or ``None`` when nothing changes (a
+    second valid one the same day, or one too late to renew anything)."""
+    if current.protection_state not in OWNED:
+        return None
+    if valid and not renewal_due(current, at):
+        return None
+    count, reached = current.invalid_followup_count, current.invalid_followups_at
+    if not valid:
+        count, reached = invalid_tally([at], policy.invalid_followup_limit, count, reached)
+    return evaluate(Facts(
+        owned=True, since=current.protected_since, state=current.protection_state,
+        last_contact=at if valid else current.last_valid_followup_at, valid_followup=valid,
+        invalid_count=count, invalid_limit_reached_at=reached,
+        has_key_contact=not current.key_contact_due_at,
+        first_valid_due_at=current.first_valid_due_at, key_contact_due_at=current.key_contact_due_at,
+    ), policy, at, calendar)
 
 
 def days_left(release_at: datetime, now: datetime) -> int:
@@ -97,16 +236,19 @@ def claim_refusal(*, pooled, member, held, cap, claiming=1, lost_at=None, cooldo
     return None
 
 
-def dry_run(last_contacts, policy: ProtectionPolicy, calendar, horizon: datetime):
-    """Which owned records would be warned, and which released, by ``horizon``
-    under ``policy``: ``last_contacts`` maps record id to last valid contact.
-    Returns (would_warn, would_release) as sorted id lists; a record due for
-    release is not listed as warned."""
-    warn, release = [], []
-    for rec_id, last in last_contacts.items():
-        warn_at, release_at = deadlines(last, policy, calendar)
-        if release_at <= horizon:
+def dry_run(results, horizon: datetime):
+    """Which records would be reminded of a due follow-up, warned, and
+    released by ``horizon`` (PROT-2, FU-4): ``results`` maps record id to
+    its :class:`Protection` under the policy tried. Returns three sorted id
+    lists; a record is listed once, under the strongest of the three."""
+    due, warn, release = [], [], []
+    for rec_id, result in results.items():
+        if result.protection_state not in OWNED:
+            continue
+        if overdue(result.release_at, result.invalid_since, horizon):
             release.append(rec_id)
-        elif warn_at <= horizon:
+        elif result.warn_at <= horizon:
             warn.append(rec_id)
-    return sorted(warn), sorted(release)
+        elif result.followup_due_at <= horizon:
+            due.append(rec_id)
+    return sorted(due), sorted(warn), sorted(release)

@@ -1,3 +1,4 @@
+import dataclasses
 from datetime import datetime, time, timedelta
 
 from odoo import _, api, fields, models
@@ -22,8 +23,10 @@ class CrmGovernanceDryRun(models.TransientModel):
     release_days = fields.Integer(string="Release After (days)")
     protection_day_unit = fields.Selection(
         [(protection.CALENDAR, "Calendar days"), (protection.WORKING, "Working days")], string="Count Days In")
+    would_remind_count = fields.Integer(string="Follow-up Would Be Due", readonly=True)
     would_warn_count = fields.Integer(string="Would Be Warned", readonly=True)
     would_release_count = fields.Integer(string="Would Be Released", readonly=True)
+    would_remind = fields.Json(readonly=True)
     would_warn = fields.Json(readonly=True)
     would_release = fields.Json(readonly=True)
     computed = fields.Boolean(readonly=True)
@@ -58,28 +61,29 @@ class CrmGovernanceDryRun(models.TransientModel):
         self.ensure_one()
         section = self.section_id
         self._governance_check_section(section)
-        policy = protection.ProtectionPolicy(
-            self.warning_days or section.warning_days, self.release_days or section.release_days,
-            self.protection_day_unit or section.protection_day_unit)
-        warn, release = {}, {}
+        policy = dataclasses.replace(
+            section._governance_policy(), warning_days=self.warning_days or section.warning_days,
+            release_days=self.release_days or section.release_days,
+            unit=self.protection_day_unit or section.protection_day_unit)
+        now = fields.Datetime.now()
+        remind, warn, release = {}, {}, {}
         for model in ("crm.lead", "res.partner"):
-            records = self.env[model].search([("section_id", "=", section.id), ("user_id", "!=", False)])
-            if section.governance_enabled:
-                last = {r.id: r.last_valid_followup_at for r in records.filtered("last_valid_followup_at")}
-            else:
-                found = records._governance_last_followups()
-                last = {r.id: max(filter(None, (found.get(r.id), r.create_date))) for r in records}
-            if not last:
+            records = self.env[model].search([("section_id", "=", section.id), ("user_id", "!=", False)]).sudo()
+            if not records:
                 continue
-            calendar = section._governance_calendar(min(last.values()), policy.release_days)
-            warn[model], release[model] = protection.dry_run(last, policy, calendar, self._horizon())
             if section.governance_enabled:
-                # invalid protection (FU-4) is released by the same pass
-                invalid = set(records.filtered(lambda r: r.invalid_since and r.invalid_since <= self._horizon()).ids)
-                release[model] = sorted(set(release[model]) | invalid)
-                warn[model] = [i for i in warn[model] if i not in invalid]
+                results = records._governance_evaluate(
+                    {r.id: r.protected_since for r in records}, {r.id: r.last_valid_followup_at for r in records},
+                    policy=policy)
+            else:
+                # as enabling would: from the owners' history (see _governance_protection_init)
+                results = records._governance_evaluate(
+                    {r.id: r.create_date for r in records}, history_by_id=records._governance_last_followups(),
+                    fu4_start_by_id={r.id: now for r in records}, policy=policy)
+            remind[model], warn[model], release[model] = protection.dry_run(results, self._horizon())
         self.write({
-            "would_warn": warn, "would_release": release, "computed": True,
+            "would_remind": remind, "would_warn": warn, "would_release": release, "computed": True,
+            "would_remind_count": sum(len(v) for v in remind.values()),
             "would_warn_count": sum(len(v) for v in warn.values()),
             "would_release_count": sum(len(v) for v in release.values()),
         })
@@ -96,6 +100,9 @@ class CrmGovernanceDryRun(models.TransientModel):
 
     def action_open_would_release(self):
         return self._open(self.would_release, self.env._("Would be released"))
+
+    def action_open_would_remind(self):
+        return self._open(self.would_remind, self.env._("Follow-up would be due"))
 
     def action_open_would_warn(self):
         return self._open(self.would_warn, self.env._("Would be warned"))

@@ -118,11 +118,11 @@ class CrmGovernanceFollowupLog(models.TransientModel):
         message = record.sudo().with_context(governance_followup_logged=Trusted(True)).message_post(
             body=body, author_id=self.env.user.partner_id.id, message_type="comment",
             subtype_xmlid="mail.mt_note")
-        followup = Followup._governance_record(record, {
+        followup = record._governance_take_followup({
             "author_id": self.env.uid, "content": self.content.strip(), "contact_id": self.contact_id.id,
             "channel": self.channel, "next_step": self.next_step, "next_date": self.next_date,
-            "source": "manual", "supplement_of_id": self.supplement_of_id.id,
-        }, message=message)
+            "source": "manual", "supplement_of_id": self.supplement_of_id.id, "message_id": message.id,
+        })
         if self.next_date:
             record.sudo().activity_schedule(
                 "mail.mail_activity_data_todo", date_deadline=self.next_date, user_id=self.env.uid,
@@ -133,44 +133,4 @@ class CrmGovernanceFollowupLog(models.TransientModel):
                 "params": {"type": "warning", "sticky": False, "title": _("Saved, but it does not count"),
                            "message": followup.reason_text, "next": {"type": "ir.actions.act_window_close"}},
             }
-        return {"type": "ir.actions.act_window_close"}
-
-
-class CrmGovernanceValidityQueryWizard(models.TransientModel):
-    """A salesperson asks for review of a protected record they want (FU-6)."""
-    _name = "crm.governance.validity.query.wizard"
-    _description = "Ask for a Validity Query"
-
-    customer = fields.Char(string="Customer", help="Registered name, e-mail or phone of the customer you want.")
-    reason = fields.Text(string="Why")
-
-    def action_submit(self):
-        """Nothing is looked up while typing: each lookup is counted against
-        the daily limit before it is answered (FU-6, SEC-4)."""
-        self.ensure_one()
-        query, refusal = self.env["crm.governance.validity.query"]._governance_file(self.customer, self.reason)
-        if refusal:
-            # returned, not raised: the lookup it cost stays counted
-            return {"type": "ir.actions.client", "tag": "display_notification",
-                    "params": {"type": "warning", "sticky": True, "title": _("Validity query not filed"),
-                               "message": refusal}}
-        return {"type": "ir.actions.act_window", "res_model": query._name, "res_id": query.id,
-                "views": [(False, "form")], "target": "current"}
-
-
-class CrmGovernanceValidityDecision(models.TransientModel):
-    """A section head or admin decides a validity query (FU-6)."""
-    _name = "crm.governance.validity.decision"
-    _description = "Decide a Validity Query"
-
-    query_id = fields.Many2one("crm.governance.validity.query", required=True, readonly=True)
-    transfer = fields.Boolean(string="Transfer to Requester", readonly=True)
-    decision = fields.Text(string="Decision")
-
-    def action_confirm(self):
-        self.ensure_one()
-        if self.transfer:
-            self.query_id.action_transfer(self.decision)
-        else:
-            self.query_id.action_refuse(self.decision)
         return {"type": "ir.actions.act_window_close"}

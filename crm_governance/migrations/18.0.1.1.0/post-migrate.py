@@ -1,0 +1,23 @@
+"""18.0.1.0.0 → 18.0.1.1.0: one home per rule.
+
+- (The old database functions went in pre-migrate.)
+- ``followup_due_at`` is new (PROT-2's follow-up interval): every protected
+  record gets its date from the deadline function, like all the others.
+- Scheduled actions and activity types are ``noupdate`` from now on; records
+  made by the previous version keep the flag they were made with unless
+  told, so they are told here.
+"""
+from odoo import SUPERUSER_ID, api
+
+
+
+def migrate(cr, version):
+    if not version:
+        return
+    cr.execute("""UPDATE ir_model_data SET noupdate = true
+                   WHERE module = 'crm_governance' AND model IN ('ir.cron', 'mail.activity.type')""")
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    for model in ("crm.lead", "res.partner"):
+        records = env[model].with_context(active_test=False).search(
+            [("section_id.governance_enabled", "=", True), ("protection_state", "in", ("protected", "warning"))])
+        records._governance_protection_recompute()

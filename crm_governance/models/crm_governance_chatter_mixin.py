@@ -1,0 +1,158 @@
+from odoo import models
+from odoo.tools import SQL
+
+from ..policy import followups as fu
+from ..policy import protection
+from ..policy.protection import OWNED
+from .trusted import trusted
+
+
+class CrmGovernanceChatterMixin(models.AbstractModel):
+    """Chatter intake (FU-1 … FU-4): notes, messages and completed activities
+    by internal users become follow-ups, judged by the same rules as logged
+    ones, and the owner's follow-ups renew (or, invalid, wear down) the
+    record's protection. On top of ``mail.thread``, so leads and customer
+    accounts share its hooks once."""
+    _name = "crm.governance.chatter.mixin"
+    _inherit = ["mail.thread"]
+    _description = "CRM Follow-ups from the Chatter"
+
+    # -- mail.thread hooks ---------------------------------------------------
+    def _message_post_after_hook(self, message, msg_vals):
+        res = super()._message_post_after_hook(message, msg_vals)
+        self._governance_followup_posted(message)
+        return res
+
+    def _check_can_update_message_content(self, messages):
+        super()._check_can_update_message_content(messages)
+        # a note that became a follow-up is kept as written (FU-5)
+        self.env["mail.message"]._governance_check_not_followup(messages)
+
+    # -- the customer's contacts (FU-1, FU-2 b) ---------------------------------
+    def _governance_contacts(self):
+        """The customer's contacts a follow-up may name (FU-1)."""
+        return self.env["res.partner"]
+
+    def _governance_contact_names(self):
+        return tuple(n for n in self._governance_contacts().mapped("name") if n and len(n) >= 2)
+
+    # -- intake ----------------------------------------------------------------
+    def _governance_followup_channel(self, message):
+        if message.mail_activity_type_id:
+            activity_type = message.mail_activity_type_id
+            if activity_type.category == "phonecall":
+                return "phone"
+            if activity_type.category == "meeting":
+                return "meeting"
+            if activity_type == self.env.ref("mail.mail_activity_data_email", raise_if_not_found=False):
+                return "email"
+            return "other"
+        return "other" if message.subtype_id.internal else "email"
+
+    def _governance_followup_posted(self, message):
+        """A message just posted on ``self``: a follow-up when it is a note,
+        a message or a completed activity by an internal user."""
+        if trusted(self.env, "governance_followup_logged") or message.model != self._name:
+            return
+        if message.author_id and message.author_id == self.env.user.partner_id:
+            author = self.env.user
+        else:
+            author = message.author_id.user_ids[:1] if message.author_id else self.env["res.users"]
+        if not author or author.share or author._is_superuser():
+            return
+        done = trusted(self.env, "governance_activity_feedback")
+        if message.mail_activity_type_id and done is not None:
+            source, text = "activity", done or ""
+        elif message.message_type == "comment":
+            source = "note" if message.subtype_id.internal else "message"
+            text = fu.message_text(message.body)
+            if not text:
+                # a file sent without a word is not a follow-up, valid or not
+                return
+        else:
+            return
+        self._governance_take_followup({
+            "author_id": author.id, "content": text, "source": source,
+            "channel": self._governance_followup_channel(message),
+            "activity_type_id": message.mail_activity_type_id.id, "message_id": message.id,
+        })
+
+    def _governance_take_followup(self, vals):
+        """Judge and append one follow-up of ``self`` (FU-2, FU-5); when its
+        author owns the record, its protection follows (FU-3, FU-4). Records
+        outside any section get none."""
+        self.ensure_one()
+        record = self.sudo()
+        if not record.section_id:
+            return self.env["crm.governance.followup"]
+        followup = self.env["crm.governance.followup"]._governance_create_judged(record, vals)
+        record._governance_followup_counts(followup)
+        return followup
+
+    def _governance_followup_counts(self, followup):
+        """The owner's follow-up renews protection, at most once a day, or
+        counts against it when invalid (``policy.protection.after_followup``)."""
+        section = self.section_id
+        settings = self.env["crm.governance.section"]._governance_followup_settings(section.id)
+        if not (settings.governed and self.user_id and self.user_id == followup.author_id
+                and self.protection_state in OWNED):
+            return
+        current = self._governance_protection()
+        calendar = section._governance_calendar(followup.date, settings.policy) \
+            if settings.policy.unit == protection.WORKING else protection.WorkingCalendar()
+        new = protection.after_followup(current, followup.is_valid, followup.date, settings.policy, calendar)
+        if new is None:
+            return
+        self._governance_store({self.id: new})
+        if followup.is_valid:
+            # the reminders it answers: "follow-up due", "no recent contact"
+            self._governance_drop_reminders(
+                *(("followup_due",) if current.followup_due_at and current.followup_due_at <= followup.date
+                  else ()),
+                *(("no_contact",) if current.protection_state == protection.WARNING else ()))
+
+    def _governance_last_followups(self):
+        """When governance is enabled, the latest owner note or completed
+        activity in the chatter that the FU-2 rules would count, per record:
+        history written before the module (or before the section was
+        governed) has no follow-up records, and clocks start from it."""
+        if not self:
+            return {}
+        self.env["mail.message"].flush_model(["model", "res_id", "author_id", "message_type",
+                                              "mail_activity_type_id", "date", "body"])
+        self.flush_recordset(["user_id"])
+        # set-wise read of the owners' history, judged below in Python
+        self.env.cr.execute(SQL(
+            """SELECT r.id, r.section_id, m.date, m.body FROM %(table)s r
+                 JOIN res_users u ON u.id = r.user_id
+                 JOIN mail_message m ON m.model = %(model)s AND m.res_id = r.id
+                                    AND m.author_id = u.partner_id
+                                    AND (m.message_type = 'comment' OR m.mail_activity_type_id IS NOT NULL)
+                WHERE r.id = ANY(%(ids)s) ORDER BY r.id, m.date""",
+            table=SQL.identifier(self._table), model=self._name, ids=self.ids))
+        rules = {}
+        last, seen = {}, {}
+        for rid, section_id, date, body in self.env.cr.fetchall():
+            if section_id not in rules:
+                rules[section_id] = self.env["crm.governance.section"]._governance_followup_settings(section_id).rules
+            text = fu.message_text(body)
+            earlier = seen.setdefault(rid, set())
+            if not fu.judge(text, rules[section_id], earlier=earlier):
+                last[rid] = date
+            earlier.add(fu.content_key(text))
+        return last
+
+    # -- buttons -----------------------------------------------------------------
+    def action_governance_log_followup(self):
+        """Open the "Log Follow-up / 记录跟进" dialog (FU-1)."""
+        self.ensure_one()
+        # posting on a record is writing to it, as in stock Odoo's chatter
+        self._governance_check_caller("write")
+        context = {"active_model": self._name, "active_id": self.id, "active_ids": self.ids}
+        if self.env.context.get("default_supplement_of_id"):
+            context["default_supplement_of_id"] = self.env.context["default_supplement_of_id"]
+        return {
+            "type": "ir.actions.act_window", "name": self.env._("Log Follow-up"),
+            "res_model": "crm.governance.followup.log", "view_mode": "form", "views": [(False, "form")],
+            "target": "new", "context": context,
+        }

@@ -1,0 +1,146 @@
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.tools import SQL
+
+from ..policy import protection
+from ..policy.protection import OWNED
+
+# the moment of a record that makes it due for each pass; the dates are the
+# policy's results (policy.protection.evaluate), the passes only compare
+DUE = {
+    "followup": lambda now: SQL(
+        "r.followup_due_at <= %s AND r.followup_reminded_at IS DISTINCT FROM r.followup_due_at", now),
+    "warning": lambda now: SQL("r.warn_at <= %s AND r.protection_state = 'protected'", now),
+    # FU-4: the release pass treats invalid protection as expired
+    "release": lambda now: SQL("(r.release_at <= %s OR r.invalid_since <= %s)", now, now),
+}
+
+
+class CrmGovernanceScheduleMixin(models.AbstractModel):
+    """The scheduled passes (PROT-2, FU-4) on one model: remind owners of a
+    follow-up due, warn them, release to the pool. Set-wise: one indexed
+    query finds a batch of due records, one statement changes their state
+    (the state change is the guard against doing anything twice), and the
+    ledger rows, activities and chatter notes of the batch follow in bulk.
+    ``crm.governance.section._governance_run_pass`` drives the batches."""
+    _name = "crm.governance.schedule.mixin"
+    _description = "CRM Protection Scheduled Passes"
+
+    def _governance_name_column(self):
+        """The stored column that names a record in ledger rows."""
+        return "name"
+
+    def _governance_due_sql(self):
+        """Extra condition on due records of this model (alias ``r``)."""
+        return SQL("r.active")
+
+    @api.model
+    def _governance_due_ids(self, kind, now, limit, after_id=0):
+        # keyset pagination on the index of each date column: a batch costs
+        # the same at the millionth record as at the first
+        self.env.cr.execute(SQL(
+            """SELECT r.id FROM %(table)s r JOIN crm_governance_section s ON s.id = r.section_id
+                WHERE s.governance_enabled AND r.protection_state IN %(owned)s AND %(due)s
+                  AND r.user_id IS NOT NULL AND %(extra)s AND r.id > %(after)s
+                ORDER BY r.id LIMIT %(limit)s""",
+            table=SQL.identifier(self._table), owned=OWNED, due=DUE[kind](now),
+            extra=self._governance_due_sql(), limit=limit or None, after=after_id))
+        return [r[0] for r in self.env.cr.fetchall()]
+
+    def _governance_activities(self, kind, summaries):
+        """One activity of ``kind`` per record for its owner; ``summaries``:
+        record id -> (summary, deadline)."""
+        activity_type = self.env.ref(f"crm_governance.mail_activity_type_{kind}")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create([{
+            "res_model_id": model_id, "res_id": rec.id, "activity_type_id": activity_type.id,
+            "user_id": rec.user_id.id, "summary": summaries[rec.id][0], "date_deadline": summaries[rec.id][1],
+        } for rec in self])
+
+    def _governance_remind(self, now):
+        """Follow-up pass on ``self``: the owner of a record whose valid
+        follow-up is due gets one "follow-up due" activity, never two for
+        the same due date (the due date reminded of is kept on the record)."""
+        # the guard and its mark in one statement: reruns find nothing to do
+        self.env.cr.execute(SQL(
+            """UPDATE %(table)s r SET followup_reminded_at = r.followup_due_at
+                WHERE r.id = ANY(%(ids)s) AND r.protection_state IN %(owned)s AND %(due)s
+            RETURNING r.id""",
+            table=SQL.identifier(self._table), ids=self.ids, owned=OWNED, due=DUE["followup"](now)))
+        reminded = self.browse([r[0] for r in self.env.cr.fetchall()])
+        reminded.invalidate_recordset(["followup_reminded_at"])
+        reminded._governance_activities("followup_due", {rec.id: (
+            self.env._("A valid follow-up was due on %(date)s (跟进到期): the last one was on %(last)s (PROT-2).",
+                       date=fields.Date.to_string(rec.followup_due_at.date()),
+                       last=fields.Date.to_string(rec.last_valid_followup_at.date())),
+            rec.followup_due_at.date()) for rec in reminded})
+        return reminded
+
+    def _governance_warn(self, now):
+        """Warning pass on ``self``: protected → warning, one activity for the
+        owner. The state change is the guard: a record is warned once per
+        crossing, whatever reruns happen."""
+        self.env.cr.execute(SQL(
+            """UPDATE %(table)s r SET protection_state = 'warning'
+                WHERE r.id = ANY(%(ids)s) AND %(due)s
+                RETURNING r.id""", table=SQL.identifier(self._table), ids=self.ids,
+            due=DUE["warning"](now)))
+        warned = self.browse([r[0] for r in self.env.cr.fetchall()])
+        warned.invalidate_recordset(["protection_state"])
+        warned._governance_activities("no_contact", {rec.id: (
+            self.env._("No valid contact for %(days)s days (30天未联系): follow up before %(date)s or it goes to "
+                       "the public pool (PROT-2).",
+                       days=(now - rec.last_valid_followup_at).days if rec.last_valid_followup_at else 0,
+                       date=fields.Date.to_string(rec.release_at.date())),
+            rec.release_at.date()) for rec in warned})
+        return warned
+
+    def _governance_release(self, now):
+        """Release pass on ``self``: owner cleared, pooled, ledger row, chatter
+        note, and one notice per previous owner."""
+        # one statement takes the rows (SKIP LOCKED: a claim or another run
+        # holding one leaves it for the next batch), pools them and says what
+        # they were; an ORM write per record would cost a write() each
+        self.env.cr.execute(SQL(
+            """WITH due AS (
+                   SELECT r.id, r.user_id, r.section_id, r.last_valid_followup_at, r.release_at,
+                          r.%(name)s AS name, r.release_at > %(now)s AS invalid
+                     FROM %(table)s r
+                    WHERE r.id = ANY(%(ids)s) AND r.protection_state IN %(owned)s AND %(due)s
+                      AND r.user_id IS NOT NULL
+                   FOR UPDATE SKIP LOCKED)
+               UPDATE %(table)s t SET user_id = NULL, %(pooled)s
+                 FROM due WHERE t.id = due.id
+            RETURNING due.id, due.user_id, due.section_id, due.last_valid_followup_at, due.release_at, due.name,
+                      due.invalid""",
+            table=SQL.identifier(self._table), ids=self.ids, owned=OWNED, now=now,
+            due=DUE["release"](now), name=SQL.identifier(self._governance_name_column()),
+            pooled=SQL(", ").join(SQL("%s = %s", SQL.identifier(c), getattr(protection.IN_POOL, c))
+                                  for c in protection.COLUMNS)))
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return self.browse()
+        released = self.browse([r[0] for r in rows])
+        released.invalidate_recordset()
+        sections = self.env["crm.governance.section"].browse({r[2] for r in rows})
+        days = {s.id: s.release_days for s in sections}
+        when = fields.Datetime.to_string
+        _ = self.env._
+        self.env["crm.governance.ledger"]._governance_append(self._name, [{
+            "res_id": rid, "res_name": name, "old_user_id": uid, "new_user_id": False,
+            "old_section_id": sid, "section_id": sid, "reason": "invalid" if invalid else "expired",
+            "note": _("Invalid protection (无效保护): invalid follow-ups, no valid follow-up in time or "
+                      "no key contact; released early (FU-4).") if invalid else
+                    _("No valid contact since %(last)s; released on %(release)s after %(days)s days (PROT-2).",
+                      last=when(last), release=when(release), days=days[sid]),
+        } for rid, uid, sid, last, release, name, invalid in rows], author_id=SUPERUSER_ID)
+        # the chatter's own batch API: one INSERT for the batch, by OdooBot
+        released._message_log_batch({
+            rid: _("Released to the public pool (公海): its protection was invalid (无效保护: invalid "
+                   "follow-ups, no valid follow-up in time or no key contact) (FU-4).") if invalid else
+                 _("Released to the public pool (公海): no valid contact by the owner since %(last)s, "
+                   "and section rules release a record after %(days)s days without one (PROT-2).",
+                   last=when(last), days=days[sid])
+            for rid, _uid, sid, last, _release, _name, invalid in rows},
+            author_id=self.env.ref("base.partner_root").id)
+        released._governance_drop_reminders("followup_due", "no_contact")
+        return released
