@@ -8,6 +8,7 @@ help:
 	@echo "make run    demo database with crm_governance, web client on http://localhost:8069"
 	@echo "make test   fresh test database, our tests + Odoo's crm/sales_team suites"
 	@echo "make bench  seed N leads (default 100000) and time rules and install hook"
+	@echo "make lint   OCA's pre-commit checks (pylint-odoo, ruff, oca-checks-odoo-module)"
 	@echo "make pot    regenerate crm_governance/i18n/crm_governance.pot from the code"
 	@echo "make stop   stop the private PostgreSQL cluster"
 	@echo "make clean  remove .venv and .local"
@@ -24,10 +25,13 @@ bench:
 pot:
 	@bash scripts/i18n.sh
 
+lint:
+	@bash scripts/lint.sh
+
 stop:
 	@bash -c 'source scripts/lib.sh; pg_stop'
 
 clean: stop
 	rm -rf .venv .local
 
-.PHONY: help run test bench pot stop clean
+.PHONY: help run test bench pot lint stop clean

@@ -98,6 +98,7 @@ def _vacuum(db, table="crm_lead"):
     """VACUUM ANALYZE outside any transaction, so autovacuum cleaning up a
     million-row UPDATE does not run during (and skew) a timing."""
     import psycopg2
+
     from odoo.sql_db import connection_info_for
 
     _db, info = connection_info_for(db)
@@ -330,7 +331,8 @@ def _notes(n):
         elif kind == 8:
             out.append(t[:rnd.randint(2, 5)])
         else:
-            out.append(f"拜访{p}，{t}。" * rnd.randint(3, 12) + f"客户计划第{rnd.randint(1, 4)}季度启动采购，预算待定。")
+            out.append(f"拜访{p}，{t}。" * rnd.randint(3, 12)
+                       + f"客户计划第{rnd.randint(1, 4)}季度启动采购，预算待定。")
     return out
 
 

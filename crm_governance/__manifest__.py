@@ -5,8 +5,8 @@
     "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
-    "author": "crm_governance",
-    "website": "https://example.invalid/crm_governance",
+    "author": "crm_governance contributors",
+    "development_status": "Beta",
     "depends": ["crm", "sales_team", "mail", "resource"],
     "data": [
         "security/crm_governance_groups.xml",

@@ -47,7 +47,8 @@ def _readd_column_with_default(cr, table, column, value):
     cr.execute(SQL("ALTER TABLE %s ADD COLUMN %s %s DEFAULT %s", SQL.identifier(table),
                    SQL.identifier(column), SQL(coltype), value))
     cr.execute(SQL("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", SQL.identifier(table), SQL.identifier(column)))
-    cr.execute(SQL("UPDATE %s AS r SET %s = k.value FROM _gov_keep k WHERE r.id = k.id AND r.%s IS DISTINCT FROM k.value",
+    cr.execute(SQL("UPDATE %s AS r SET %s = k.value FROM _gov_keep k "
+                   "WHERE r.id = k.id AND r.%s IS DISTINCT FROM k.value",
                    SQL.identifier(table), SQL.identifier(column), SQL.identifier(column)))
     for name, definition in constraints:
         cr.execute(SQL("ALTER TABLE %s ADD CONSTRAINT %s %s", SQL.identifier(table), SQL.identifier(name),

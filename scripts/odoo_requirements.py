@@ -7,7 +7,6 @@ python-ldap is left out: only ``auth_ldap`` needs it and it needs LDAP headers.
 """
 import sys
 
-from pip._vendor.packaging.markers import Marker
 from pip._vendor.packaging.requirements import Requirement
 
 SKIP = {"python-ldap"}

@@ -10,7 +10,8 @@ _skipped = []
 
 def pytest_runtest_logreport(report):
     if report.skipped:
-        _skipped.append(f"{report.nodeid}: {report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr}")
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        _skipped.append(f"{report.nodeid}: {reason}")
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -126,7 +126,8 @@ class TestModelBoundary(RpcMixin, GovernanceCase, HttpCase):
                 self.refused(self.call("res.partner", "write", [self.contact_b.id], {"phone": "000"}), *B_SECRETS)
                 self.refused(self.call("res.partner", "write", [self.contact_b.id], {"parent_id": False}), *B_SECRETS)
                 due = self.cust_b1.key_contact_due_at
-                self.refused(self.call("res.partner", "create", [{"name": "GOVT planted", "parent_id": self.cust_b1.id}]),
+                self.refused(self.call("res.partner", "create",
+                                       [{"name": "GOVT planted", "parent_id": self.cust_b1.id}]),
                              *B_SECRETS)
                 self.assertEqual(self.cust_b1.key_contact_due_at, due)
         self.contact_b.invalidate_recordset()
@@ -316,7 +317,8 @@ class TestModelBoundary(RpcMixin, GovernanceCase, HttpCase):
                                            "start": "2026-12-01 10:00:00", "stop": "2026-12-01 11:00:00"})
         found = self.call("calendar.event", "search_read", [("opportunity_id", "!=", False)], ["opportunity_id"])
         self.assertNotIn("GOVT lead B1", str(found))
-        self.assertEqual([e for e in found["result"] if e["opportunity_id"] and e["opportunity_id"][0] == self.lead_b1.id], [])
+        self.assertEqual([e for e in found["result"]
+                          if e["opportunity_id"] and e["opportunity_id"][0] == self.lead_b1.id], [])
 
     def test_no_forged_authors_or_dates_and_no_late_renewal(self):
         self.login(self.sales_a1)
@@ -334,7 +336,8 @@ class TestModelBoundary(RpcMixin, GovernanceCase, HttpCase):
                             "warn_at = now() at time zone 'UTC' - interval '30 days' WHERE id = %s", [self.lead_a1.id])
         self.lead_a1.invalidate_recordset()
         before = self.lead_a1.release_at
-        res = self.call("crm.lead", "message_post", [self.lead_a1.id], body="王经理确认了二期需求，预算约80万，下周报价",
+        res = self.call("crm.lead", "message_post", [self.lead_a1.id],
+                        body="王经理确认了二期需求，预算约80万，下周报价",
                         message_type="comment", subtype_xmlid="mail.mt_note")
         self.assertIn("result", res)
         self.lead_a1.invalidate_recordset()

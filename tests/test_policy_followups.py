@@ -3,7 +3,14 @@ import pytest
 
 from odoo.addons.crm_governance.policy import followups as fu
 from odoo.addons.crm_governance.policy.followups import (
-    COPIED, MEANINGLESS, NO_SUBSTANCE, REPEATED, TOO_SHORT, FollowupRules, judge)
+    COPIED,
+    MEANINGLESS,
+    NO_SUBSTANCE,
+    REPEATED,
+    TOO_SHORT,
+    FollowupRules,
+    judge,
+)
 
 SHORT_EMPTY = (TOO_SHORT, NO_SUBSTANCE)
 PHRASE = (TOO_SHORT, NO_SUBSTANCE, MEANINGLESS)
@@ -48,7 +55,8 @@ CASES = [
     ("zh needs and progress", "客户需求已明确，进展顺利，等待合同审批", VALID),
     ("zh visit and channel", "今天上门拜访，客户希望通过经销商渠道采购", VALID),
     ("zh repeats earlier word for word", EARLIER[0], (REPEATED,)),
-    ("zh repeats earlier, other punctuation and spacing", "客户 王经理 确认需求 采购200台 预算50万 下周报价。", (REPEATED,)),
+    ("zh repeats earlier, other punctuation and spacing",
+     "客户 王经理 确认需求 采购200台 预算50万 下周报价。", (REPEATED,)),
     ("zh earlier with other numbers is new", "客户王经理确认需求：采购300台，预算60万，下周报价", VALID),
     ("zh copied from another record", ELSEWHERE[0], (COPIED,)),
     ("zh copied, full-width punctuation added", "张总说：预算已批，下周安排拜访并提交方案！", (COPIED,)),

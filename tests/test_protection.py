@@ -199,7 +199,8 @@ class TestPublicPool(GovernanceCase):
         with freeze_time(T0):
             self.lead_a1.with_user(self.sales_a1).action_governance_release("customer moved away")
             self.assertEqual(self.lead_a1.protection_state, "pooled")
-            row = self.env["crm.governance.ledger"].search([("lead_id", "=", self.lead_a1.id), ("reason", "=", "release")])
+            row = self.env["crm.governance.ledger"].search(
+                [("lead_id", "=", self.lead_a1.id), ("reason", "=", "release")])
             self.assertEqual(row.note, "customer moved away")
         with freeze_time(T0 + timedelta(days=29)):
             with self.assertRaisesRegex(UserError, r"claim it again 30 days after that \(PROT-5\)"):
@@ -238,11 +239,14 @@ class TestPublicPool(GovernanceCase):
             self.lead_a1.with_user(self.admin_a).action_governance_dispatch(self.sales_a2.id)
         self.lead_a1.with_user(self.admin_a).action_governance_dispatch(self.sales_a2.id, "territory change")
         row = self.env["crm.governance.ledger"].search([("lead_id", "=", self.lead_a1.id), ("reason", "=", "reassign")])
-        self.assertEqual((row.author_id, row.note, self.lead_a1.user_id), (self.admin_a, "territory change", self.sales_a2))
+        self.assertEqual((row.author_id, row.note, self.lead_a1.user_id),
+                         (self.admin_a, "territory change", self.sales_a2))
         with self.assertRaisesRegex(UserError, r"T Sales B1 is not a salesperson of section Section A: .*\(PROT-5\)"):
             self.lead_a1.with_user(self.admin_a).action_governance_dispatch(self.sales_b1, "to B")
         self.section_a.claim_cap = 2
-        with self.assertRaisesRegex(UserError, r"T Sales A2 already holds 3 protected records in section Section A; the cap is 2 \(PROT-5\)"):
+        with self.assertRaisesRegex(
+                UserError,
+                r"T Sales A2 already holds 3 protected records in section Section A; the cap is 2 \(PROT-5\)"):
             self.lead_a_frozen.with_user(self.admin_a).action_governance_dispatch(self.sales_a2, "cap")
         # a salesperson cannot dispatch
         pooled = self.env["crm.lead"].create({"name": "GOVT pooled 2", "team_id": self.team_a.id,

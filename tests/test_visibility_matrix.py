@@ -283,4 +283,5 @@ class TestAssigningActivities(GovernanceCase):
                     "res_model_id": self.env["ir.model"]._get_id("crm.lead"), "res_id": lead.id,
                     "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
                     "user_id": user.id, "summary": "GOVT not allowed"})
-        self.assertNotIn("GOVT not allowed", (self.lead_b1 | self.lead_a2 | self.lead_a_frozen).activity_ids.mapped("summary"))
+        self.assertNotIn("GOVT not allowed",
+                         (self.lead_b1 | self.lead_a2 | self.lead_a_frozen).activity_ids.mapped("summary"))

@@ -24,9 +24,10 @@ class CrmGovernanceChatterMixin(models.AbstractModel):
         return res
 
     def _check_can_update_message_content(self, messages):
-        super()._check_can_update_message_content(messages)
+        res = super()._check_can_update_message_content(messages)
         # a note that became a follow-up is kept as written (FU-5)
         self.env["mail.message"]._governance_check_not_followup(messages)
+        return res
 
     # -- the customer's contacts (FU-1, FU-2 b) ---------------------------------
     def _governance_contacts(self):

@@ -62,20 +62,20 @@ class CrmGovernanceFollowup(models.Model):
     partner_id = fields.Many2one("res.partner", string="Customer", index="btree_not_null",
                                  ondelete="set null", readonly=True)
     res_name = fields.Char(string="Record", readonly=True)
-    section_id = fields.Many2one("crm.governance.section", string="Section", readonly=True, index=True)
-    owner_id = fields.Many2one("res.users", string="Owner", readonly=True,
+    section_id = fields.Many2one("crm.governance.section", readonly=True, index=True)
+    owner_id = fields.Many2one("res.users", readonly=True,
                                help="Who owned the record when the follow-up was recorded.")
     author_id = fields.Many2one("res.users", string="Salesperson", required=True, readonly=True, index=True)
-    contact_id = fields.Many2one("res.partner", string="Contact", readonly=True,
+    contact_id = fields.Many2one("res.partner", readonly=True,
                                  help="The customer's contact spoken to (沟通主体).")
     channel = fields.Selection(CHANNELS, required=True, default="other", readonly=True)
     content = fields.Text(readonly=True)
-    next_step = fields.Char(string="Next Step", readonly=True)
+    next_step = fields.Char(readonly=True)
     next_date = fields.Date(string="Next Follow-up", readonly=True)
     source = fields.Selection(SOURCES, required=True, default="manual", readonly=True)
     message_id = fields.Many2one("mail.message", string="Chatter Message", index="btree_not_null",
                                  ondelete="set null", readonly=True)
-    activity_type_id = fields.Many2one("mail.activity.type", string="Activity Type", readonly=True)
+    activity_type_id = fields.Many2one("mail.activity.type", readonly=True)
     is_valid = fields.Boolean(string="Valid", readonly=True)
     validity = fields.Selection([("valid", "Valid"), ("invalid", "Invalid")], readonly=True,
                                 compute="_compute_validity", store=True)

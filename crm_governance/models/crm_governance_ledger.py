@@ -41,7 +41,7 @@ class CrmGovernanceLedger(models.Model):
     new_user_id = fields.Many2one("res.users", string="New Owner", readonly=True, index=True)
     old_section_id = fields.Many2one("crm.governance.section", string="Previous Section",
                                      readonly=True, index=True)
-    section_id = fields.Many2one("crm.governance.section", string="Section", readonly=True,
+    section_id = fields.Many2one("crm.governance.section", readonly=True,
                                  index=True)
     author_id = fields.Many2one("res.users", string="Done By", required=True, readonly=True,
                                 default=lambda self: self.env.user)

@@ -34,7 +34,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
 
     protection_state = fields.Selection(
         PROTECTION_STATES, string="Protection", index="btree_not_null", readonly=True, copy=False)
-    protected_since = fields.Datetime(string="Protected Since", readonly=True, copy=False)
+    protected_since = fields.Datetime(readonly=True, copy=False)
     last_valid_followup_at = fields.Datetime(string="Last Valid Follow-up", readonly=True, copy=False)
     followup_due_at = fields.Datetime(
         string="Follow-up Due", readonly=True, copy=False, index="btree_not_null",
@@ -340,7 +340,8 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
     def write(self, vals):
         self._governance_refuse_protection_vals([vals])
         if "user_id" not in vals:
-            moved_before = {r.id: r.section_id for r in self.sudo()} if "section_id" in vals or "team_id" in vals else {}
+            moved_before = {r.id: r.section_id for r in self.sudo()} \
+                if "section_id" in vals or "team_id" in vals else {}
             res = super().write(vals)
             moved = self.sudo().filtered(lambda r: r.id in moved_before and r.section_id != moved_before[r.id])
             if moved:

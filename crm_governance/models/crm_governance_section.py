@@ -26,10 +26,10 @@ class CrmGovernanceSection(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True, tracking=True)
     company_id = fields.Many2one(
-        "res.company", string="Company", required=True, index=True,
+        "res.company", required=True, index=True,
         default=lambda self: self.env.company, tracking=True)
     governance_enabled = fields.Boolean(
-        string="Governance Enabled", default=False, tracking=True,
+        default=False, tracking=True,
         help="While disabled, records of this section behave exactly as in "
              "stock Odoo CRM. Enable it to enforce the section's rules.")
     head_ids = fields.Many2many(
@@ -170,7 +170,8 @@ class CrmGovernanceSection(models.Model):
             for section in self:
                 section._check_code_free(vals.get("code", section.code),
                                          vals.get("company_id", section.company_id.id))
-        enabling = self.filtered(lambda s: not s.governance_enabled) if vals.get("governance_enabled") else self.browse()
+        enabling = self.filtered(lambda s: not s.governance_enabled) \
+            if vals.get("governance_enabled") else self.browse()
         disabling = self.filtered("governance_enabled") if vals.get("governance_enabled") is False else self.browse()
         res = super().write(vals)
         if {"governance_enabled", "head_ids", "admin_ids", "member_ids", "active"} & set(vals):
@@ -272,7 +273,8 @@ class CrmGovernanceSection(models.Model):
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         if not (getattr(threading.current_thread(), "testing", False)
                 or self.env.context.get("governance_no_commit")):
-            self.env.cr.commit()
+            # progress kept: a killed run resumes after the last batch (Odoo 18's cron pattern)
+            self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model
     def _governance_access_changed(self):

@@ -36,7 +36,7 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
 
     # not copied: a copy is registered anew, into its team's or owner's section
     section_id = fields.Many2one(
-        "crm.governance.section", string="Section", index=True, copy=False,
+        "crm.governance.section", index=True, copy=False,
         ondelete="restrict", tracking=True)
     governance_can_move = fields.Boolean(
         string="Can Move Section", compute="_compute_governance_can_move")

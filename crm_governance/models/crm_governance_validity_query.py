@@ -35,7 +35,7 @@ class CrmGovernanceValidityQuery(models.Model):
     requested_name = fields.Char(string="Customer Asked For", required=True, readonly=True)
     requester_id = fields.Many2one("res.users", string="Requested By", required=True, readonly=True, index=True)
     reason = fields.Text(string="Why", required=True, readonly=True)
-    section_id = fields.Many2one("crm.governance.section", string="Section", required=True, readonly=True, index=True)
+    section_id = fields.Many2one("crm.governance.section", required=True, readonly=True, index=True)
     owner_id = fields.Many2one("res.users", string="Current Owner", readonly=True, index=True)
     days_left = fields.Integer(string="Days Left When Asked", readonly=True)
     res_model = fields.Selection([("crm.lead", "Lead/Opportunity"), ("res.partner", "Customer")],
@@ -54,9 +54,9 @@ class CrmGovernanceValidityQuery(models.Model):
     evidence_partner_id = fields.Many2one("res.partner", string="Queried Customer", compute="_compute_evidence",
                                           groups="crm_governance.group_section_head")
     state = fields.Selection(STATES, default="pending", required=True, readonly=True, index=True)
-    decided_by_id = fields.Many2one("res.users", string="Decided By", readonly=True)
+    decided_by_id = fields.Many2one("res.users", readonly=True)
     decided_at = fields.Datetime(string="Decided On", readonly=True)
-    decision = fields.Text(string="Decision", readonly=True)
+    decision = fields.Text(readonly=True)
     evidence_followup_ids = fields.Many2many(
         "crm.governance.followup", string="Follow-ups of the Protection Period",
         compute="_compute_evidence", groups="crm_governance.group_section_head")

@@ -42,7 +42,8 @@ class CrmLead(models.Model):
     def _governance_after_move(self, moving, old, old_names, note):
         # section and team stay consistent: a lead moved without a team of
         # its new section gets that section's first team, or none (SEC-1)
-        stray = moving.sudo().filtered(lambda l: l.team_id.section_id and l.team_id.section_id != l.section_id)
+        stray = moving.sudo().filtered(
+            lambda lead: lead.team_id.section_id and lead.team_id.section_id != lead.section_id)
         for section, leads in stray.grouped("section_id").items():
             leads.write({"team_id": section.team_ids[:1].id})
         return super()._governance_after_move(moving, old, old_names, note)

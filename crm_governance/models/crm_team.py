@@ -5,7 +5,7 @@ from odoo.exceptions import ValidationError
 class CrmTeam(models.Model):
     _inherit = "crm.team"
 
-    section_id = fields.Many2one("crm.governance.section", string="Section", index=True,
+    section_id = fields.Many2one("crm.governance.section", index=True,
                                  ondelete="set null", tracking=True)
 
     def write(self, vals):

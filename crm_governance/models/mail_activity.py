@@ -28,7 +28,7 @@ class MailActivity(models.Model):
 
     # A copy of the document's section: activities point to their document
     # by (res_model, res_id), which record rules cannot follow.
-    section_id = fields.Many2one("crm.governance.section", string="Section",
+    section_id = fields.Many2one("crm.governance.section",
                                  index="btree_not_null", readonly=True)
 
     @api.model_create_multi
@@ -129,7 +129,8 @@ class MailActivity(models.Model):
         documents.flush_model(["section_id"])
         self.flush_model(["section_id", "res_model", "res_id"])
         # a contact's activities carry its customer account's section
-        section = SQL("COALESCE(d.section_id, (SELECT c.section_id FROM res_partner c WHERE c.id = d.commercial_partner_id))") \
+        section = SQL("COALESCE(d.section_id, (SELECT c.section_id FROM res_partner c "
+                      "WHERE c.id = d.commercial_partner_id))") \
             if documents._name == "res.partner" else SQL("d.section_id")
         self.env.cr.execute(SQL(
             """UPDATE mail_activity a SET section_id = %(section)s
@@ -142,5 +143,6 @@ class MailActivity(models.Model):
     def _action_done(self, feedback=False, attachment_ids=None):
         # The completion message is rendered from a template; the follow-up
         # it becomes is judged on the feedback the user typed (FU-1).
-        return super(MailActivity, self.with_context(governance_activity_feedback=Trusted(feedback or "")))._action_done(
+        done = self.with_context(governance_activity_feedback=Trusted(feedback or ""))
+        return super(MailActivity, done)._action_done(
             feedback=feedback, attachment_ids=attachment_ids)

@@ -18,11 +18,11 @@ class CrmGovernanceFollowupLog(models.TransientModel):
                                  string="Record Type", required=True, readonly=True)
     res_id = fields.Integer(string="Record", required=True, readonly=True)
     allowed_contact_ids = fields.Many2many("res.partner", compute="_compute_allowed_contact_ids")
-    contact_id = fields.Many2one("res.partner", string="Contact", domain="[('id', 'in', allowed_contact_ids)]",
+    contact_id = fields.Many2one("res.partner", domain="[('id', 'in', allowed_contact_ids)]",
                                  help="The customer's contact you spoke to (沟通主体).")
     channel = fields.Selection(CHANNELS, required=True, default="phone")
     content = fields.Text(help="Needs, budget, channels, progress: what you learned (沟通内容).")
-    next_step = fields.Char(string="Next Step")
+    next_step = fields.Char()
     next_date = fields.Date(string="Next Follow-up", help="Schedules a to-do for you on that day.")
     supplement_of_id = fields.Many2one("crm.governance.followup", string="Corrects", readonly=True)
     will_count = fields.Boolean(compute="_compute_verdict")

@@ -8,7 +8,7 @@ class CrmGovernanceValidityDecision(models.TransientModel):
 
     query_id = fields.Many2one("crm.governance.validity.query", required=True, readonly=True)
     transfer = fields.Boolean(string="Transfer to Requester", readonly=True)
-    decision = fields.Text(string="Decision")
+    decision = fields.Text()
 
     def action_confirm(self):
         self.ensure_one()

@@ -1,4 +1,4 @@
-from odoo import _, models, fields
+from odoo import _, fields, models
 
 
 class CrmGovernanceValidityQueryWizard(models.TransientModel):
@@ -6,7 +6,7 @@ class CrmGovernanceValidityQueryWizard(models.TransientModel):
     _name = "crm.governance.validity.query.wizard"
     _description = "Ask for a Validity Query"
 
-    customer = fields.Char(string="Customer", help="Registered name, e-mail or phone of the customer you want.")
+    customer = fields.Char(help="Registered name, e-mail or phone of the customer you want.")
     reason = fields.Text(string="Why")
 
     def action_submit(self):

@@ -10,7 +10,6 @@
 from odoo import SUPERUSER_ID, api
 
 
-
 def migrate(cr, version):
     if not version:
         return
