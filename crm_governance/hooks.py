@@ -174,4 +174,12 @@ def drop_database_functions(cr):
 
 def uninstall_hook(env):
     drop_database_functions(env.cr)
+    # the module's reminders ("follow-up due", "no recent contact") mean
+    # nothing without it, and would keep its activity types alive
+    types = [env.ref(f"crm_governance.mail_activity_type_{kind}", raise_if_not_found=False)
+             for kind in ("followup_due", "no_contact")]
+    env["mail.activity"].sudo().with_context(active_test=False).search(
+        [("activity_type_id", "in", [t.id for t in types if t])]).unlink()
+    # its settings (e.g. crm_governance.cron_batch_size)
+    env["ir.config_parameter"].sudo().search([("key", "=like", "crm_governance.%")]).unlink()
     env.registry.clear_cache()

@@ -14,6 +14,10 @@ sed -i "s/^http_port = .*/http_port = ${GOV_TEST_HTTP_PORT:-8169}/" "$CONF"
 say "fresh test database $DB"
 recreate_db "$DB"
 odoo_bin -c "$CONF" -d "$DB" -i crm_governance --stop-after-init --log-level=warn
+# a copy with the same data for tests/test_uninstall.py (uninstall, reinstall)
+export GOV_UNINSTALL_DB="${DB}_uninstall"
+psql_odoo -q -d postgres -c "DROP DATABASE IF EXISTS \"$GOV_UNINSTALL_DB\" WITH (FORCE)" \
+    -c "CREATE DATABASE \"$GOV_UNINSTALL_DB\" TEMPLATE \"$DB\""
 cd "$ROOT"
 say "pytest: tests/ + Odoo's crm and sales_team tests"
 exec env PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}" "$PY" -m pytest -p no:cacheprovider -p pytest_no_skip -c "$ROOT/pytest.ini" \

@@ -1,6 +1,8 @@
 """policy.protection: pure functions, no database needed."""
 from datetime import date, datetime, timedelta
 
+import pytest
+
 from odoo.addons.crm_governance.policy import protection as p
 
 MONDAY = datetime(2026, 3, 2, 9, 30)  # a Monday
@@ -40,3 +42,117 @@ def test_claim_refusals_in_order():
     assert p.claim_refusal(**ok, lost_at=lost, cooldown_days=30, now=lost + timedelta(days=30)) is None
     assert p.claim_refusal(**ok, claimed_today=5, daily_limit=5) == p.DAILY_LIMIT
     assert p.claim_refusal(**ok, claimed_today=5, daily_limit=0) is None
+
+
+# -- the deadline function: policy.protection.evaluate (PROT-2/3/4, FU-4) ------
+DAY = timedelta(days=1)
+NOW = MONDAY + 40 * DAY
+OFF = dict(first_followup_days=0, key_contact_months=0, invalid_followup_limit=0)
+HOLIDAYS = p.WorkingCalendar(holidays=frozenset({date(2026, 3, 4)}))  # a Wednesday off
+
+
+def _facts(**kw):
+    return p.Facts(owned=True, since=MONDAY, **kw)
+
+
+# (case, facts, policy, calendar, expected fields of the result)
+DEADLINE_CASES = [
+    ("calendar days from the start", _facts(has_key_contact=True, valid_followup=True), p.ProtectionPolicy(),
+     p.WorkingCalendar(),
+     dict(protection_state="protected", followup_due_at=MONDAY + 15 * DAY, warn_at=MONDAY + 30 * DAY,
+          release_at=MONDAY + 60 * DAY, invalid_since=None)),
+    ("from the last valid contact", _facts(last_contact=MONDAY + 10 * DAY, valid_followup=True,
+                                           has_key_contact=True), p.ProtectionPolicy(), p.WorkingCalendar(),
+     dict(last_valid_followup_at=MONDAY + 10 * DAY, followup_due_at=MONDAY + 25 * DAY,
+          warn_at=MONDAY + 40 * DAY, release_at=MONDAY + 70 * DAY)),
+    ("working days skip weekends", _facts(), p.ProtectionPolicy(5, 10, p.WORKING, 3, **OFF), p.WorkingCalendar(),
+     dict(followup_due_at=datetime(2026, 3, 5, 9, 30), warn_at=datetime(2026, 3, 9, 9, 30),
+          release_at=datetime(2026, 3, 16, 9, 30))),
+    ("working days skip holidays", _facts(), p.ProtectionPolicy(5, 10, p.WORKING, 3, **OFF), HOLIDAYS,
+     dict(followup_due_at=datetime(2026, 3, 6, 9, 30), warn_at=datetime(2026, 3, 10, 9, 30),
+          release_at=datetime(2026, 3, 17, 9, 30))),
+    ("a section's (or grade's) own interval", _facts(), p.ProtectionPolicy(20, 45, followup_interval_days=7, **OFF),
+     p.WorkingCalendar(),
+     dict(followup_due_at=MONDAY + 7 * DAY, warn_at=MONDAY + 20 * DAY, release_at=MONDAY + 45 * DAY)),
+    ("FU-4: no valid follow-up in time", _facts(fu4_start=MONDAY, has_key_contact=True), p.ProtectionPolicy(),
+     p.WorkingCalendar(),
+     dict(first_valid_due_at=MONDAY + 15 * DAY, key_contact_due_at=None, invalid_since=MONDAY + 15 * DAY)),
+    ("FU-4: no key contact", _facts(fu4_start=MONDAY, valid_followup=True), p.ProtectionPolicy(),
+     p.WorkingCalendar(),
+     dict(first_valid_due_at=None, key_contact_due_at=datetime(2026, 4, 2, 9, 30),
+          invalid_since=datetime(2026, 4, 2, 9, 30))),
+    ("FU-4: the limit of invalid follow-ups", _facts(valid_followup=True, has_key_contact=True, invalid_count=3,
+                                                     invalid_limit_reached_at=MONDAY + 2 * DAY),
+     p.ProtectionPolicy(), p.WorkingCalendar(),
+     dict(invalid_followup_count=3, invalid_followups_at=MONDAY + 2 * DAY, invalid_since=MONDAY + 2 * DAY)),
+    ("FU-4: the earliest trigger wins", _facts(fu4_start=MONDAY, invalid_count=3,
+                                               invalid_limit_reached_at=MONDAY + 20 * DAY),
+     p.ProtectionPolicy(), p.WorkingCalendar(), dict(invalid_since=MONDAY + 15 * DAY)),
+    ("FU-4 triggers off (0)", _facts(fu4_start=MONDAY, invalid_count=5, invalid_limit_reached_at=MONDAY),
+     p.ProtectionPolicy(**OFF), p.WorkingCalendar(),
+     dict(first_valid_due_at=None, key_contact_due_at=None, invalid_followups_at=None, invalid_since=None)),
+    ("FU-4: pending deadlines kept outside a new period",
+     _facts(first_valid_due_at=MONDAY + 3 * DAY, key_contact_due_at=MONDAY + 9 * DAY), p.ProtectionPolicy(),
+     p.WorkingCalendar(), dict(first_valid_due_at=MONDAY + 3 * DAY, key_contact_due_at=MONDAY + 9 * DAY,
+                               invalid_since=MONDAY + 3 * DAY)),
+    ("a valid follow-up lifts the first-follow-up deadline",
+     _facts(first_valid_due_at=MONDAY + 3 * DAY, valid_followup=True, has_key_contact=True), p.ProtectionPolicy(),
+     p.WorkingCalendar(), dict(first_valid_due_at=None, invalid_since=None)),
+    ("the warning stays while its date is past", _facts(state=p.WARNING), p.ProtectionPolicy(**OFF),
+     p.WorkingCalendar(), dict(protection_state=p.WARNING)),
+    ("a later contact ends the warning", _facts(state=p.WARNING, last_contact=NOW), p.ProtectionPolicy(**OFF),
+     p.WorkingCalendar(), dict(protection_state=p.PROTECTED, warn_at=NOW + 30 * DAY)),
+]
+
+
+@pytest.mark.parametrize("case, facts, policy, calendar, expected", DEADLINE_CASES,
+                         ids=[c[0] for c in DEADLINE_CASES])
+def test_deadlines(case, facts, policy, calendar, expected):
+    result = p.evaluate(facts, policy, NOW, calendar)
+    assert {k: getattr(result, k) for k in expected} == expected
+
+
+def test_no_owner_is_the_pool():
+    assert p.evaluate(p.Facts(owned=False), p.ProtectionPolicy(), NOW) == p.IN_POOL
+
+
+def _protected_since_monday():
+    return p.evaluate(_facts(fu4_start=MONDAY, has_key_contact=True), p.ProtectionPolicy(), MONDAY)
+
+
+def test_a_valid_follow_up_renews_once_a_day():
+    current = _protected_since_monday()
+    renewed = p.after_followup(current, True, MONDAY + 2 * DAY, p.ProtectionPolicy())
+    assert (renewed.last_valid_followup_at, renewed.release_at, renewed.first_valid_due_at) == \
+        (MONDAY + 2 * DAY, MONDAY + 62 * DAY, None)
+    # the same day again: nothing to write
+    assert p.after_followup(renewed, True, MONDAY + 2 * DAY + timedelta(hours=5), p.ProtectionPolicy()) is None
+    again = p.after_followup(renewed, True, MONDAY + 3 * DAY, p.ProtectionPolicy())
+    assert again.release_at == MONDAY + 63 * DAY
+
+
+def test_a_follow_up_too_late_renews_nothing():
+    current = _protected_since_monday()
+    assert p.after_followup(current, True, MONDAY + 61 * DAY, p.ProtectionPolicy()) is None
+    # invalid protection (no valid follow-up within 15 days) is as late
+    assert p.after_followup(current, True, MONDAY + 16 * DAY, p.ProtectionPolicy()) is None
+
+
+def test_invalid_follow_ups_count_to_the_limit():
+    current = _protected_since_monday()
+    for n in (1, 2, 3):
+        current = p.after_followup(current, False, MONDAY + n * DAY, p.ProtectionPolicy())
+        assert current.invalid_followup_count == n
+    assert current.invalid_followups_at == MONDAY + 3 * DAY
+    assert current.invalid_since == MONDAY + 3 * DAY
+    assert current.release_at == MONDAY + 60 * DAY, "an invalid follow-up renews nothing"
+    assert p.invalid_tally([MONDAY, MONDAY + DAY], 2) == (2, MONDAY + DAY)
+    assert p.invalid_tally([MONDAY, MONDAY + DAY], 0) == (2, None)
+
+
+def test_dry_run_lists_each_record_once():
+    policy = p.ProtectionPolicy(**OFF)
+    results = {i: p.evaluate(p.Facts(owned=True, since=MONDAY - d * DAY), policy, MONDAY)
+               for i, d in ((1, 0), (2, 16), (3, 31), (4, 61))}
+    results[5] = p.IN_POOL
+    assert p.dry_run(results, MONDAY) == ([2], [3], [4])
