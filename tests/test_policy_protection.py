@@ -156,3 +156,12 @@ def test_dry_run_lists_each_record_once():
                for i, d in ((1, 0), (2, 16), (3, 31), (4, 61))}
     results[5] = p.IN_POOL
     assert p.dry_run(results, MONDAY) == ([2], [3], [4])
+
+
+def test_a_key_contact_known_at_the_follow_up_lifts_its_deadline():
+    current = p.evaluate(_facts(fu4_start=MONDAY, valid_followup=True), p.ProtectionPolicy(), MONDAY)
+    assert current.key_contact_due_at
+    kept = p.after_followup(current, True, MONDAY + 2 * DAY, p.ProtectionPolicy())
+    assert kept.key_contact_due_at == current.key_contact_due_at
+    lifted = p.after_followup(current, True, MONDAY + 2 * DAY, p.ProtectionPolicy(), has_key_contact=True)
+    assert (lifted.key_contact_due_at, lifted.invalid_since) == (None, None)

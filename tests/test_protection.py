@@ -268,3 +268,23 @@ class TestPublicPool(GovernanceCase):
         self.assertFalse(customer.section_id or customer.protection_state)
         customer.write({"user_id": self.sales_b1.id})
         self.assertEqual((customer.section_id, customer.protection_state), (self.section_b, "protected"))
+
+    def test_working_days_an_invalid_note_moves_no_deadline(self):
+        # the holiday lies between the last contact and the note: every date
+        # stays counted with it (one deadline function, one calendar)
+        calendar = self.env.ref("base.main_company").resource_calendar_id
+        self.env["resource.calendar.leaves"].create({
+            "name": "GOVT public holiday", "calendar_id": calendar.id, "resource_id": False,
+            "date_from": datetime(2026, 3, 4, 0, 0), "date_to": datetime(2026, 3, 4, 23, 59)})
+        self.section_a.write({"protection_day_unit": "working", "warning_days": 3, "release_days": 5,
+                              "followup_interval_days": 2})
+        with freeze_time(T0):
+            lead = self.env["crm.lead"].create(
+                {"name": "GOVT working invalid", "user_id": self.sales_a1.id, "team_id": self.team_a.id})
+        before = (lead.followup_due_at, lead.warn_at, lead.release_at)
+        self.assertEqual(before, (datetime(2026, 3, 5, 9, 0), datetime(2026, 3, 6, 9, 0), datetime(2026, 3, 10, 9, 0)))
+        with freeze_time(T0 + timedelta(days=3)):
+            lead.with_user(self.sales_a1).message_post(body="外出", message_type="comment",
+                                                       subtype_xmlid="mail.mt_note")
+            self.assertEqual(lead.invalid_followup_count, 1)
+            self.assertEqual((lead.followup_due_at, lead.warn_at, lead.release_at), before)

@@ -99,18 +99,23 @@ class CrmGovernanceChatterMixin(models.AbstractModel):
                 and self.protection_state in OWNED):
             return
         current = self._governance_protection()
-        calendar = section._governance_calendar(followup.date, settings.policy) \
+        at = followup.date
+        calendar = section._governance_calendar(min(filter(None, (current.last_valid_followup_at, at))),
+                                                settings.policy, at) \
             if settings.policy.unit == protection.WORKING else protection.WorkingCalendar()
-        new = protection.after_followup(current, followup.is_valid, followup.date, settings.policy, calendar)
+        # asked only while a key-contact deadline is pending (FU-4)
+        has_key_contact = not current.key_contact_due_at or bool(self._governance_key_contact_ids())
+        new = protection.after_followup(current, followup.is_valid, at, settings.policy, calendar,
+                                        has_key_contact=has_key_contact)
         if new is None:
             return
         self._governance_store({self.id: new})
-        if followup.is_valid:
-            # the reminders it answers: "follow-up due", "no recent contact"
-            self._governance_drop_reminders(
-                *(("followup_due",) if current.followup_due_at and current.followup_due_at <= followup.date
-                  else ()),
-                *(("no_contact",) if current.protection_state == protection.WARNING else ()))
+        # the reminders a renewal answers, when there are any (no search on
+        # the everyday path)
+        answered = (("followup_due",) if self.followup_reminded_at else ()) + \
+            (("no_contact",) if current.protection_state == protection.WARNING else ())
+        if followup.is_valid and answered:
+            self._governance_drop_reminders(*answered)
 
     def _governance_last_followups(self):
         """When governance is enabled, the latest owner note or completed

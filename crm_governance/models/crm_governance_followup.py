@@ -40,6 +40,19 @@ class CrmGovernanceFollowupReason(models.Model):
     def _governance_ids_by_code(self):
         return dict(self.sudo().search([]).mapped(lambda r: (r.code, r.id)))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()  # _governance_ids_by_code
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
 
 class CrmGovernanceFollowup(models.Model):
     """A follow-up (跟进记录, FU-1): who spoke to whom, how, about what, and
@@ -77,10 +90,10 @@ class CrmGovernanceFollowup(models.Model):
                                  ondelete="set null", readonly=True)
     activity_type_id = fields.Many2one("mail.activity.type", readonly=True)
     is_valid = fields.Boolean(string="Valid", readonly=True)
-    validity = fields.Selection([("valid", "Valid"), ("invalid", "Invalid")], readonly=True,
-                                compute="_compute_validity", store=True)
-    valid_rate = fields.Integer(string="Valid %", readonly=True, aggregator="avg",
-                                compute="_compute_validity", store=True)
+    # is_valid for reports (group by, average), written with it at creation:
+    # a stored compute would cost an UPDATE of every new follow-up
+    validity = fields.Selection([("valid", "Valid"), ("invalid", "Invalid")], readonly=True)
+    valid_rate = fields.Integer(string="Valid %", readonly=True, aggregator="avg")
     reason_ids = fields.Many2many("crm.governance.followup.reason", "crm_governance_followup_reason_rel",
                                   "followup_id", "reason_id", string="Reasons", readonly=True)
     reason_text = fields.Text(string="Why It Does Not Count", compute="_compute_reason_text")
@@ -89,12 +102,6 @@ class CrmGovernanceFollowup(models.Model):
                                        ondelete="restrict")
     supplement_ids = fields.One2many("crm.governance.followup", "supplement_of_id", string="Supplements Added")
     company_id = fields.Many2one(related="section_id.company_id", string="Company")
-
-    @api.depends("is_valid")
-    def _compute_validity(self):
-        for rec in self:
-            rec.validity = "valid" if rec.is_valid else "invalid"
-            rec.valid_rate = 100 if rec.is_valid else 0
 
     @api.depends("reason_ids")
     def _compute_reason_text(self):
@@ -208,6 +215,7 @@ class CrmGovernanceFollowup(models.Model):
             **vals, "date": now, "res_model": record._name, RECORD_FIELD[record._name]: record.id,
             "res_name": record[record._governance_name_column()], "section_id": record.section_id.id,
             "owner_id": record.user_id.id, "is_valid": not reasons,
+            "validity": "invalid" if reasons else "valid", "valid_rate": 0 if reasons else 100,
             "reason_ids": [Command.set([reason_ids[code] for code in reasons if code in reason_ids])],
             "content_digest": fu.digest(fu.content_key(text)),
         })

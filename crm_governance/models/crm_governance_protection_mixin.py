@@ -208,9 +208,12 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         tried = policy
         for section, recs in records.grouped("section_id").items():
             policy = tried or section._governance_policy()
-            starts = [d for r in recs for d in (since_by_id.get(r.id), contact_by_id.get(r.id),
-                                                history_by_id.get(r.id)) if d]
-            calendar = section._governance_calendar(min(starts, default=now), policy)
+            # the earliest moment a date is counted from: each record's last
+            # contact is at least its latest known one; FU-4 clocks start apart
+            starts = [max(filter(None, (since_by_id.get(r.id), contact_by_id.get(r.id), history_by_id.get(r.id))),
+                          default=now) for r in recs]
+            starts += [fu4_start_by_id[r.id] for r in recs if fu4_start_by_id.get(r.id)]
+            calendar = section._governance_calendar(min(starts, default=now), policy, now)
             for rec in recs:
                 if not rec.user_id:
                     results[rec.id] = protection.IN_POOL
@@ -365,6 +368,8 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         res = super().write(vals)
         governed = governed.exists()
         if governed:
+            # the previous owner's reminders go with the record
+            governed._governance_drop_reminders("followup_due", "no_contact")
             governed._governance_protection_start()
             reason, note = change or ("reassign" if new_owner else "release", False)
             self.env["crm.governance.ledger"]._log(governed, reason, old, note)

@@ -68,6 +68,8 @@ class CrmGovernanceScheduleMixin(models.AbstractModel):
             table=SQL.identifier(self._table), ids=self.ids, owned=OWNED, due=DUE["followup"](now)))
         reminded = self.browse([r[0] for r in self.env.cr.fetchall()])
         reminded.invalidate_recordset(["followup_reminded_at"])
+        # a due date moved (policy change) replaces the reminder, never adds one
+        reminded._governance_drop_reminders("followup_due")
         reminded._governance_activities("followup_due", {rec.id: (
             self.env._("A valid follow-up was due on %(date)s (跟进到期): the last one was on %(last)s (PROT-2).",
                        date=fields.Date.to_string(rec.followup_due_at.date()),
@@ -114,8 +116,9 @@ class CrmGovernanceScheduleMixin(models.AbstractModel):
                       due.invalid""",
             table=SQL.identifier(self._table), ids=self.ids, owned=OWNED, now=now,
             due=DUE["release"](now), name=SQL.identifier(self._governance_name_column()),
+            # the last valid contact stays: the pool and validity queries show it
             pooled=SQL(", ").join(SQL("%s = %s", SQL.identifier(c), getattr(protection.IN_POOL, c))
-                                  for c in protection.COLUMNS)))
+                                  for c in protection.COLUMNS if c != "last_valid_followup_at")))
         rows = self.env.cr.fetchall()
         if not rows:
             return self.browse()

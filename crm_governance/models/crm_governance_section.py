@@ -200,10 +200,10 @@ class CrmGovernanceSection(models.Model):
         self.ensure_one()
         return settings.protection_policy({name: self[name] for name in settings.BY_NAME})
 
-    def _governance_calendar(self, start, policy):
-        """The section company's working calendar from ``start`` over enough
-        days to count every interval of ``policy`` in working days (holidays
-        are the calendar's company-wide leaves)."""
+    def _governance_calendar(self, start, policy, last_start=None):
+        """The section company's working calendar for counting every interval
+        of ``policy`` in working days from any moment between ``start`` and
+        ``last_start`` (holidays are the calendar's company-wide leaves)."""
         self.ensure_one()
         days = max(policy.release_days, policy.first_followup_days, policy.followup_interval_days)
         if policy.unit != protection.WORKING:
@@ -213,7 +213,7 @@ class CrmGovernanceSection(models.Model):
             return protection.WorkingCalendar()
         workdays = frozenset(int(d) for d in calendar.attendance_ids.filtered(
             lambda a: not a.display_type).mapped("dayofweek")) or protection.DEFAULT_WORKDAYS
-        stop = start + timedelta(days=days * 3 + 60)
+        stop = max(start, last_start or start) + timedelta(days=days * 3 + 60)
         leaves = self.env["resource.calendar.leaves"].sudo().search([
             ("resource_id", "=", False), ("calendar_id", "in", (calendar.id, False)),
             ("company_id", "in", (self.company_id.id, False)),

@@ -180,10 +180,11 @@ def renewal_due(current: Protection, at: datetime) -> bool:
 
 
 def after_followup(current: Protection, valid: bool, at: datetime, policy: ProtectionPolicy,
-                   calendar=WorkingCalendar()):
+                   calendar=WorkingCalendar(), has_key_contact=None):
     """The owner's follow-up at ``at`` on a record protected as ``current``
     (FU-3, FU-4): its new protection, or ``None`` when nothing changes (a
-    second valid one the same day, or one too late to renew anything)."""
+    second valid one the same day, or one too late to renew anything).
+    ``has_key_contact``: known now (else: none while its deadline pends)."""
     if current.protection_state not in OWNED:
         return None
     if valid and not renewal_due(current, at):
@@ -195,7 +196,7 @@ def after_followup(current: Protection, valid: bool, at: datetime, policy: Prote
         owned=True, since=current.protected_since, state=current.protection_state,
         last_contact=at if valid else current.last_valid_followup_at, valid_followup=valid,
         invalid_count=count, invalid_limit_reached_at=reached,
-        has_key_contact=not current.key_contact_due_at,
+        has_key_contact=not current.key_contact_due_at if has_key_contact is None else has_key_contact,
         first_valid_due_at=current.first_valid_due_at, key_contact_due_at=current.key_contact_due_at,
     ), policy, at, calendar)
 

@@ -20,3 +20,9 @@ def migrate(cr, version):
         records = env[model].with_context(active_test=False).search(
             [("section_id.governance_enabled", "=", True), ("protection_state", "in", ("protected", "warning"))])
         records._governance_protection_recompute()
+    # no flood of reminders on the first run after the upgrade: follow-ups
+    # already overdue today get theirs from the next due date on (the
+    # warning and release passes still apply)
+    for table in ("crm_lead", "res_partner"):
+        cr.execute(f"UPDATE {table} SET followup_reminded_at = followup_due_at "  # noqa: S608
+                   "WHERE followup_due_at <= now() at time zone 'UTC'")
