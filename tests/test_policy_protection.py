@@ -165,3 +165,10 @@ def test_a_key_contact_known_at_the_follow_up_lifts_its_deadline():
     assert kept.key_contact_due_at == current.key_contact_due_at
     lifted = p.after_followup(current, True, MONDAY + 2 * DAY, p.ProtectionPolicy(), has_key_contact=True)
     assert (lifted.key_contact_due_at, lifted.invalid_since) == (None, None)
+
+
+def test_key_contact():
+    assert p.has_key_contact("王经理", False, 0)
+    assert p.has_key_contact(None, True, 0)
+    assert p.has_key_contact("", False, 2)
+    assert not p.has_key_contact("  ", False, 0)

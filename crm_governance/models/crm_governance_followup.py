@@ -211,12 +211,15 @@ class CrmGovernanceFollowup(models.Model):
         reasons = self._governance_judge(record, text, contact, settings=settings,
                                          seen=self._governance_seen(record, text, settings, now))
         reason_ids = self.env["crm.governance.followup.reason"]._governance_ids_by_code()
+        # the reasons' rows only when there are any: most notes have none
+        reasons_vals = {"reason_ids": [Command.set([reason_ids[c] for c in reasons if c in reason_ids])]} \
+            if reasons else {}
         return self.sudo().create({
             **vals, "date": now, "res_model": record._name, RECORD_FIELD[record._name]: record.id,
             "res_name": record[record._governance_name_column()], "section_id": record.section_id.id,
             "owner_id": record.user_id.id, "is_valid": not reasons,
             "validity": "invalid" if reasons else "valid", "valid_rate": 0 if reasons else 100,
-            "reason_ids": [Command.set([reason_ids[code] for code in reasons if code in reason_ids])],
+            **reasons_vals,
             "content_digest": fu.digest(fu.content_key(text)),
         })
 

@@ -164,18 +164,24 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         return self.filtered(lambda r: r.section_id.governance_enabled)
 
     @api.model
-    def _governance_key_contact_sql(self):
-        """Condition (alias ``r``) for records that have a key contact (关键联系人)."""
-        return SQL("EXISTS (SELECT 1 FROM res_partner c WHERE c.parent_id = r.id AND c.active AND NOT c.is_company)")
+    def _governance_contact_facts_sql(self):
+        """Per record (alias ``r``): the contact name written on it, whether
+        its customer is a person, how many people its customer has as
+        contacts; ``policy.protection.has_key_contact`` decides."""
+        return SQL("""NULL::varchar, false, (SELECT count(*) FROM res_partner c
+                                               WHERE c.parent_id = r.id AND c.active AND NOT c.is_company)""")
 
     def _governance_key_contact_ids(self):
+        """The records of ``self`` that have a key contact (关键联系人, FU-4)."""
         if not self:
             return set()
         self.flush_recordset()
+        self.env["res.partner"].flush_model(["parent_id", "active", "is_company", "commercial_partner_id"])
         # set-wise read: one query for every record of the batch
-        self.env.cr.execute(SQL("SELECT r.id FROM %s r WHERE r.id = ANY(%s) AND %s",
-                                SQL.identifier(self._table), self.ids, self._governance_key_contact_sql()))
-        return {r[0] for r in self.env.cr.fetchall()}
+        self.env.cr.execute(SQL("SELECT r.id, %s FROM %s r WHERE r.id = ANY(%s)",
+                                self._governance_contact_facts_sql(), SQL.identifier(self._table), self.ids))
+        return {rid for rid, name, person, contacts in self.env.cr.fetchall()
+                if protection.has_key_contact(name, person, contacts)}
 
     def _governance_protection(self):
         """The protection ``self`` (one record) has now, as the policy sees it."""

@@ -95,13 +95,12 @@ class CrmLead(models.Model):
         return names + ((self.contact_name,) if self.contact_name and len(self.contact_name) >= 2 else ())
 
     @api.model
-    def _governance_key_contact_sql(self):
-        # a contact name on the lead, a person as its customer, or a person
-        # among its company's contacts
-        return SQL("""(COALESCE(r.contact_name, '') <> '' OR EXISTS (
-                         SELECT 1 FROM res_partner p WHERE p.id = r.partner_id AND (NOT p.is_company OR EXISTS (
-                             SELECT 1 FROM res_partner c WHERE c.parent_id = p.commercial_partner_id
-                                AND c.active AND NOT c.is_company))))""")
+    def _governance_contact_facts_sql(self):
+        # the lead's contact name, its customer, the people of its customer's company
+        return SQL("""r.contact_name,
+                      COALESCE((SELECT NOT p.is_company FROM res_partner p WHERE p.id = r.partner_id), false),
+                      (SELECT count(*) FROM res_partner p JOIN res_partner c ON c.parent_id = p.commercial_partner_id
+                        WHERE p.id = r.partner_id AND c.active AND NOT c.is_company)""")
 
     def _merge_dependences_history(self, opportunities):
         # merged leads are deleted: their follow-ups move with their chatter

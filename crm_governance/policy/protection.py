@@ -116,6 +116,13 @@ def deadlines(last_contact: datetime, policy: ProtectionPolicy, calendar=Working
             add_days(last_contact, policy.release_days, policy.unit, calendar))
 
 
+def has_key_contact(contact_name, customer_is_person, person_contacts) -> bool:
+    """FU-4 (c): a record has a key contact (关键联系人) when a contact's name
+    is written on it, its customer is a person, or its customer's company
+    has at least one person among its active contacts."""
+    return bool((contact_name or "").strip()) or bool(customer_is_person) or person_contacts > 0
+
+
 def invalid_tally(dates, limit, count=0, reached_at=None):
     """FU-4 (a): ``(count, reached_at)`` after the invalid follow-ups at
     ``dates`` (oldest first), on top of ``count`` earlier ones; ``reached_at``
