@@ -226,7 +226,8 @@ def release(env, cr, due_share=0.05):
     cr.execute("UPDATE crm_governance_section SET governance_enabled = true WHERE code LIKE 'B%'")
     cr.execute("""UPDATE crm_lead SET protection_state = 'protected', protected_since = now() - interval '100 days',
                          last_valid_followup_at = now() - interval '100 days',
-                         warn_at = now() + interval '30 days', release_at = now() + interval '60 days'
+                         warn_at = now() + interval '30 days', release_at = now() + interval '60 days',
+                         pool_due_at = now() + interval '60 days'
                    WHERE user_id IS NOT NULL AND section_id IN
                          (SELECT id FROM crm_governance_section WHERE code LIKE 'B%')""")
     modulo = round(1 / due_share)
@@ -234,7 +235,8 @@ def release(env, cr, due_share=0.05):
                     WHERE protection_state = 'protected' AND id % {modulo} = 1""")
     cr.execute("SELECT count(*) FROM bench_due")
     due = cr.fetchone()[0]
-    cr.execute("UPDATE crm_lead l SET warn_at = now() - interval '31 days', release_at = now() - interval '1 day' "
+    cr.execute("UPDATE crm_lead l SET warn_at = now() - interval '31 days', release_at = now() - interval '1 day', "
+               "pool_due_at = now() - interval '1 day' "
                "FROM bench_due d WHERE d.id = l.id")
     cr.commit()
     _vacuum(cr.dbname)
@@ -242,13 +244,14 @@ def release(env, cr, due_share=0.05):
 
     t0 = time.perf_counter()
     cr.execute("""UPDATE crm_lead l SET user_id = NULL, protection_state = 'pooled', protected_since = NULL,
-                         warn_at = NULL, release_at = NULL
+                         warn_at = NULL, release_at = NULL, pool_due_at = NULL
                     FROM bench_due d WHERE d.id = l.id""")
     cr.commit()
     floor = time.perf_counter() - t0
     # put them back as they were, due again
     cr.execute("""UPDATE crm_lead l SET user_id = d.user_id, protection_state = 'protected',
-                         warn_at = now() - interval '31 days', release_at = now() - interval '1 day'
+                         warn_at = now() - interval '31 days', release_at = now() - interval '1 day',
+                         pool_due_at = now() - interval '1 day'
                     FROM bench_due d WHERE d.id = l.id""")
     cr.commit()
     _vacuum(cr.dbname)

@@ -333,6 +333,7 @@ class TestModelBoundary(RpcMixin, GovernanceCase, HttpCase):
         self.refused(res)
         # a note after protection ran out comes too late: the record still goes to the pool
         self.env.cr.execute("UPDATE crm_lead SET release_at = now() at time zone 'UTC' - interval '1 hour', "
+                            "pool_due_at = now() at time zone 'UTC' - interval '1 hour', "
                             "warn_at = now() at time zone 'UTC' - interval '30 days' WHERE id = %s", [self.lead_a1.id])
         self.lead_a1.invalidate_recordset()
         before = self.lead_a1.release_at

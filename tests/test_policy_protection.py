@@ -60,7 +60,7 @@ DEADLINE_CASES = [
     ("calendar days from the start", _facts(has_key_contact=True, valid_followup=True), p.ProtectionPolicy(),
      p.WorkingCalendar(),
      dict(protection_state="protected", followup_due_at=MONDAY + 15 * DAY, warn_at=MONDAY + 30 * DAY,
-          release_at=MONDAY + 60 * DAY, invalid_since=None)),
+          release_at=MONDAY + 60 * DAY, invalid_since=None, pool_due_at=MONDAY + 60 * DAY)),
     ("from the last valid contact", _facts(last_contact=MONDAY + 10 * DAY, valid_followup=True,
                                            has_key_contact=True), p.ProtectionPolicy(), p.WorkingCalendar(),
      dict(last_valid_followup_at=MONDAY + 10 * DAY, followup_due_at=MONDAY + 25 * DAY,
@@ -76,7 +76,8 @@ DEADLINE_CASES = [
      dict(followup_due_at=MONDAY + 7 * DAY, warn_at=MONDAY + 20 * DAY, release_at=MONDAY + 45 * DAY)),
     ("FU-4: no valid follow-up in time", _facts(fu4_start=MONDAY, has_key_contact=True), p.ProtectionPolicy(),
      p.WorkingCalendar(),
-     dict(first_valid_due_at=MONDAY + 15 * DAY, key_contact_due_at=None, invalid_since=MONDAY + 15 * DAY)),
+     dict(first_valid_due_at=MONDAY + 15 * DAY, key_contact_due_at=None, invalid_since=MONDAY + 15 * DAY,
+          pool_due_at=MONDAY + 15 * DAY)),
     ("FU-4: no key contact", _facts(fu4_start=MONDAY, valid_followup=True), p.ProtectionPolicy(),
      p.WorkingCalendar(),
      dict(first_valid_due_at=None, key_contact_due_at=datetime(2026, 4, 2, 9, 30),
@@ -110,6 +111,11 @@ DEADLINE_CASES = [
 def test_deadlines(case, facts, policy, calendar, expected):
     result = p.evaluate(facts, policy, NOW, calendar)
     assert {k: getattr(result, k) for k in expected} == expected
+
+
+def test_release_reason():
+    assert p.release_reason(MONDAY, MONDAY) == "expired"
+    assert p.release_reason(MONDAY + DAY, MONDAY) == "invalid"
 
 
 def test_no_owner_is_the_pool():

@@ -71,6 +71,10 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         string="Protection Invalid From", readonly=True, copy=False, index="btree_not_null",
         help="The earliest of the three FU-4 moments; from then on the release pass treats the "
              "record as expired and section admins may reassign it.")
+    pool_due_at = fields.Datetime(
+        string="Goes to Pool On", readonly=True, copy=False, index="btree_not_null",
+        help="When the release pass takes the record: its release date (PROT-2) or, earlier, the moment its "
+             "protection became invalid (FU-4).")
     governance_invalid_protection = fields.Boolean(
         string="Invalid Protection", compute="_compute_governance_invalid_protection",
         search="_search_governance_invalid_protection")

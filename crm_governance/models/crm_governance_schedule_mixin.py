@@ -10,8 +10,8 @@ DUE = {
     "followup": lambda now: SQL(
         "r.followup_due_at <= %s AND r.followup_reminded_at IS DISTINCT FROM r.followup_due_at", now),
     "warning": lambda now: SQL("r.warn_at <= %s AND r.protection_state = 'protected'", now),
-    # FU-4: the release pass treats invalid protection as expired
-    "release": lambda now: SQL("(r.release_at <= %s OR r.invalid_since <= %s)", now, now),
+    # pool_due_at: release or invalid protection (FU-4), whichever first
+    "release": lambda now: SQL("r.pool_due_at <= %s", now),
 }
 
 
@@ -105,21 +105,21 @@ class CrmGovernanceScheduleMixin(models.AbstractModel):
         self.env.cr.execute(SQL(
             """WITH due AS (
                    SELECT r.id, r.user_id, r.section_id, r.last_valid_followup_at, r.release_at,
-                          r.%(name)s AS name, r.release_at > %(now)s AS invalid
+                          r.%(name)s AS name
                      FROM %(table)s r
                     WHERE r.id = ANY(%(ids)s) AND r.protection_state IN %(owned)s AND %(due)s
                       AND r.user_id IS NOT NULL
                    FOR UPDATE SKIP LOCKED)
                UPDATE %(table)s t SET user_id = NULL, %(pooled)s
                  FROM due WHERE t.id = due.id
-            RETURNING due.id, due.user_id, due.section_id, due.last_valid_followup_at, due.release_at, due.name,
-                      due.invalid""",
+            RETURNING due.id, due.user_id, due.section_id, due.last_valid_followup_at, due.release_at,
+                      due.name""",
             table=SQL.identifier(self._table), ids=self.ids, owned=OWNED, now=now,
             due=DUE["release"](now), name=SQL.identifier(self._governance_name_column()),
             # the last valid contact stays: the pool and validity queries show it
             pooled=SQL(", ").join(SQL("%s = %s", SQL.identifier(c), getattr(protection.IN_POOL, c))
                                   for c in protection.COLUMNS if c != "last_valid_followup_at")))
-        rows = self.env.cr.fetchall()
+        rows = [(*row, protection.release_reason(row[4], now) == "invalid") for row in self.env.cr.fetchall()]
         if not rows:
             return self.browse()
         released = self.browse([r[0] for r in rows])

@@ -102,6 +102,9 @@ class Protection:
     key_contact_due_at: datetime = None
     invalid_followups_at: datetime = None
     invalid_since: datetime = None
+    # when the release pass takes the record: PROT-2's release or FU-4's
+    # invalid protection, whichever comes first
+    pool_due_at: datetime = None
 
 
 UNGOVERNED = Protection()
@@ -158,13 +161,20 @@ def evaluate(facts: Facts, policy: ProtectionPolicy, now: datetime, calendar=Wor
             if policy.first_followup_days and not facts.valid_followup else None
         key_due = facts.key_contact_due_at \
             if policy.key_contact_months and not facts.has_key_contact else None
+    invalid_since = min(filter(None, (first_due, key_due, flagged)), default=None)
     return Protection(
         protection_state=state, protected_since=since, last_valid_followup_at=last,
         followup_due_at=followup_due_at, warn_at=warn_at, release_at=release_at,
         invalid_followup_count=facts.invalid_count, first_valid_due_at=first_due,
         key_contact_due_at=key_due, invalid_followups_at=flagged,
         # FU-4: the earliest trigger makes protection invalid
-        invalid_since=min(filter(None, (first_due, key_due, flagged)), default=None))
+        invalid_since=invalid_since, pool_due_at=min(release_at, invalid_since or release_at))
+
+
+def release_reason(release_at, now: datetime) -> str:
+    """Why the release pass took a record (the ledger's reason): its
+    protection ran out (PROT-2), or it became invalid earlier (FU-4)."""
+    return "expired" if release_at and release_at <= now else "invalid"
 
 
 def overdue(release_at, invalid_since, now: datetime) -> bool:

@@ -1,13 +1,15 @@
 """18.0.1.0.0 → 18.0.1.1.0: one home per rule.
 
 - (The old database functions went in pre-migrate.)
-- ``followup_due_at`` is new (PROT-2's follow-up interval): every protected
-  record gets its date from the deadline function, like all the others.
+- ``followup_due_at`` (PROT-2's follow-up interval) and ``pool_due_at`` (the
+  release pass's one date) are new: every protected record gets them from
+  the deadline function, like all its other dates.
 - Scheduled actions and activity types are ``noupdate`` from now on; records
   made by the previous version keep the flag they were made with unless
   told, so they are told here.
 """
 from odoo import SUPERUSER_ID, api
+from odoo.tools import SQL
 
 
 def migrate(cr, version):
@@ -24,5 +26,5 @@ def migrate(cr, version):
     # already overdue today get theirs from the next due date on (the
     # warning and release passes still apply)
     for table in ("crm_lead", "res_partner"):
-        cr.execute(f"UPDATE {table} SET followup_reminded_at = followup_due_at "  # noqa: S608
-                   "WHERE followup_due_at <= now() at time zone 'UTC'")
+        cr.execute(SQL("UPDATE %s SET followup_reminded_at = followup_due_at "
+                       "WHERE followup_due_at <= now() at time zone 'UTC'", SQL.identifier(table)))
