@@ -278,6 +278,15 @@ class TestProtectionFollowsValidFollowups(FollowupCase):
             self.assertEqual(invalid, lead, "the Invalid Protection filter")
             self.assertIn("key contact", lead.governance_invalid_reason)
 
+    def test_a_person_added_to_the_customer_company_is_the_lead_s_key_contact(self):
+        company = self.env["res.partner"].create({"name": "GOVT Key Co", "is_company": True})
+        with freeze_time(T0):
+            lead = self.new_lead("GOVT company lead", partner_id=company.id, contact_name=False)
+            self.assertTrue(lead.key_contact_due_at)
+        with freeze_time(T0 + timedelta(days=3)):
+            self.env["res.partner"].create({"name": "GOVT 刘经理", "parent_id": company.id})
+            self.assertFalse(lead.key_contact_due_at)
+
     def test_three_invalid_follow_ups_flag_the_record_and_an_admin_reassigns_it(self):
         lead = self.new_lead("GOVT three strikes")
         for text in ("外出", "电话", "没找到人"):

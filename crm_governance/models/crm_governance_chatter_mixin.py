@@ -112,7 +112,8 @@ class CrmGovernanceChatterMixin(models.AbstractModel):
         self._governance_store({self.id: new})
         # the reminders a renewal answers, when there are any (no search on
         # the everyday path)
-        answered = (("followup_due",) if self.followup_reminded_at else ()) + \
+        reminded = self.followup_reminded_at and self.followup_reminded_at == current.followup_due_at
+        answered = (("followup_due",) if reminded else ()) + \
             (("no_contact",) if current.protection_state == protection.WARNING else ())
         if followup.is_valid and answered:
             self._governance_drop_reminders(*answered)

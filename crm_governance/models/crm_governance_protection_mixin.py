@@ -170,10 +170,10 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
     @api.model
     def _governance_contact_facts_sql(self):
         """Per record (alias ``r``): the contact name written on it, whether
-        its customer is a person, how many people its customer has as
+        its customer is a person, whether (1) or not (0) its customer has people as
         contacts; ``policy.protection.has_key_contact`` decides."""
-        return SQL("""NULL::varchar, false, (SELECT count(*) FROM res_partner c
-                                               WHERE c.parent_id = r.id AND c.active AND NOT c.is_company)""")
+        return SQL("""NULL::varchar, false, EXISTS (SELECT 1 FROM res_partner c
+                                                    WHERE c.parent_id = r.id AND c.active AND NOT c.is_company)::int""")
 
     def _governance_key_contact_ids(self):
         """The records of ``self`` that have a key contact (关键联系人, FU-4)."""

@@ -213,7 +213,8 @@ class CrmGovernanceSection(models.Model):
             return protection.WorkingCalendar()
         workdays = frozenset(int(d) for d in calendar.attendance_ids.filtered(
             lambda a: not a.display_type).mapped("dayofweek")) or protection.DEFAULT_WORKDAYS
-        stop = max(start, last_start or start) + timedelta(days=days * 3 + 60)
+        # enough calendar days to hold ``days`` working days, however few a week
+        stop = max(start, last_start or start) + timedelta(days=days * 7 // len(workdays) + 60)
         leaves = self.env["resource.calendar.leaves"].sudo().search([
             ("resource_id", "=", False), ("calendar_id", "in", (calendar.id, False)),
             ("company_id", "in", (self.company_id.id, False)),

@@ -99,8 +99,8 @@ class CrmLead(models.Model):
         # the lead's contact name, its customer, the people of its customer's company
         return SQL("""r.contact_name,
                       COALESCE((SELECT NOT p.is_company FROM res_partner p WHERE p.id = r.partner_id), false),
-                      (SELECT count(*) FROM res_partner p JOIN res_partner c ON c.parent_id = p.commercial_partner_id
-                        WHERE p.id = r.partner_id AND c.active AND NOT c.is_company)""")
+                      EXISTS (SELECT 1 FROM res_partner p JOIN res_partner c ON c.parent_id = p.commercial_partner_id
+                               WHERE p.id = r.partner_id AND c.active AND NOT c.is_company)::int""")
 
     def _merge_dependences_history(self, opportunities):
         # merged leads are deleted: their follow-ups move with their chatter

@@ -43,6 +43,12 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         partners = super().create(vals_list)
-        # a new contact person of a customer: its key contact (FU-4)
-        partners.filtered(lambda p: not p.is_company).parent_id._governance_refresh_key_contact()
+        # a new contact person of a customer: the key contact (FU-4) of the
+        # customer account and of the leads of that customer still waiting for one
+        companies = partners.filtered(lambda p: not p.is_company and p.parent_id).parent_id
+        if companies:
+            companies._governance_refresh_key_contact()
+            self.env["crm.lead"].sudo().search([
+                ("partner_id", "child_of", companies.commercial_partner_id.ids),
+                ("key_contact_due_at", "!=", False)])._governance_refresh_key_contact()
         return partners
