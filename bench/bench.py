@@ -339,23 +339,50 @@ def _notes(n):
     return out
 
 
-def validity(n):
-    """Notes per second through ``followups.judge`` on one core, with the
-    repeat and copy lookups the ORM path makes (sets of content keys)."""
+def validity(n, own=10, mine=150):
+    """Notes per second through the FU-2 functions on one core, as the ORM
+    path runs them: ``followups.judge`` with the exact repeat and copy
+    lookups (sets of content keys), then the near-duplicate search against a
+    realistic history: ``own`` earlier notes of the record and ``mine`` of
+    the author's notes on other records in the copy window (5 a day for 30
+    days)."""
+    from datetime import datetime, timedelta
+
     from odoo.addons.crm_governance.policy import followups as fu
 
     notes = _notes(n)
+    names = ("王经理", "Mr. Smith")
     earlier = {fu.content_key(t) for t in notes[:50]}
     elsewhere = {fu.content_key(t) for t in notes[50:20050]}
+    at = datetime(2026, 11, 23, 10, 0)
+    own_keys = [fu.similarity_key(t, names) for t in notes[20050:20050 + own]]
+    others = [(fu.similarity_key(t, names), at - timedelta(days=i % 30))
+              for i, t in enumerate(notes[20050 + own:20050 + own + mine])]
     rules = fu.FollowupRules()
     t0 = time.perf_counter()
     invalid = 0
     for text in notes:
-        if fu.judge(text, rules, contact_names=("王经理", "Mr. Smith"), earlier=earlier, elsewhere=elsewhere):
+        reasons = fu.judge(text, rules, contact_names=names, earlier=earlier, elsewhere=elsewhere)
+        if not reasons:
+            reasons = fu.find_repeat(fu.similarity_key(text, names), own_keys, others, at, rules)[0]
+        if reasons:
             invalid += 1
     seconds = time.perf_counter() - t0
+    # bad input: 10,000-character notes, only digits, emoji, mixed scripts;
+    # time per character against the generated notes'
+    odd = ["王经理确认需求，预算80万。下周报价" * 556, "1234567890 " * 900, "😀🎉👍" * 3300,
+           ("Mr. Smith 说 pilot 很成功 🎉，准备下单30台 ✅ " * 250)]
+    t1 = time.perf_counter()
+    for _ in range(20):
+        for text in odd:
+            if not fu.judge(text, rules, contact_names=names, earlier=earlier, elsewhere=elsewhere):
+                fu.find_repeat(fu.similarity_key(text, names), own_keys, others, at, rules)
+    per_char_odd = (time.perf_counter() - t1) / (20 * sum(map(len, odd)))
+    per_char = seconds / sum(map(len, notes))
     return {"validity": {"notes": n, "invalid": invalid, "seconds": round(seconds, 2),
+                         "us_per_char": round(per_char * 1e6, 3), "bad_input_us_per_char": round(per_char_odd * 1e6, 3),
                          "notes_per_second": round(n / seconds), "target_notes_per_second": 20000,
+                         "history_per_note": own + mine,
                          "mean_chars": round(sum(map(len, notes)) / n, 1)}}
 
 

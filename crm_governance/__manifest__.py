@@ -8,6 +8,8 @@
     "author": "crm_governance contributors",
     "development_status": "Beta",
     "depends": ["crm", "sales_team", "mail", "resource"],
+    # near-duplicate follow-ups (FU-2 d): a well-kept C++ edit-distance library
+    "external_dependencies": {"python": ["rapidfuzz"]},
     "data": [
         "security/crm_governance_groups.xml",
         "security/ir.model.access.csv",

@@ -1,4 +1,6 @@
 """FU-2 on a table of labelled follow-up texts, against the pure functions."""
+from datetime import datetime
+
 import pytest
 
 from odoo.addons.crm_governance.policy import followups as fu
@@ -57,7 +59,8 @@ CASES = [
     ("zh repeats earlier word for word", EARLIER[0], (REPEATED,)),
     ("zh repeats earlier, other punctuation and spacing",
      "客户 王经理 确认需求 采购200台 预算50万 下周报价。", (REPEATED,)),
-    ("zh earlier with other numbers is new", "客户王经理确认需求：采购300台，预算60万，下周报价", VALID),
+    # FU-2 d compares near-copies too: other numbers make no new note
+    ("zh earlier with other numbers repeats it", "客户王经理确认需求：采购300台，预算60万，下周报价", (REPEATED,)),
     ("zh copied from another record", ELSEWHERE[0], (COPIED,)),
     ("zh copied, full-width punctuation added", "张总说：预算已批，下周安排拜访并提交方案！", (COPIED,)),
     ("zh punctuation only", "。。。！！！？？？", SHORT_EMPTY),
@@ -110,9 +113,24 @@ def test_the_table_is_big_enough():
     assert len({label for label, _t, _r in CASES}) == len(CASES)
 
 
+AT = datetime(2026, 11, 23, 10, 0)
+# EARLIER on this record by its author, ELSEWHERE on another record by a colleague
+OWN = [fu.similarity_key(t, CONTEXT["contact_names"]) for t in EARLIER]
+
+
+def full_judge(text):
+    """judge() plus the near-duplicate search, as the ORM runs them."""
+    reasons = judge(text, **CONTEXT)
+    if REPEATED in reasons or COPIED in reasons:
+        return reasons
+    # ELSEWHERE is a colleague's: only word-for-word copies of it count (judge)
+    reason, _index = fu.find_repeat(fu.similarity_key(text, CONTEXT["contact_names"]), OWN, [], AT)
+    return reasons + ((reason,) if reason else ())
+
+
 @pytest.mark.parametrize("label,text,expected", CASES, ids=[c[0] for c in CASES])
 def test_labelled_follow_up(label, text, expected):
-    assert judge(text, **CONTEXT) == expected
+    assert full_judge(text) == expected
 
 
 def test_a_named_contact_field_counts_as_substance():

@@ -37,6 +37,12 @@ class CrmGovernanceChatterMixin(models.AbstractModel):
     def _governance_contact_names(self):
         return tuple(n for n in self._governance_contacts().mapped("name") if n and len(n) >= 2)
 
+    def _governance_customer_names(self):
+        """The names a follow-up of ``self`` may mention: its contacts' and
+        its customer's. They are facts of a note, but not of a template
+        (FU-2 b, d): swapped, they make no new note."""
+        return self._governance_contact_names()
+
     # -- intake ----------------------------------------------------------------
     def _governance_followup_channel(self, message):
         if message.mail_activity_type_id:

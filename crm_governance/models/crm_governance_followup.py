@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import Command, _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
@@ -98,15 +100,21 @@ class CrmGovernanceFollowup(models.Model):
                                   "followup_id", "reason_id", string="Reasons", readonly=True)
     reason_text = fields.Text(string="Why It Does Not Count", compute="_compute_reason_text")
     content_digest = fields.Char(readonly=True, index="btree_not_null", copy=False)
+    # what near-duplicates are compared on: the text without dates, numbers
+    # and the names of the record's contacts and customer (FU-2 d)
+    similarity_key = fields.Char(readonly=True, copy=False)
+    repeats_id = fields.Many2one("crm.governance.followup", readonly=True, ondelete="set null",
+                                 help="The earlier follow-up this one repeats or copies (FU-2 d).")
     supplement_of_id = fields.Many2one("crm.governance.followup", string="Supplements", readonly=True,
                                        ondelete="restrict")
     supplement_ids = fields.One2many("crm.governance.followup", "supplement_of_id", string="Supplements Added")
     company_id = fields.Many2one(related="section_id.company_id", string="Company")
 
-    @api.depends("reason_ids")
+    @api.depends("reason_ids", "repeats_id")
     def _compute_reason_text(self):
         for rec in self:
-            rec.reason_text = "\n".join(self._governance_explain(rec.reason_ids.mapped("code"), rec.section_id))
+            rec.reason_text = "\n".join(self._governance_explain(rec.reason_ids.mapped("code"), rec.section_id,
+                                                                 rec.repeats_id))
 
     # -- FU-5: append-only -------------------------------------------------
     def write(self, vals):
@@ -122,10 +130,15 @@ class CrmGovernanceFollowup(models.Model):
 
     # -- judging (FU-2) ----------------------------------------------------
     @api.model
-    def _governance_explain(self, codes, section):
-        """The messages an author reads for each reason code."""
+    def _governance_explain(self, codes, section, repeats=None):
+        """The messages an author reads for each reason code; ``repeats``:
+        the earlier follow-up a repeat or copy matches."""
         rules = section._governance_followup_rules() if section else fu.DEFAULT_RULES
         copy_days = section.followup_copy_days if section else 30
+        when = fields.Date.to_string(repeats.sudo().date) if repeats else "-"
+        # the other record is named only to someone who may read it (SEC-4)
+        other = repeats.sudo()[RECORD_FIELD.get(repeats.sudo().res_model, "lead_id")] if repeats else None
+        where = other.display_name if other and other.has_access("read") else self.env._("another record")
         messages = {
             fu.TOO_SHORT: self.env._(
                 "Too short: a follow-up needs at least %(chars)s Chinese characters or %(words)s words "
@@ -134,56 +147,82 @@ class CrmGovernanceFollowup(models.Model):
             fu.NO_SUBSTANCE: self.env._(
                 "It names no contact and says nothing about needs, budget, channels or progress "
                 "(FU-2 b)."),
+            fu.KEYWORDS_ONLY: self.env._(
+                "It is a list of keywords: besides them it says nothing of its own. Write what was said or "
+                "agreed: what, how many, when, what next (FU-2 b)."),
             fu.MEANINGLESS: self.env._(
                 "It is only a meaningless phrase such as 外出, 没找到人 or \"no answer\" (FU-2 c)."),
+            fu.UNRELATED: self.env._(
+                "It is about a private matter, not the sale: say what it meant for the customer's needs, "
+                "budget or progress (FU-2 e)."),
             fu.REPEATED: self.env._(
-                "It repeats an earlier follow-up of this record word for word (FU-2 d)."),
+                "It repeats this record's follow-up of %(date)s, word for word or nearly (dates, numbers "
+                "and names aside) (FU-2 d).", date=when),
             fu.COPIED: self.env._(
-                "It is copied from another record's follow-up of the last %(days)s days (FU-2).",
-                days=copy_days),
+                "It is (nearly) the same as the follow-up of %(date)s on %(record)s, within the last %(days)s "
+                "days (FU-2).", date=when, record=where, days=copy_days),
         }
         return [messages[c] for c in codes if c in messages]
 
     @api.model
-    def _governance_seen(self, record, text, settings, at=None):
-        """(repeated, copied): is ``text`` word for word an earlier follow-up
-        of ``record``, or another record's within the section's copy window
-        (``policy.followups.seen_before``)? One probe of the digest index."""
-        dig = fu.digest(fu.content_key(text))
-        if not dig:
-            return False, False
-        at = at or fields.Datetime.now()
+    def _governance_history(self, record, author_id, text, names, at, settings):
+        """What a new follow-up may repeat (FU-2 d, copies), in one query:
+        the record's own follow-ups, the author's on other records and any
+        word-for-word copy of the copy window (fetch bounds only: the
+        policy decides). Returns the similarity key, the content digest
+        and ``(id, key, date, here, mine, exact)`` rows, newest first."""
+        key, dig = fu.similarity_key(text, names), fu.digest(fu.content_key(text))
         field = RECORD_FIELD[record._name]
-        self.flush_model([field, "content_digest", "date"])
+        since = at - timedelta(days=max(settings.copy_days, 0))
+        self.flush_model([field, "content_digest", "similarity_key", "date", "author_id"])
         self.env.cr.execute(SQL(
-            """SELECT COALESCE(bool_or(%(field)s = %(id)s), false),
-                      max(date) FILTER (WHERE %(field)s IS DISTINCT FROM %(id)s AND date <= %(at)s)
-                 FROM crm_governance_followup WHERE content_digest = %(digest)s""",
-            field=SQL.identifier(field), id=record.id, at=at, digest=dig))
-        here, latest_elsewhere = self.env.cr.fetchone()
-        return fu.seen_before(here, latest_elsewhere, at, settings.copy_days)
+            """SELECT id, similarity_key, date, %(field)s IS NOT DISTINCT FROM %(id)s, author_id = %(author)s,
+                      content_digest IS NOT DISTINCT FROM %(digest)s
+                 FROM crm_governance_followup
+                WHERE date <= %(at)s AND (%(field)s = %(id)s OR (content_digest = %(digest)s AND date >= %(since)s)
+                                         OR (author_id = %(author)s AND date >= %(since)s))
+                ORDER BY date DESC, id DESC LIMIT 500""",
+            field=SQL.identifier(field), id=record.id, author=author_id, digest=dig or None, at=at,
+            since=since))
+        return key, dig, self.env.cr.fetchall()
 
     @api.model
-    def _governance_judge(self, record, text, contact=None, settings=None, seen=None):
+    def _governance_seen(self, record, text, settings, at=None, author_id=None, names=None):
+        """(reason, earlier follow-up id): does ``text`` repeat one of
+        ``record``'s follow-ups (REPEATED) or copy another record's of the
+        copy window — word for word by anyone, or nearly one of the author's
+        own (COPIED)? ``(None, None)`` when it does not."""
+        at = at or fields.Datetime.now()
+        names = record._governance_customer_names() if names is None else names
+        key, dig, rows = self._governance_history(record, author_id or self.env.uid, text, names, at, settings)
+        if dig:
+            exact_here = next((r[0] for r in rows if r[3] and r[5]), None)
+            if exact_here:
+                return fu.REPEATED, exact_here
+            elsewhere = [r for r in rows if not r[3] and r[5]]
+            latest = max(elsewhere, key=lambda r: r[2], default=None)
+            if latest and fu.seen_before(False, latest[2], at, settings.copy_days)[1]:
+                return fu.COPIED, latest[0]
+        own = [r for r in rows if r[3]]
+        mine = [r for r in rows if not r[3] and r[4]]
+        reason, index = fu.find_repeat(key, [r[1] for r in own], [(r[1], r[2]) for r in mine], at,
+                                       settings.rules, settings.copy_days)
+        if not reason:
+            return None, None
+        return reason, (own if reason == fu.REPEATED else mine)[index][0]
+
+    @api.model
+    def _governance_judge(self, record, text, contact=None, settings=None, seen=(None, None), names=None):
         """Reason codes for ``text`` as a new follow-up of ``record``;
-        ``settings`` (its section's) and ``seen`` ((repeated, copied)) when
-        the caller has them."""
+        ``settings`` (its section's) when the caller has them, ``seen``: what
+        ``_governance_seen`` found."""
         record = record.sudo()
         if settings is None and record.section_id:
             settings = self.env["crm.governance.section"]._governance_followup_settings(record.section_id.id)
-        if seen is None:
-            seen = self._governance_seen(record, text, settings) if settings else (False, False)
-        repeated, copied = seen
         rules = settings.rules if settings else fu.DEFAULT_RULES
-        key = fu.content_key(text)
         reasons = fu.judge(text, rules, contact_named=bool(contact),
-                           earlier={key} if repeated else (), elsewhere={key} if copied else ())
-        if fu.NO_SUBSTANCE in reasons:
-            # the customer's contacts are read only when no keyword was found
-            names = record._governance_contact_names()
-            if names and fu.has_substance(text, rules, names):
-                reasons = tuple(r for r in reasons if r != fu.NO_SUBSTANCE)
-        return reasons
+                           contact_names=record._governance_customer_names() if names is None else names)
+        return reasons + ((seen[0],) if seen[0] else ())
 
     @api.model
     def _governance_check_vals(self, record, content, contact):
@@ -208,8 +247,9 @@ class CrmGovernanceFollowup(models.Model):
         settings = self.env["crm.governance.section"]._governance_followup_settings(record.section_id.id)
         contact = self.env["res.partner"].browse(vals.get("contact_id") or [])
         now = fields.Datetime.now()
-        reasons = self._governance_judge(record, text, contact, settings=settings,
-                                         seen=self._governance_seen(record, text, settings, now))
+        names = record._governance_customer_names()
+        seen = self._governance_seen(record, text, settings, now, vals["author_id"], names)
+        reasons = self._governance_judge(record, text, contact, settings=settings, seen=seen, names=names)
         reason_ids = self.env["crm.governance.followup.reason"]._governance_ids_by_code()
         # the reasons' rows only when there are any: most notes have none
         reasons_vals = {"reason_ids": [Command.set([reason_ids[c] for c in reasons if c in reason_ids])]} \
@@ -221,6 +261,7 @@ class CrmGovernanceFollowup(models.Model):
             "validity": "invalid" if reasons else "valid", "valid_rate": 0 if reasons else 100,
             **reasons_vals,
             "content_digest": fu.digest(fu.content_key(text)),
+            "similarity_key": fu.similarity_key(text, names) or False, "repeats_id": seen[1] or False,
         })
 
     def action_add_supplement(self):

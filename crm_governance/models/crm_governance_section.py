@@ -5,7 +5,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, ValidationError
 
-from ..policy import followups, protection, settings
+from ..policy import protection, settings
 from .crm_governance_policy_fields import section_fields
 
 FollowupSettings = namedtuple("FollowupSettings", "rules governed policy copy_days")
@@ -87,6 +87,10 @@ class CrmGovernanceSection(models.Model):
                     "%(owner)s: the warning (%(warn)s days) must come before the release to the pool "
                     "(%(release)s days) (PROT-2).", owner=owner, warn=values["warning_days"],
                     release=values["release_days"]))
+            if code == settings.ABOVE_MAXIMUM:
+                raise ValidationError(self.env._(
+                    "%(owner)s: '%(field)s' must be at most %(maximum)s (%(rule)s).",
+                    owner=owner, field=label, maximum=setting.maximum, rule=setting.rule))
             if setting.minimum == 0:
                 raise ValidationError(self.env._("%(owner)s: '%(field)s' cannot be negative (%(rule)s).",
                                                  owner=owner, field=label, rule=setting.rule))
@@ -123,9 +127,7 @@ class CrmGovernanceSection(models.Model):
         cleared by ``write`` when a section changes."""
         section = self.sudo().browse(section_id)
         return FollowupSettings(
-            followups.FollowupRules(
-                max(section.followup_min_chars, 1), max(section.followup_min_words, 1),
-                followups.parse_list(section.followup_keywords), followups.parse_list(section.followup_phrases)),
+            settings.followup_rules({name: section[name] for name in settings.BY_NAME}),
             section.governance_enabled, section._governance_policy(), section.followup_copy_days)
 
     @api.constrains("company_id", "team_ids")

@@ -22,6 +22,7 @@ class Setting:
     help: str
     rule: str
     minimum: int = None  # integers: the smallest allowed value
+    maximum: int = None  # integers: the largest allowed value
 
 
 SETTINGS = (
@@ -58,6 +59,23 @@ SETTINGS = (
     Setting("followup_phrases", TEXT, followups.format_list(followups.DEFAULT_PHRASES), "Meaningless Phrases",
             "One per line: a follow-up made only of these, however padded or repeated, is invalid (FU-2 c).",
             "FU-2"),
+    Setting("followup_min_content_chars", INTEGER, 2, "Facts beyond Keywords (Chinese characters)",
+            "Besides keywords, meaningless phrases, filler words and contact names, a follow-up must say this "
+            "much of its own (what, how many, when, what next); numbers count. 0 and 0: off (FU-2 b).",
+            "FU-2", minimum=0),
+    Setting("followup_min_content_words", INTEGER, 2, "Facts beyond Keywords (words, other scripts)",
+            "The same minimum in words of other scripts; a number counts as a word (FU-2 b).", "FU-2", minimum=0),
+    Setting("followup_filler_words", TEXT, followups.format_list(followups.DEFAULT_FILLER), "Filler Words",
+            "One per line: words that carry no fact of their own (客户, 的, and, the…); a follow-up made of "
+            "keywords joined by these is a keyword list (FU-2 b).", "FU-2"),
+    Setting("followup_private_topics", TEXT, followups.format_list(followups.DEFAULT_PRIVATE_TOPICS),
+            "Private Topics",
+            "One per line: private-life topics (聚餐, 生日, family…); a follow-up about one of these with at most "
+            "one content keyword is not about the sale (FU-2 e).", "FU-2"),
+    Setting("followup_similarity", INTEGER, 90, "Near-duplicate Similarity (%)",
+            "A follow-up at least this similar to an earlier one of the record, or to the author's own on another "
+            "record within the copy window (dates, numbers and names left out), repeats it (FU-2 d).",
+            "FU-2", minimum=50, maximum=100),
     Setting("followup_copy_days", INTEGER, 30, "Copied Follow-ups Within (days)",
             "A follow-up identical to another record's follow-up of this many days is invalid; 0: off (FU-2).",
             "FU-2", minimum=0),
@@ -82,10 +100,13 @@ PROTECTION_NUMBERS = frozenset((
     "invalid_followup_limit", "first_followup_days", "key_contact_months"))
 # the settings a chatter note is judged with (cached per worker)
 JUDGING = frozenset(("followup_min_chars", "followup_min_words", "followup_keywords", "followup_phrases",
-                     "protection_day_unit", "followup_copy_days"))
+                     "protection_day_unit", "followup_copy_days", "followup_min_content_chars",
+                     "followup_min_content_words", "followup_filler_words", "followup_private_topics",
+                     "followup_similarity"))
 
 # why a set of values is refused
 BELOW_MINIMUM = "below_minimum"
+ABOVE_MAXIMUM = "above_maximum"
 WARNING_NOT_BEFORE_RELEASE = "warning_not_before_release"
 
 
@@ -97,10 +118,23 @@ def violations(values):
         value = values.get(setting.name)
         if setting.minimum is not None and value is not None and value < setting.minimum:
             found.append((BELOW_MINIMUM, setting))
+        if setting.maximum is not None and value is not None and value > setting.maximum:
+            found.append((ABOVE_MAXIMUM, setting))
     warning, release = values.get("warning_days"), values.get("release_days")
     if warning and release and warning >= release:
         found.append((WARNING_NOT_BEFORE_RELEASE, BY_NAME["warning_days"]))
     return found
+
+
+def followup_rules(values):
+    """The :class:`followups.FollowupRules` of a section's values (FU-2)."""
+    return followups.FollowupRules(
+        max(values["followup_min_chars"], 1), max(values["followup_min_words"], 1),
+        followups.parse_list(values["followup_keywords"]), followups.parse_list(values["followup_phrases"]),
+        min_content_chars=values["followup_min_content_chars"], min_content_words=values["followup_min_content_words"],
+        filler=followups.parse_list(values["followup_filler_words"]),
+        private_topics=followups.parse_list(values["followup_private_topics"]),
+        similarity=values["followup_similarity"])
 
 
 def protection_policy(values):

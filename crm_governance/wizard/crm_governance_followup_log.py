@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError
 
 from ..models.crm_governance_followup import CHANNELS
 from ..models.trusted import Trusted
+from ..policy import followups as fu
 
 
 class CrmGovernanceFollowupLog(models.TransientModel):
@@ -89,13 +90,15 @@ class CrmGovernanceFollowupLog(models.TransientModel):
             # the preview says whether the text repeats this record's notes,
             # not whether it exists on another record of any section: that
             # would answer guesses for free; "copied" is judged on save (FU-2)
-            repeated, _copied = Followup._governance_seen(
+            reason, earlier = Followup._governance_seen(
                 record, wizard.content,
                 self.env["crm.governance.section"]._governance_followup_settings(record.section_id.id)) \
-                if record.section_id else (False, False)
-            reasons = Followup._governance_judge(record, wizard.content, wizard.contact_id, seen=(repeated, False))
+                if record.section_id else (None, None)
+            seen = (reason, earlier) if reason == fu.REPEATED else (None, None)
+            reasons = Followup._governance_judge(record, wizard.content, wizard.contact_id, seen=seen)
             wizard.will_count = not reasons
-            wizard.verdict = "\n".join(Followup._governance_explain(reasons, record.section_id)) if reasons else \
+            wizard.verdict = "\n".join(Followup._governance_explain(
+                reasons, record.section_id, Followup.browse(seen[1] or []))) if reasons else \
                 _("This follow-up counts: it renews the protection of the record when you own it (FU-3).")
 
     def action_save(self):

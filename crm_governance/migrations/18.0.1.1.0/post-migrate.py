@@ -4,12 +4,15 @@
 - ``followup_due_at`` (PROT-2's follow-up interval) and ``pool_due_at`` (the
   release pass's one date) are new: every protected record gets them from
   the deadline function, like all its other dates.
+- Follow-ups get the similarity key near-duplicates are compared on (FU-2 d).
 - Scheduled actions and activity types are ``noupdate`` from now on; records
   made by the previous version keep the flag they were made with unless
   told, so they are told here.
 """
 from odoo import SUPERUSER_ID, api
 from odoo.tools import SQL
+
+from odoo.addons.crm_governance.policy import followups as fu
 
 
 def migrate(cr, version):
@@ -28,3 +31,12 @@ def migrate(cr, version):
     for table in ("crm_lead", "res_partner"):
         cr.execute(SQL("UPDATE %s SET followup_reminded_at = followup_due_at "
                        "WHERE followup_due_at <= now() at time zone 'UTC'", SQL.identifier(table)))
+    # the keys of existing follow-ups, with their record's names left out
+    Followup = env["crm.governance.followup"]
+    for field in ("lead_id", "partner_id"):
+        todo = Followup.search([(field, "!=", False), ("similarity_key", "=", False)])
+        for record, followups in todo.grouped(field).items():
+            names = record._governance_customer_names()
+            for followup in followups:
+                cr.execute("UPDATE crm_governance_followup SET similarity_key = %s WHERE id = %s",
+                           [fu.similarity_key(followup.content, names) or None, followup.id])

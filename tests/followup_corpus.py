@@ -1,0 +1,198 @@
+"""A labelled corpus for FU-2 judging (written for these tests): genuine
+sales notes that must count, and the ways a salesperson would game the
+rules, which must not. Used by tests/test_policy_gaming.py."""
+
+# The customer's contacts and names, as the record knows them.
+NAMES = ("王经理", "李总", "陈主任", "张工", "Mr. Smith", "Ms. Chen", "华信软件", "Contoso")
+
+GENUINE = [
+    # Chinese, the usual length
+    "王经理确认了二期需求，预算约80万，下周提交报价",
+    "拜访采购部，了解到竞品报价偏低，需调整方案",
+    "陈主任说合同已进入审批流程，预计月底盖章",
+    "李总对演示很满意，要求下周给出分阶段实施计划",
+    "张工反馈样品在高温测试中有两台死机，需要工程师到现场",
+    "电话确认明天上午10点送样品到工厂门卫",
+    "客户财务要求把付款方式改成30%预付、70%验收后付",
+    "王经理说他们老板下周三回国，到时一起定最终方案",
+    "招标文件已发布，截止日期12月5日，需要准备资质证明",
+    "对方新来的采购总监姓刘，约了周五上午见面",
+    "客户要求把交付周期从8周压缩到6周，已和生产部确认可行",
+    "李总提出希望增加两年免费维保，我答复需要内部申请",
+    "发票抬头写错了，已重新开具并快递，单号SF1234567",
+    "回款第一笔20万已到账，第二笔按合同下月初支付",
+    "陈主任介绍了他们的IT负责人，下周安排技术交流",
+    "客户对我们的安装团队评价不错，愿意做案例分享",
+    "张工问能否提供英文版说明书，已转给产品部",
+    "王经理透露竞争对手报价低15%，但交期要三个月",
+    "今天在客户现场做了培训，共12人参加，反馈良好",
+    "客户决定先试用一个车间，效果好再全厂推广",
+    "采购流程需要三家比价，我们需补一份资质文件",
+    "对方IT部门担心数据安全，要求提供等保证书",
+    "李总签字了，合同原件明天寄回，盖章版扫描件已收到",
+    "客户预算冻结到明年一季度，约定三月初再联系李总",
+    "陈主任要我们把方案拆成两期，第一期控制在50万内",
+    "现场勘测发现机房空间不够，需要改用壁挂式设备",
+    "客户计划第二季度扩建产线，预计新增设备40台",
+    "王经理说审批卡在法务，合同第7条责任条款要修改",
+    "样品已签收，张工说下周一开始做兼容性测试",
+    "客户希望分三期付款，已请示财务经理",
+    "参加了客户的供应商大会，会上公布了明年的采购计划",
+    "对方总经理换人了，新总经理更看重服务响应速度",
+    "和客户技术团队对齐了接口规范，下周给出开发排期",
+    "客户抱怨上一批货有三箱包装破损，已安排补发",
+    "王经理同意把我们的方案提交到下周二的决策会",
+    "李总想要一份同行业的成功案例，我周四前发给他",
+    "订单数量从100台调整为120台，单价不变",
+    "陈主任说年底前必须上线，否则预算会被收回",
+    "客户要求驻场一周，已协调实施工程师12月2日到",
+    "今天完成了验收，客户签了验收单，尾款下月支付",
+    # short but real
+    "报价单已发，王经理周五前回复",
+    "样品寄出，单号已发给张工",
+    "合同已盖章并寄回",
+    "李总同意下周三来参观工厂",
+    "客户确认了预算额",
+    "陈主任下周出差，改约12月8日",
+    "付款条件谈妥：月结60天",
+    "试用装已到，客户开始测试",
+    # English
+    "Met Mr. Smith: they need 200 units by March, budget approved at 50k",
+    "Sent the revised quotation; Ms. Chen will take it to the board on Tuesday",
+    "Their IT team raised security concerns; we will send our ISO certificate",
+    "Called procurement: the tender closes on Dec 5, we need two references",
+    "Demo went well, the plant manager wants a pilot on line 3",
+    "Contract is with their legal team; clause 7 on liability needs rewording",
+    "First payment of 20k received, second due on delivery",
+    "They chose our competitor for phase one but want us for maintenance",
+    "Mr. Smith asked for an English manual and a training plan",
+    "Delivery moved to week 12 because their warehouse is being rebuilt",
+    "Ms. Chen introduced the new CFO, who wants a discount for prepayment",
+    "Installation finished, acceptance test scheduled for Friday",
+    "Quote v2 sent, client will reply Friday",
+    "Samples arrived damaged, replacement shipped today",
+    "They will order 40 more units if the pilot succeeds",
+    "Budget frozen until Q1; agreed to call again in early March",
+    "Visited the site: the server room is too small, switching to wall units",
+    "Purchasing wants three competing quotes before signing",
+    "Negotiated payment terms: 30 percent upfront, rest on acceptance",
+    "Their CEO joined the call and asked for a case study from their industry",
+    # mixed
+    "王经理 confirmed the budget, 下周发正式报价",
+    "Mr. Smith 说 pilot 很成功，准备下单30台",
+    "和 Ms. Chen 开了 Teams 会议，确认交付计划 12月底",
+    "张工 sent the test report，两台设备需要返修",
+    "李总 wants a discount，我建议用延长质保代替降价",
+    # business meals that were about the sale
+    "请王经理吃饭，聊了二期项目的预算和交付时间",
+    "和李总晚宴时他确认了订单数量，合同下周签",
+    "Dinner with Mr. Smith: he confirmed the order and asked about delivery dates",
+    "午饭时陈主任透露竞品报价和他们的决策时间表",
+    # long
+    "上午拜访华信软件采购部，王经理和技术负责人张工都在。对方目前用的是竞品的老版本，维护费用高，"
+    "想在明年一季度替换。需求是三个厂区共200个点位，预算初步是80万，但需要分两期付款。张工关心数据迁移，"
+    "我答应下周安排工程师做一次现场评估，并在月底前提交详细方案和报价。",
+    "Long call with Contoso's operations director. They are consolidating two warehouses next spring and "
+    "need our scanners integrated with their new WMS. Budget is not final; Ms. Chen expects approval in "
+    "January. Next steps: technical workshop on the 14th, then a fixed-price proposal.",
+    "客户反馈第一期上线后效率提升明显，第二期想加入移动端审批。李总要求我们先出一个原型，"
+    "两周内演示，如果效果好，二期合同可以在春节前签。我已和产品经理约好明天对需求。",
+    "Reviewed the pilot results with Mr. Smith: error rate down 40 percent, operators like the interface. "
+    "He will present to the board on the 20th and asked for a three-year pricing option.",
+    "陈主任电话说他们集团统一采购，需要我们进入供应商名录，要准备营业执照、三年财报和两个客户证明。",
+    "客户把上线时间推迟到四月，原因是他们ERP升级延期；已调整实施计划并同步给项目组。",
+    "王经理要求增加一个数据看板，估计开发量5人天，我答复可以含在本期报价里。",
+    "The buyer confirmed 120 units at the quoted price, PO expected Monday",
+    "对方采购说我们的价格比去年涨了8%，需要给出涨价原因说明",
+    "Ms. Chen asked for references in the food industry; sent two contacts",
+]
+
+# Keyword stuffing: only content keywords, joined by punctuation or filler.
+KEYWORD_STUFFING = [
+    "需求 预算 进展 报价",
+    "需求、预算、进展、报价、渠道、合同",
+    "客户需求，客户预算，客户进展，客户报价",
+    "需求，预算，渠道，进展，报价，合同，价格，方案",
+    "关于需求和预算以及报价等相关事宜",
+    "客户的需求、预算、采购、订单情况",
+    "王经理 需求 预算 进展 报价",
+    "需求预算报价方案合同订单",
+    "报价。合同。付款。回款。交付。安装。",
+    "跟进客户需求，预算，进展，报价等问题",
+    "needs budget progress quotation contract",
+    "customer needs, budget, progress and quotation",
+    "Needs; budget; channel; progress; quote; contract.",
+    "discussed needs and budget and progress",
+    "Re: budget, quotation, contract, delivery, payment",
+    "client needs / budget / proposal / order / invoice",
+    "Mr. Smith: needs, budget, quote",
+    "status update on needs, budget and the proposal",
+    "需求 budget 进展 quotation 合同",
+    "需求需求预算预算报价报价进展进展",
+    "客户：需求？预算？进展？报价？",
+    "Budget. Budget. Quote. Quote. Order.",
+]
+
+# Unrelated to the sale (FU-2 e), with at most one keyword.
+UNRELATED = [
+    "和王经理聚餐，聊到他家装修的预算",
+    "周末和李总去钓鱼，天气很好",
+    "陈主任孩子考上大学了，送了个红包",
+    "王经理结婚，去参加了婚礼",
+    "和张工一起健身，他说最近很忙没空",
+    "Dinner with Mr. Smith for his birthday; he mentioned his budget for a new car",
+    "Played golf with Ms. Chen, she is planning a family vacation",
+    "Went to the football match with their buyer, great game",
+    "李总生日，送了蛋糕，聊了他孩子的教育",
+    "和王经理喝酒唱歌到很晚，他说家里宠物生病了",
+    "Birthday party for Mr. Smith's kids, brought a gift",
+    "陈主任在看房，问我买房的预算怎么做",
+    "李总家里有事，请假一周，顺便聊了他们旅游的预算",
+    "Took their buyer to a movie, talked about his kids",
+    "和张工看电影，他最近在装修新房",
+]
+
+# Near-copies of the record's own earlier notes: (earlier, new).
+NEAR_REPEATS = [
+    ("王经理确认了二期需求，预算约80万，下周提交报价", "王经理确认了二期需求，预算约90万，下周提交报价"),
+    ("王经理确认了二期需求，预算约80万，下周提交报价", "11月20日：王经理确认了二期需求，预算约80万，下周提交报价"),
+    ("王经理确认了二期需求，预算约80万，下周提交报价", "王经理确认了二期需求，预算约80万，下周提交报价(2)"),
+    ("拜访采购部，了解到竞品报价偏低，需调整方案", "拜访采购部，了解到竞品报价偏低，需要调整方案"),
+    ("陈主任说合同已进入审批流程，预计月底盖章", "2026-11-23 陈主任说合同已进入审批流程，预计月底盖章"),
+    ("李总对演示很满意，要求下周给出分阶段实施计划", "李总对演示很满意，要求下周给出分阶段实施计划。"),
+    ("客户要求把交付周期从8周压缩到6周，已和生产部确认可行", "客户要求把交付周期从9周压缩到7周，已和生产部确认可行"),
+    ("样品已签收，张工说下周一开始做兼容性测试", "样品已签收，张工说下周二开始做兼容性测试"),
+    ("Met Mr. Smith: they need 200 units by March, budget approved at 50k",
+     "Met Mr. Smith: they need 250 units by March, budget approved at 60k"),
+    ("Sent the revised quotation; Ms. Chen will take it to the board on Tuesday",
+     "Nov 20: Sent the revised quotation; Ms. Chen will take it to the board on Tuesday"),
+    ("Contract is with their legal team; clause 7 on liability needs rewording",
+     "Contract is with their legal team; clause 8 on liability needs rewording (2)"),
+    ("Demo went well, the plant manager wants a pilot on line 3",
+     "Demo went well, the plant manager wants a pilot on line 4."),
+    ("客户计划第二季度扩建产线，预计新增设备40台", "12/01 客户计划第二季度扩建产线，预计新增设备50台"),
+    ("王经理说审批卡在法务，合同第7条责任条款要修改", "王经理说审批卡在法务，合同第7条的责任条款要修改"),
+    ("李总想要一份同行业的成功案例，我周四前发给他", "李总想要一份同行业的成功案例，我周五前发给他"),
+]
+
+# One template pasted across customers by the same author, names swapped:
+# (note on another customer, new note, the new record's names).
+TEMPLATES = [
+    ("拜访华信软件，王经理对方案很满意，预算已批，下周签约", "拜访Contoso，Ms. Chen对方案很满意，预算已批，下周签约",
+     ("Contoso", "Ms. Chen")),
+    ("与王经理电话沟通，确认需求和预算，计划本月下单", "与李总电话沟通，确认需求和预算，计划本月下单", ("李总",)),
+    ("陈主任反馈样品测试通过，准备走采购流程", "张工反馈样品测试通过，准备走采购流程", ("张工",)),
+    ("Called Mr. Smith at Contoso: budget approved, PO expected next week",
+     "Called Ms. Chen at 华信软件: budget approved, PO expected next week", ("Ms. Chen", "华信软件")),
+    ("Visited Contoso, Mr. Smith liked the demo and asked for a quote for 100 units",
+     "Visited 华信软件, 王经理 liked the demo and asked for a quote for 120 units", ("华信软件", "王经理")),
+    ("王经理确认了二期需求，预算约80万，下周提交报价", "李总确认了二期需求，预算约60万，下周提交报价", ("李总",)),
+    ("与陈主任沟通合同条款，对方法务需要三天审核", "与王经理沟通合同条款，对方法务需要三天审核", ("王经理",)),
+    ("Ms. Chen confirmed the delivery date and asked for installation support",
+     "Mr. Smith confirmed the delivery date and asked for installation support", ("Mr. Smith",)),
+    ("李总对演示很满意，要求下周给出分阶段实施计划", "陈主任对演示很满意，要求下周给出分阶段实施计划", ("陈主任",)),
+    ("华信软件王经理同意参加下周的产品发布会", "Contoso李总同意参加下周的产品发布会", ("Contoso", "李总")),
+    ("拜访张工，了解到竞品报价偏低，需调整方案", "拜访王经理，了解到竞品报价偏低，需调整方案。", ("王经理",)),
+    ("Sent the proposal to Mr. Smith, follow-up call booked for Monday 10:00",
+     "Sent the proposal to Ms. Chen, follow-up call booked for Tuesday 14:00", ("Ms. Chen",)),
+]
