@@ -136,9 +136,12 @@ class CrmGovernanceFollowup(models.Model):
         rules = section._governance_followup_rules() if section else fu.DEFAULT_RULES
         copy_days = section.followup_copy_days if section else 30
         when = fields.Date.to_string(repeats.sudo().date) if repeats else "-"
-        # the other record is named only to someone who may read it (SEC-4)
+        # the other record and the date are said only to someone who may read
+        # it, or wrote the note: a colleague's copy tells nothing more (SEC-4)
         other = repeats.sudo()[RECORD_FIELD.get(repeats.sudo().res_model, "lead_id")] if repeats else None
-        where = other.display_name if other and other.has_access("read") else self.env._("another record")
+        readable = bool(other) and other.has_access("read")
+        where = other.display_name if readable else self.env._("another record")
+        told = readable or (repeats and repeats.sudo().author_id == self.env.user)
         messages = {
             fu.TOO_SHORT: self.env._(
                 "Too short: a follow-up needs at least %(chars)s Chinese characters or %(words)s words "
@@ -160,7 +163,9 @@ class CrmGovernanceFollowup(models.Model):
                 "and names aside) (FU-2 d).", date=when),
             fu.COPIED: self.env._(
                 "It is (nearly) the same as the follow-up of %(date)s on %(record)s, within the last %(days)s "
-                "days (FU-2).", date=when, record=where, days=copy_days),
+                "days (FU-2).", date=when, record=where, days=copy_days) if told or not repeats else self.env._(
+                "It is copied from another record's follow-up of the last %(days)s days (FU-2).",
+                days=copy_days),
         }
         return [messages[c] for c in codes if c in messages]
 
