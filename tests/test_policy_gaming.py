@@ -95,3 +95,9 @@ def test_bad_input_is_judged_without_errors(text):
     assert isinstance(reasons, tuple)
     key = _key(text)
     fu.find_repeat(key, [key], [(_key(t), AT - DAY) for t in corpus.GENUINE], AT, RULES)
+
+
+def test_the_customer_s_own_name_is_neither_substance_nor_a_fact():
+    assert fu.NO_SUBSTANCE in fu.judge("今天去了华信软件一趟，天气很好", RULES, customer_names=("华信软件",))
+    assert fu.KEYWORDS_ONLY in fu.judge("华信软件：需求、预算、进展、报价", RULES, customer_names=("华信软件",))
+    assert fu.judge("华信软件：需求、预算、进展、报价", RULES) == (), "unknown as a name, it reads as facts"

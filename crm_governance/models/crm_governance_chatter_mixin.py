@@ -39,9 +39,13 @@ class CrmGovernanceChatterMixin(models.AbstractModel):
 
     def _governance_customer_names(self):
         """The names a follow-up of ``self`` may mention: its contacts' and
-        its customer's. They are facts of a note, but not of a template
-        (FU-2 b, d): swapped, they make no new note."""
-        return self._governance_contact_names()
+        its customer's. They are no facts of their own (FU-2 b), and a
+        template with them swapped is no new note (FU-2 d)."""
+        return self._governance_contact_names() + self._governance_own_names()
+
+    def _governance_own_names(self):
+        """The customer's own names (not its contacts')."""
+        return ()
 
     # -- intake ----------------------------------------------------------------
     def _governance_followup_channel(self, message):

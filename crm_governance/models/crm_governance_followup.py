@@ -217,7 +217,7 @@ class CrmGovernanceFollowup(models.Model):
         return reason, (own if reason == fu.REPEATED else mine)[index][0]
 
     @api.model
-    def _governance_judge(self, record, text, contact=None, settings=None, seen=(None, None), names=None):
+    def _governance_judge(self, record, text, contact=None, settings=None, seen=(None, None)):
         """Reason codes for ``text`` as a new follow-up of ``record``;
         ``settings`` (its section's) when the caller has them, ``seen``: what
         ``_governance_seen`` found."""
@@ -225,8 +225,9 @@ class CrmGovernanceFollowup(models.Model):
         if settings is None and record.section_id:
             settings = self.env["crm.governance.section"]._governance_followup_settings(record.section_id.id)
         rules = settings.rules if settings else fu.DEFAULT_RULES
-        reasons = fu.judge(text, rules, contact_named=bool(contact),
-                           contact_names=record._governance_customer_names() if names is None else names)
+        # the contacts' names are substance (FU-2 b); the customer's own are not
+        reasons = fu.judge(text, rules, contact_named=bool(contact), contact_names=record._governance_contact_names(),
+                           customer_names=record._governance_own_names())
         return reasons + ((seen[0],) if seen[0] else ())
 
     @api.model
@@ -254,7 +255,7 @@ class CrmGovernanceFollowup(models.Model):
         now = fields.Datetime.now()
         names = record._governance_customer_names()
         seen = self._governance_seen(record, text, settings, now, vals["author_id"], names)
-        reasons = self._governance_judge(record, text, contact, settings=settings, seen=seen, names=names)
+        reasons = self._governance_judge(record, text, contact, settings=settings, seen=seen)
         reason_ids = self.env["crm.governance.followup.reason"]._governance_ids_by_code()
         # the reasons' rows only when there are any: most notes have none
         reasons_vals = {"reason_ids": [Command.set([reason_ids[c] for c in reasons if c in reason_ids])]} \

@@ -94,9 +94,9 @@ class CrmLead(models.Model):
         names = super()._governance_contact_names()
         return names + ((self.contact_name,) if self.contact_name and len(self.contact_name) >= 2 else ())
 
-    def _governance_customer_names(self):
+    def _governance_own_names(self):
         customer = (self.partner_name, self.partner_id.name, self.partner_id.commercial_partner_id.name)
-        return self._governance_contact_names() + tuple(n for n in customer if n and len(n) >= 2)
+        return tuple(n for n in customer if n and len(n) >= 2)
 
     @api.model
     def _governance_contact_facts_sql(self):

@@ -30,8 +30,8 @@ class ResPartner(models.Model):
     def _governance_contacts(self):
         return self.child_ids.filtered(lambda p: not p.is_company)
 
-    def _governance_customer_names(self):
-        return self._governance_contact_names() + ((self.name,) if self.name and len(self.name) >= 2 else ())
+    def _governance_own_names(self):
+        return (self.name,) if self.name and len(self.name) >= 2 else ()
 
     def write(self, vals):
         try:

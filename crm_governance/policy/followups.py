@@ -340,11 +340,13 @@ def find_repeat(key, own, others, at, rules=DEFAULT_RULES, copy_days=30):
     return None, None
 
 
-def judge(text, rules=DEFAULT_RULES, *, contact_named=False, contact_names=(), earlier=(), elsewhere=()):
+def judge(text, rules=DEFAULT_RULES, *, contact_named=False, contact_names=(), customer_names=(), earlier=(),
+          elsewhere=()):
     """Reason codes that make ``text`` an invalid follow-up; ``()`` when it counts.
 
     ``contact_named``: the follow-up names its contact (the contact field);
     ``contact_names``: names of the customer's contacts, found in the text;
+    ``customer_names``: the customer's own names (no substance, no facts);
     ``earlier``: content keys of earlier follow-ups of the same record;
     ``elsewhere``: content keys of other records' recent follow-ups.
     """
@@ -357,7 +359,8 @@ def judge(text, rules=DEFAULT_RULES, *, contact_named=False, contact_names=(), e
         reasons.append(NO_SUBSTANCE)
     meaningless = only_phrases(text, rules)
     # a keyword list long enough to pass (a): padding is not content
-    if substance and not meaningless and not reasons and not content_beyond_keywords(text, rules, contact_names):
+    if substance and not meaningless and not reasons and \
+            not content_beyond_keywords(text, rules, tuple(contact_names) + tuple(customer_names)):
         reasons.append(KEYWORDS_ONLY)
     if meaningless:
         reasons.append(MEANINGLESS)
