@@ -16,6 +16,7 @@ import json
 import statistics
 import sys
 import time
+from pathlib import Path
 
 import odoo
 from odoo import SUPERUSER_ID, api
@@ -279,11 +280,16 @@ def post(env, cr, repeat=300):
     leads = env["crm.lead"].with_user(salesperson).search([("user_id", "=", salesperson.id)], limit=repeat + 20)
     assert len(leads) == repeat + 20, "not enough leads for distinct posts"
     counter = iter(range(10 ** 9))
+    # real notes differ: one note pasted on 600 leads is a template (FU-2),
+    # judged invalid, and would time the invalid path. Three genuine notes
+    # of the test corpus, drawn apart, make each note its own.
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from followup_corpus import GENUINE
 
     def note(lead):
         i = next(counter)
-        lead.message_post(body=f"与王经理电话沟通第{i}次，确认预算{i % 90 + 10}万，下周提交报价方案",
-                          message_type="comment", subtype_xmlid="mail.mt_note")
+        parts = (GENUINE[i % len(GENUINE)], GENUINE[(i * 7 + 3) % len(GENUINE)], GENUINE[(i * 13 + 5) % len(GENUINE)])
+        lead.message_post(body="；".join(parts), message_type="comment", subtype_xmlid="mail.mt_note")
         env.flush_all()
 
     def timed(records):
@@ -299,10 +305,12 @@ def post(env, cr, repeat=300):
     first = timed(leads[20:])
     again = timed(leads[20:])
     governed = "crm.governance.followup" in env
+    valid = env["crm.governance.followup"].search_count([("lead_id", "in", leads.ids), ("is_valid", "=", True)]) \
+        if governed else None
     followups = env["crm.governance.followup"].search_count([("lead_id", "in", leads.ids)]) if governed else None
     cr.rollback()
     return {"first_today_seconds": round(first, 5), "again_today_seconds": round(again, 5),
-            "followups_recorded": followups, "governance": governed}
+            "followups_recorded": followups, "followups_valid": valid, "governance": governed}
 
 
 def _notes(n):
