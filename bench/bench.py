@@ -13,6 +13,7 @@ Run through scripts/bench.sh (make bench), which installs the modules between.
 """
 import argparse
 import json
+import random
 import statistics
 import sys
 import time
@@ -282,13 +283,13 @@ def post(env, cr, repeat=300):
     counter = iter(range(10 ** 9))
     # real notes differ: one note pasted on 600 leads is a template (FU-2),
     # judged invalid, and would time the invalid path. Three genuine notes
-    # of the test corpus, drawn apart, make each note its own.
+    # of the test corpus, drawn at random, make each note its own.
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
     from followup_corpus import GENUINE
 
     def note(lead):
         i = next(counter)
-        parts = (GENUINE[i % len(GENUINE)], GENUINE[(i * 7 + 3) % len(GENUINE)], GENUINE[(i * 13 + 5) % len(GENUINE)])
+        parts = random.Random(i).sample(GENUINE, 3)
         lead.message_post(body="；".join(parts), message_type="comment", subtype_xmlid="mail.mt_note")
         env.flush_all()
 
