@@ -101,3 +101,10 @@ def test_the_customer_s_own_name_is_neither_substance_nor_a_fact():
     assert fu.NO_SUBSTANCE in fu.judge("今天去了华信软件一趟，天气很好", RULES, customer_names=("华信软件",))
     assert fu.KEYWORDS_ONLY in fu.judge("华信软件：需求、预算、进展、报价", RULES, customer_names=("华信软件",))
     assert fu.judge("华信软件：需求、预算、进展、报价", RULES) == (), "unknown as a name, it reads as facts"
+
+
+def test_the_length_window_keeps_every_possible_match():
+    for earlier, new in corpus.NEAR_REPEATS:
+        shortest, longest = fu.length_window(_key(new), RULES)
+        assert shortest <= len(_key(earlier)) <= longest
+    assert fu.length_window("a" * 100, fu.FollowupRules(similarity=100)) == (100, 100)

@@ -177,18 +177,23 @@ class CrmGovernanceFollowup(models.Model):
         policy decides). Returns the similarity key, the content digest
         and ``(id, key, date, here, mine, exact)`` rows, newest first."""
         key, dig = fu.similarity_key(text, names), fu.digest(fu.content_key(text))
+        shortest, longest = fu.length_window(key, settings.rules)
         field = RECORD_FIELD[record._name]
         since = at - timedelta(days=max(settings.copy_days, 0))
         self.flush_model([field, "content_digest", "similarity_key", "date", "author_id"])
+        # only keys of a length that could match come back: an active author
+        # has hundreds of notes in the window, few of a similar length
         self.env.cr.execute(SQL(
             """SELECT id, similarity_key, date, %(field)s IS NOT DISTINCT FROM %(id)s, author_id = %(author)s,
                       content_digest IS NOT DISTINCT FROM %(digest)s
                  FROM crm_governance_followup
-                WHERE date <= %(at)s AND (%(field)s = %(id)s OR (content_digest = %(digest)s AND date >= %(since)s)
-                                         OR (author_id = %(author)s AND date >= %(since)s))
+                WHERE date <= %(at)s
+                  AND ((content_digest = %(digest)s AND (%(field)s = %(id)s OR date >= %(since)s))
+                       OR (length(similarity_key) BETWEEN %(shortest)s AND %(longest)s
+                           AND (%(field)s = %(id)s OR (author_id = %(author)s AND date >= %(since)s))))
                 ORDER BY date DESC, id DESC LIMIT 500""",
             field=SQL.identifier(field), id=record.id, author=author_id, digest=dig or None, at=at,
-            since=since))
+            since=since, shortest=shortest, longest=longest))
         return key, dig, self.env.cr.fetchall()
 
     @api.model

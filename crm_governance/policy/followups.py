@@ -8,6 +8,7 @@ bench/: notes per second on one core).
 """
 import hashlib
 import html
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -317,6 +318,15 @@ def nearest(key, candidates, rules=DEFAULT_RULES):
         return next((i for i, other in enumerate(candidates) if other == key), None)
     found = process.extractOne(key, candidates, scorer=fuzz.ratio, score_cutoff=rules.similarity)
     return found[2] if found else None
+
+
+def length_window(key, rules=DEFAULT_RULES):
+    """The lengths another key may have and still be ``rules.similarity`` %
+    similar to ``key`` (a normalised Levenshtein ratio cannot be higher than
+    the two lengths allow): the history query fetches only those."""
+    share = rules.similarity / 100
+    n = len(key or "")
+    return math.floor(n * share / (2 - share)), math.ceil(n * (2 - share) / share)
 
 
 def find_repeat(key, own, others, at, rules=DEFAULT_RULES, copy_days=30):
