@@ -32,7 +32,9 @@ class TestModelBoundary(RpcMixin, GovernanceCase, HttpCase):
     # 1. protection fields ------------------------------------------------------
     def test_protection_fields_are_not_writable(self):
         forged = {"release_at": "2099-01-01 00:00:00", "warn_at": "2099-01-01 00:00:00", "invalid_since": False,
-                  "first_valid_due_at": False, "key_contact_due_at": False}
+                  "first_valid_due_at": False, "key_contact_due_at": False,
+                  "followup_due_at": "2099-01-01 00:00:00", "followup_reminded_at": "2099-01-01 00:00:00",
+                  "pool_due_at": "2099-01-01 00:00:00"}
         for record, owner in ((self.lead_a1, self.sales_a1), (self.cust_a1, self.sales_a1)):
             before = record.read(list(forged) + ["protection_state"])[0]
             rows = self.ledger_count()
@@ -434,3 +436,27 @@ class TestModelBoundary(RpcMixin, GovernanceCase, HttpCase):
         with Form(lead.with_user(self.sales_a1)) as form:
             form.description = "more details"
         self.assertEqual(lead.description, "<p>more details</p>")
+
+    # 12. a copy tells nothing of the record it was copied from ------------------
+    def test_a_copied_follow_up_names_no_foreign_record(self):
+        text = "GOVT 客户王经理确认二期需求：采购200台，预算50万，下周提交报价方案"
+        self.lead_b1.with_user(self.sales_b1).message_post(body=text, message_type="comment",
+                                                           subtype_xmlid="mail.mt_note")
+        self.login(self.sales_a1)
+        res = self.call("crm.lead", "message_post", [self.lead_a1.id], body=text,
+                        message_type="comment", subtype_xmlid="mail.mt_note")
+        self.assertIn("result", res)
+        copy = self.env["crm.governance.followup"].search([("lead_id", "=", self.lead_a1.id)], order="id desc",
+                                                          limit=1)
+        self.assertEqual((copy.is_valid, copy.reason_ids.mapped("code")), (False, ["copied"]))
+        answer = self.call("crm.governance.followup", "read", [copy.id])
+        self.assertIn("result", answer, answer)
+        self.assertNotIn("repeats_id", answer["result"][0])
+        self.assertNotIn("GOVT lead B1", str(answer))
+        self.assertIn("another record", answer["result"][0]["reason_text"])
+        for call in (("read", [copy.id], ["repeats_id"]),
+                     ("search_read", [("repeats_id.res_name", "ilike", "B1")], ["id"]),
+                     ("web_read", [copy.id], {"repeats_id": {"fields": {"display_name": {}}}})):
+            with self.subTest(method=call[0]):
+                self.assertNotIn("GOVT lead B1", self.refused(self.call("crm.governance.followup", *call)))
+

@@ -103,7 +103,11 @@ class CrmGovernanceFollowup(models.Model):
     # what near-duplicates are compared on: the text without dates, numbers
     # and the names of the record's contacts and customer (FU-2 d)
     similarity_key = fields.Char(readonly=True, copy=False)
+    # a colleague's follow-up on a record of another section: a many2one is
+    # read with its name as superuser, so only system admins read the link;
+    # the author reads what _governance_explain may tell (SEC-4)
     repeats_id = fields.Many2one("crm.governance.followup", readonly=True, ondelete="set null",
+                                 groups="crm_governance.group_system_admin",
                                  help="The earlier follow-up this one repeats or copies (FU-2 d).")
     supplement_of_id = fields.Many2one("crm.governance.followup", string="Supplements", readonly=True,
                                        ondelete="restrict")
@@ -113,8 +117,10 @@ class CrmGovernanceFollowup(models.Model):
     @api.depends("reason_ids", "repeats_id")
     def _compute_reason_text(self):
         for rec in self:
+            # repeats_id is the system admins' to read: what of it the
+            # reader may learn is decided in _governance_explain
             rec.reason_text = "\n".join(self._governance_explain(rec.reason_ids.mapped("code"), rec.section_id,
-                                                                 rec.repeats_id))
+                                                                 rec.sudo().repeats_id))
 
     # -- FU-5: append-only -------------------------------------------------
     def write(self, vals):
@@ -138,7 +144,8 @@ class CrmGovernanceFollowup(models.Model):
         when = fields.Date.to_string(repeats.sudo().date) if repeats else "-"
         # the other record and the date are said only to someone who may read
         # it, or wrote the note: a colleague's copy tells nothing more (SEC-4)
-        other = repeats.sudo()[RECORD_FIELD.get(repeats.sudo().res_model, "lead_id")] if repeats else None
+        other = repeats.sudo()[RECORD_FIELD.get(repeats.sudo().res_model, "lead_id")].with_env(self.env) \
+            if repeats else None
         readable = bool(other) and other.has_access("read")
         where = other.display_name if readable else self.env._("another record")
         told = readable or (repeats and repeats.sudo().author_id == self.env.user)
