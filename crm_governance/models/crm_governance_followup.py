@@ -177,13 +177,13 @@ class CrmGovernanceFollowup(models.Model):
         return [messages[c] for c in codes if c in messages]
 
     @api.model
-    def _governance_history(self, record, author_id, text, names, at, settings):
+    def _governance_history(self, record, author_id, key, dig, at, settings):
         """What a new follow-up may repeat (FU-2 d, copies), in one query:
         the record's own follow-ups, the author's on other records and any
         word-for-word copy of the copy window (fetch bounds only: the
-        policy decides). Returns the similarity key, the content digest
-        and ``(id, key, date, here, mine, exact)`` rows, newest first."""
-        key, dig = fu.similarity_key(text, names), fu.digest(fu.content_key(text))
+        policy decides). ``key`` and ``dig``: the new text's similarity key
+        and content digest. Returns ``(id, key, date, here, mine, exact)``
+        rows, newest first."""
         shortest, longest = fu.length_window(key, settings.rules)
         field = RECORD_FIELD[record._name]
         since = at - timedelta(days=max(settings.copy_days, 0))
@@ -201,24 +201,28 @@ class CrmGovernanceFollowup(models.Model):
                 ORDER BY date DESC, id DESC LIMIT 500""",
             field=SQL.identifier(field), id=record.id, author=author_id, digest=dig or None, at=at,
             since=since, shortest=shortest, longest=longest))
-        return key, dig, self.env.cr.fetchall()
+        return self.env.cr.fetchall()
 
     @api.model
-    def _governance_seen(self, record, text, settings, at=None, author_id=None, names=None):
+    def _governance_seen(self, record, text, settings, at=None, author_id=None, names=None, key=None, dig=None):
         """(reason, earlier follow-up id): does ``text`` repeat one of
         ``record``'s follow-ups (REPEATED) or copy another record's of the
         copy window — word for word by anyone, or nearly one of the author's
-        own (COPIED)? ``(None, None)`` when it does not."""
+        own (COPIED)? ``(None, None)`` when it does not. ``key``/``dig``:
+        the text's similarity key and digest, when the caller has them."""
         at = at or fields.Datetime.now()
-        names = record._governance_customer_names() if names is None else names
-        key, dig, rows = self._governance_history(record, author_id or self.env.uid, text, names, at, settings)
+        if key is None:
+            key = fu.similarity_key(text, record._governance_customer_names() if names is None else names)
+        if dig is None:
+            dig = fu.digest(fu.content_key(text))
+        rows = self._governance_history(record, author_id or self.env.uid, key, dig, at, settings)
         if dig:
             exact_here = next((r[0] for r in rows if r[3] and r[5]), None)
             if exact_here:
                 return fu.REPEATED, exact_here
             elsewhere = [r for r in rows if not r[3] and r[5]]
             latest = max(elsewhere, key=lambda r: r[2], default=None)
-            if latest and fu.seen_before(False, latest[2], at, settings.copy_days)[1]:
+            if latest and fu.in_copy_window(latest[2], at, settings.copy_days):
                 return fu.COPIED, latest[0]
         own = [r for r in rows if r[3]]
         mine = [r for r in rows if not r[3] and r[4]]
@@ -229,7 +233,8 @@ class CrmGovernanceFollowup(models.Model):
         return reason, (own if reason == fu.REPEATED else mine)[index][0]
 
     @api.model
-    def _governance_judge(self, record, text, contact=None, settings=None, seen=(None, None)):
+    def _governance_judge(self, record, text, contact=None, settings=None, seen=(None, None), contact_names=None,
+                          own_names=None):
         """Reason codes for ``text`` as a new follow-up of ``record``;
         ``settings`` (its section's) when the caller has them, ``seen``: what
         ``_governance_seen`` found."""
@@ -238,8 +243,10 @@ class CrmGovernanceFollowup(models.Model):
             settings = self.env["crm.governance.section"]._governance_followup_settings(record.section_id.id)
         rules = settings.rules if settings else fu.DEFAULT_RULES
         # the contacts' names are substance (FU-2 b); the customer's own are not
-        reasons = fu.judge(text, rules, contact_named=bool(contact), contact_names=record._governance_contact_names(),
-                           customer_names=record._governance_own_names())
+        reasons = fu.judge(
+            text, rules, contact_named=bool(contact),
+            contact_names=record._governance_contact_names() if contact_names is None else contact_names,
+            customer_names=record._governance_own_names() if own_names is None else own_names)
         return reasons + ((seen[0],) if seen[0] else ())
 
     @api.model
@@ -265,9 +272,13 @@ class CrmGovernanceFollowup(models.Model):
         settings = self.env["crm.governance.section"]._governance_followup_settings(record.section_id.id)
         contact = self.env["res.partner"].browse(vals.get("contact_id") or [])
         now = fields.Datetime.now()
-        names = record._governance_customer_names()
-        seen = self._governance_seen(record, text, settings, now, vals["author_id"], names)
-        reasons = self._governance_judge(record, text, contact, settings=settings, seen=seen)
+        # the names, key and digest once: judging, the history probe and the
+        # stored follow-up all need them
+        contacts, own = record._governance_contact_names(), record._governance_own_names()
+        key, dig = fu.similarity_key(text, contacts + own), fu.digest(fu.content_key(text))
+        seen = self._governance_seen(record, text, settings, now, vals["author_id"], key=key, dig=dig)
+        reasons = self._governance_judge(record, text, contact, settings=settings, seen=seen, contact_names=contacts,
+                                         own_names=own)
         reason_ids = self.env["crm.governance.followup.reason"]._governance_ids_by_code()
         # the reasons' rows only when there are any: most notes have none
         reasons_vals = {"reason_ids": [Command.set([reason_ids[c] for c in reasons if c in reason_ids])]} \
@@ -278,8 +289,7 @@ class CrmGovernanceFollowup(models.Model):
             "owner_id": record.user_id.id, "is_valid": not reasons,
             "validity": "invalid" if reasons else "valid", "valid_rate": 0 if reasons else 100,
             **reasons_vals,
-            "content_digest": fu.digest(fu.content_key(text)),
-            "similarity_key": fu.similarity_key(text, names) or False, "repeats_id": seen[1] or False,
+            "content_digest": dig, "similarity_key": key or False, "repeats_id": seen[1] or False,
         })
 
     def action_add_supplement(self):

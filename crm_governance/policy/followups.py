@@ -329,6 +329,18 @@ def length_window(key, rules=DEFAULT_RULES):
     return math.floor(n * share / (2 - share)), math.ceil(n * (2 - share) / share)
 
 
+def copy_window(at, copy_days):
+    """The copy window of a follow-up written at ``at``: ``(earliest,
+    latest)`` moments of the follow-ups it may copy, or ``None`` (0: off)."""
+    return (at - timedelta(days=copy_days), at) if copy_days else None
+
+
+def in_copy_window(moment, at, copy_days):
+    """Is a follow-up written at ``moment`` within that window?"""
+    window = copy_window(at, copy_days)
+    return bool(window and moment and window[0] <= moment <= window[1])
+
+
 def find_repeat(key, own, others, at, rules=DEFAULT_RULES, copy_days=30):
     """FU-2 (d) and the copy rule on near-duplicates. ``own``: similarity
     keys of the record's earlier follow-ups; ``others``: ``(key, moment)``
@@ -340,10 +352,11 @@ def find_repeat(key, own, others, at, rules=DEFAULT_RULES, copy_days=30):
     found = nearest(key, own, rules)
     if found is not None:
         return REPEATED, found
-    if not copy_days:
+    window = copy_window(at, copy_days)
+    if window is None:
         return None, None
-    since = at - timedelta(days=copy_days)
-    recent = [i for i, (_other, when) in enumerate(others) if since <= when <= at]
+    earliest, latest = window
+    recent = [i for i, (_other, when) in enumerate(others) if earliest <= when <= latest]
     found = nearest(key, [others[i][0] for i in recent], rules)
     if found is not None:
         return COPIED, recent[found]
@@ -382,13 +395,3 @@ def judge(text, rules=DEFAULT_RULES, *, contact_named=False, contact_names=(), c
     elif key and key in elsewhere:
         reasons.append(COPIED)
     return tuple(reasons)
-
-
-def seen_before(on_this_record, latest_elsewhere, at, copy_days):
-    """(repeated, copied) of a follow-up at ``at`` whose content key was
-    written before on this record (``on_this_record``), or last on another
-    record at ``latest_elsewhere``: FU-2 (d) and the copy rule, whose window
-    is ``copy_days`` (0: off)."""
-    copied = bool(not on_this_record and copy_days and latest_elsewhere
-                  and at - timedelta(days=copy_days) <= latest_elsewhere <= at)
-    return bool(on_this_record), copied
