@@ -2,7 +2,7 @@
     "name": "CRM Governance",
     "summary": "Sections (版块), governance roles, protection and follow-up rules "
                "enforced inside Odoo CRM",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "crm_governance contributors",
@@ -30,6 +30,7 @@
         "views/crm_governance_validity_query_views.xml",
         "views/crm_lead_views.xml",
         "views/res_partner_views.xml",
+        "views/crm_governance_grade_views.xml",
         "views/res_users_views.xml",
         "views/crm_team_views.xml",
         "views/res_config_settings_views.xml",

@@ -11,6 +11,9 @@ from . import crm_governance_schedule_mixin
 from . import crm_team
 from . import crm_lead
 from . import res_partner
+from . import res_partner_grade
+from . import crm_governance_grade_override
+from . import crm_governance_grade_change
 from . import res_users
 from . import mail_activity
 from . import mail_message

@@ -110,12 +110,13 @@ class CrmGovernanceChatterMixin(models.AbstractModel):
             return
         current = self._governance_protection()
         at = followup.date
+        policy = settings.policies[self._governance_grades().get(self.id)]
         calendar = section._governance_calendar(min(filter(None, (current.last_valid_followup_at, at))),
-                                                settings.policy, at) \
-            if settings.policy.unit == protection.WORKING else protection.WorkingCalendar()
+                                                policy, at) \
+            if policy.unit == protection.WORKING else protection.WorkingCalendar()
         # asked only while a key-contact deadline is pending (FU-4)
         has_key_contact = not current.key_contact_due_at or bool(self._governance_key_contact_ids())
-        new = protection.after_followup(current, followup.is_valid, at, settings.policy, calendar,
+        new = protection.after_followup(current, followup.is_valid, at, policy, calendar,
                                         has_key_contact=has_key_contact)
         if new is None:
             return

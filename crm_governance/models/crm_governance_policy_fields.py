@@ -11,7 +11,7 @@ _FIELD_TYPES = {settings.INTEGER: fields.Integer, settings.TEXT: fields.Text}
 def _field(setting, **kwargs):
     if setting.kind == settings.SELECTION:
         if "related" not in kwargs:
-            kwargs["selection"] = list(settings.DAY_UNITS)
+            kwargs["selection"] = list(setting.choices)
         return fields.Selection(string=setting.label, help=setting.help, **kwargs)
     return _FIELD_TYPES[setting.kind](string=setting.label, help=setting.help, **kwargs)
 
@@ -28,11 +28,12 @@ def section_fields():
 
 
 def company_fields():
-    """A company's defaults for new sections: POLICY.md's numbers."""
-    return {f"governance_{s.name}": _field(s, default=s.default) for s in settings.SETTINGS}
+    """A company's defaults for new sections (POLICY.md's numbers), and its
+    grading numbers (GRADE-2)."""
+    return {f"governance_{s.name}": _field(s, default=s.default) for s in settings.SETTINGS + settings.GRADING}
 
 
 def config_fields():
-    """The company defaults on the Settings screen."""
+    """The company defaults and grading numbers on the Settings screen."""
     return {f"governance_{s.name}": _field(s, related=f"company_id.governance_{s.name}", readonly=False)
-            for s in settings.SETTINGS}
+            for s in settings.SETTINGS + settings.GRADING}

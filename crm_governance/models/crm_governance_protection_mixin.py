@@ -187,6 +187,11 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         return {rid for rid, name, person, contacts in self.env.cr.fetchall()
                 if protection.has_key_contact(name, person, contacts)}
 
+    def _governance_grades(self):
+        """The grade of each record's customer (GRADE-4): record id -> grade,
+        records without one left out."""
+        raise NotImplementedError
+
     def _governance_protection(self):
         """The protection ``self`` (one record) has now, as the policy sees it."""
         self.ensure_one()
@@ -216,8 +221,9 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         now = fields.Datetime.now()
         results = {}
         tried = policy
-        for section, recs in records.grouped("section_id").items():
-            policy = tried or section._governance_policy()
+        grades = records._governance_grades()
+        for (section, grade), recs in records.grouped(lambda r: (r.section_id, grades.get(r.id))).items():
+            policy = tried or section._governance_policy(grade)
             # the earliest moment a date is counted from: each record's last
             # contact is at least its latest known one; FU-4 clocks start apart
             starts = [max(filter(None, (since_by_id.get(r.id), contact_by_id.get(r.id), history_by_id.get(r.id))),

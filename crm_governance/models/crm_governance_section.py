@@ -8,7 +8,8 @@ from odoo.exceptions import AccessError, ValidationError
 from ..policy import protection, settings
 from .crm_governance_policy_fields import section_fields
 
-FollowupSettings = namedtuple("FollowupSettings", "rules governed policy copy_days")
+# ``policies``: the protection policy per customer grade (None: no grade)
+FollowupSettings = namedtuple("FollowupSettings", "rules governed policies copy_days")
 
 
 class CrmGovernanceSection(models.Model):
@@ -82,6 +83,13 @@ class CrmGovernanceSection(models.Model):
         for sections and company defaults alike; ``owner`` names whose."""
         for code, setting in settings.violations(values):
             label = self._fields[setting.name]._description_string(self.env)
+            if code == settings.WARNING_NOT_BEFORE_RELEASE and setting.name != "warning_days":
+                grade = setting.name.split("_")[1].upper()
+                raise ValidationError(self.env._(
+                    "%(owner)s: for grade %(grade)s the warning (%(warn)s days) must come before the release "
+                    "to the pool (%(release)s days) (GRADE-4).", owner=owner, grade=grade,
+                    warn=values.get(setting.name) or values["warning_days"],
+                    release=values.get(f"grade_{grade.lower()}_release_days") or values["release_days"]))
             if code == settings.WARNING_NOT_BEFORE_RELEASE:
                 raise ValidationError(self.env._(
                     "%(owner)s: the warning (%(warn)s days) must come before the release to the pool "
@@ -128,7 +136,7 @@ class CrmGovernanceSection(models.Model):
         section = self.sudo().browse(section_id)
         return FollowupSettings(
             settings.followup_rules({name: section[name] for name in settings.BY_NAME}),
-            section.governance_enabled, section._governance_policy(), section.followup_copy_days)
+            section.governance_enabled, section._governance_policies(), section.followup_copy_days)
 
     @api.constrains("company_id", "team_ids")
     def _check_team_company(self):
@@ -198,9 +206,15 @@ class CrmGovernanceSection(models.Model):
         return res
 
     # -- protection policy (PROT-2/4) -------------------------------------
-    def _governance_policy(self):
+    def _governance_policy(self, grade=None):
+        """The section's protection policy for records of a customer of
+        ``grade`` (PROT-3, GRADE-4; None: no grade)."""
         self.ensure_one()
-        return settings.protection_policy({name: self[name] for name in settings.BY_NAME})
+        return settings.protection_policy({name: self[name] for name in settings.BY_NAME}, grade)
+
+    def _governance_policies(self):
+        self.ensure_one()
+        return settings.protection_policies({name: self[name] for name in settings.BY_NAME})
 
     def _governance_calendar(self, start, policy, last_start=None):
         """The section company's working calendar for counting every interval
@@ -285,6 +299,22 @@ class CrmGovernanceSection(models.Model):
         changed, so drop the cached rule domains (all workers are signalled)."""
         self.env["res.users"].invalidate_model()
         self.env.registry.clear_cache()
+
+    def action_governance_recompute_grades(self):
+        """Recompute the grades of this section's customers now (GRADE-2):
+        its heads and admins, and system admins."""
+        self.ensure_one()
+        me = self.env.user.sudo()
+        # heads and admins write every record of their (governed) sections
+        if not self.env.su and self not in me.governance_write_section_ids:
+            raise AccessError(_("Only the heads and admins of section %(section)s recompute its grades (GRADE-2).",
+                                section=self.display_name))
+        changed = self.env["res.partner"].sudo().with_context(governance_no_commit=True)._governance_grade_customers(
+            section=self)
+        return {"type": "ir.actions.client", "tag": "display_notification", "params": {
+            "type": "success", "title": _("Grades recomputed"),
+            "message": _("%(count)s customers of %(section)s got new figures or a new grade (GRADE-2).",
+                         count=changed, section=self.display_name)}}
 
     def action_view_leads(self):
         self.ensure_one()

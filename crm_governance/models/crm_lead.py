@@ -1,8 +1,11 @@
-from odoo import _, api, models
-from odoo.exceptions import AccessError, MissingError, ValidationError
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.tools import SQL
+from odoo.tools.sql import column_exists, create_column
 
+from ..policy.protection import OWNED
 from .crm_governance_section_mixin import governance_access_error
+from .res_partner_grade import GRADE_SELECTION
 from .trusted import Trusted, as_id
 
 
@@ -13,6 +16,28 @@ class CrmLead(models.Model):
     _inherit = ["crm.lead", "crm.governance.chatter.mixin", "crm.governance.pool.mixin",
                 "crm.governance.schedule.mixin", "crm.governance.protection.mixin", "crm.governance.section.mixin"]
     _governance_link_fields = ("partner_id",)
+
+    # the grade of a lead is its customer's (GRADE-1); it sets the lead's
+    # follow-up duty (GRADE-4). Stored for filters and group-by; the grading
+    # gives it to all leads of a customer set-wise (res_partner_grade.py).
+    governance_grade = fields.Selection(
+        GRADE_SELECTION, string="Customer Grade", compute="_compute_governance_grade", store=True,
+        compute_sudo=True, readonly=True, index="btree_not_null")
+
+    def _auto_init(self):
+        # created empty before the ORM sees it: no customer has a grade at
+        # install, so computing it for every existing lead would be wasted time
+        if not column_exists(self.env.cr, self._table, "governance_grade"):
+            create_column(self.env.cr, self._table, "governance_grade", "varchar")
+        return super()._auto_init()
+
+    @api.depends("partner_id.commercial_partner_id.governance_grade")
+    def _compute_governance_grade(self):
+        for lead in self:
+            lead.governance_grade = lead.partner_id.commercial_partner_id.governance_grade
+
+    def _governance_grades(self):
+        return {lead.id: lead.governance_grade for lead in self.sudo() if lead.governance_grade}
 
     def _governance_write_owner(self, user):
         # keep the lead on its team: a new owner must not move it to their
@@ -114,7 +139,17 @@ class CrmLead(models.Model):
         self.sudo()._governance_protection_recompute()
         return res
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any("governance_grade" in vals for vals in vals_list) or \
+                "default_governance_grade" in self.env.context:
+            raise UserError(_("Customer Grade cannot be written: a lead has its customer's grade (GRADE-1)."))
+        return super().create(vals_list)
+
     def write(self, vals):
+        if "governance_grade" in vals:
+            raise UserError(_("Customer Grade cannot be written: a lead has its customer's grade (GRADE-1)."))
+        grades = {lead.id: lead.governance_grade for lead in self.sudo()} if "partner_id" in vals else {}
         try:
             res = super().write(vals)
         except MissingError:
@@ -125,4 +160,8 @@ class CrmLead(models.Model):
             raise governance_access_error(self.env, self._name) from None
         if "contact_name" in vals or "partner_id" in vals:
             self._governance_refresh_key_contact()
+        if grades:
+            # another customer, maybe another grade: other dates (GRADE-4)
+            self.sudo().filtered(lambda r: r.governance_grade != grades.get(r.id) and r.protection_state in OWNED
+                                 )._governance_protection_recompute()
         return res

@@ -68,3 +68,10 @@ def section_scopes(roles, governed, member_of=(), head_of=(), admin_of=()):
     if roles.salesperson:
         own = governed & (frozenset(member_of) | frozenset(head_of) | frozenset(admin_of))
     return SectionScopes(frozenset(read_all), frozenset(write_all), frozenset(unlink_all), own)
+
+
+def may_approve_grade(roles, section_id, head_of=()):
+    """GRADE-2 (大区总经理审核): a grade override is approved or rejected
+    only by a section head of the customer's section, never by a frozen
+    user; salespeople, admins and other sections' heads may not."""
+    return bool(section_id) and roles.section_head and not roles.frozen and section_id in frozenset(head_of)

@@ -4,7 +4,7 @@ screen are all built from ``SETTINGS``, and checked by ``violations``.
 """
 from dataclasses import dataclass
 
-from . import followups, protection
+from . import followups, grading, protection
 
 INTEGER = "integer"
 TEXT = "text"
@@ -23,6 +23,7 @@ class Setting:
     rule: str
     minimum: int = None  # integers: the smallest allowed value
     maximum: int = None  # integers: the largest allowed value
+    choices: tuple = DAY_UNITS  # selections: (value, label) pairs
 
 
 SETTINGS = (
@@ -91,13 +92,29 @@ SETTINGS = (
     Setting("validity_query_daily_limit", INTEGER, 10, "Validity Queries per Salesperson per Day",
             "How many validity queries (有效性查询) one salesperson may file per day; 0: none (FU-6).",
             "FU-6", minimum=0),
-)
+) + tuple(
+    # GRADE-4 / PROT-3: a table per grade of follow-up, warning and release
+    # days; 0 for warning or release: the section's own number
+    setting
+    for grade, interval in zip(grading.GRADES, (7, 15, 30, 30, 30), strict=True)
+    for setting in (
+        Setting(f"grade_{grade.lower()}_followup_days", INTEGER, interval, f"Grade {grade}: Follow-up Due Every (days)",
+                f"A valid follow-up of a grade {grade} customer, and of its leads, is due this many days after the "
+                "last one (GRADE-4).", "GRADE-4", minimum=1),
+        Setting(f"grade_{grade.lower()}_warning_days", INTEGER, 0, f"Grade {grade}: Warning After (days)",
+                f"Warning of a grade {grade} customer's records after this many days without valid contact; "
+                "0: the section's number (GRADE-4).", "GRADE-4", minimum=0),
+        Setting(f"grade_{grade.lower()}_release_days", INTEGER, 0, f"Grade {grade}: Release After (days)",
+                f"Release of a grade {grade} customer's records after this many days without valid contact; "
+                "0: the section's number (GRADE-4).", "GRADE-4", minimum=0),
+    ))
 BY_NAME = {s.name: s for s in SETTINGS}
 DEFAULTS = {s.name: s.default for s in SETTINGS}
 # the settings whose change moves the dates of protected records
 PROTECTION_NUMBERS = frozenset((
     "followup_interval_days", "warning_days", "release_days", "protection_day_unit",
-    "invalid_followup_limit", "first_followup_days", "key_contact_months"))
+    "invalid_followup_limit", "first_followup_days", "key_contact_months",
+    *(s.name for s in SETTINGS if s.name.startswith("grade_"))))
 # the settings a chatter note is judged with (cached per worker)
 JUDGING = frozenset(("followup_min_chars", "followup_min_words", "followup_keywords", "followup_phrases",
                      "protection_day_unit", "followup_copy_days", "followup_min_content_chars",
@@ -123,6 +140,13 @@ def violations(values):
     warning, release = values.get("warning_days"), values.get("release_days")
     if warning and release and warning >= release:
         found.append((WARNING_NOT_BEFORE_RELEASE, BY_NAME["warning_days"]))
+    for grade in grading.GRADES:
+        key = f"grade_{grade.lower()}_"
+        grade_warning = values.get(key + "warning_days") or warning
+        grade_release = values.get(key + "release_days") or release
+        if (values.get(key + "warning_days") or values.get(key + "release_days")) and grade_warning and \
+                grade_release and grade_warning >= grade_release:
+            found.append((WARNING_NOT_BEFORE_RELEASE, BY_NAME[key + "warning_days"]))
     return found
 
 
@@ -137,11 +161,69 @@ def followup_rules(values):
         similarity=values["followup_similarity"])
 
 
-def protection_policy(values):
-    """The :class:`protection.ProtectionPolicy` of a section's values."""
+def protection_policy(values, grade=None):
+    """The :class:`protection.ProtectionPolicy` of a section's values, for
+    the records of a customer of ``grade`` (None: no grade, the section's
+    own numbers; PROT-3, GRADE-4)."""
+    interval, warning, release = values["followup_interval_days"], values["warning_days"], values["release_days"]
+    if grade:
+        key = f"grade_{grade.lower()}_"
+        interval = values[key + "followup_days"] or interval
+        warning = values[key + "warning_days"] or warning
+        release = values[key + "release_days"] or release
     return protection.ProtectionPolicy(
-        warning_days=values["warning_days"], release_days=values["release_days"],
+        warning_days=warning, release_days=release,
         unit=values["protection_day_unit"] or protection.CALENDAR,
-        followup_interval_days=values["followup_interval_days"],
+        followup_interval_days=interval,
         first_followup_days=values["first_followup_days"], key_contact_months=values["key_contact_months"],
         invalid_followup_limit=values["invalid_followup_limit"])
+
+
+def protection_policies(values):
+    """The policy of each grade, and of records without one (key None)."""
+    return {grade: protection_policy(values, grade) for grade in (None, *grading.GRADES)}
+
+
+# A company's grading numbers (GRADE-2): one set per company, on Settings.
+GRADE_BANDS = ((grading.THREE_BANDS, "Three bands: A, B, C"), (grading.FIVE_BANDS, "Five bands: A to E"))
+GRADE_MODES = ((grading.SCORE, "Fixed score thresholds"), (grading.TOP_PERCENT, "Top percentage of customers"))
+_PART_LABELS = {"amount": "Won Amount (12 months)", "growth": "Growth", "margin": "Profit Margin",
+                "deals": "Won Deals (12 months)", "tenure": "Relationship Length"}
+_FULL_HELP = {"amount": "the won amount (company currency) that earns full points",
+              "growth": "the growth (%) against the 12 months before that earns full points",
+              "margin": "the profit margin (%) that earns full points",
+              "deals": "the number of won deals that earns full points",
+              "tenure": "the months since the first won deal that earn full points"}
+GRADING = (
+    Setting("grade_bands", SELECTION, grading.THREE_BANDS, "Grades",
+            "A (key, 重点客户), B (ordinary, 一般客户), C (small, 零散客户); or five bands A to E (GRADE-1).",
+            "GRADE-1", choices=GRADE_BANDS),
+    Setting("grade_mode", SELECTION, grading.SCORE, "Bands By",
+            "Fixed score thresholds, or a share of the customers ranked by score (GRADE-2).", "GRADE-2",
+            choices=GRADE_MODES),
+    *(Setting(f"grade_weight_{part}", INTEGER, weight, f"Weight: {_PART_LABELS[part]}",
+              "The part's weight in the score; 0 leaves it out (GRADE-2).", "GRADE-2", minimum=0)
+      for part, weight in zip(grading.PARTS, grading.GradingRules().weights, strict=True)),
+    *(Setting(f"grade_full_{part}", INTEGER, full, f"Full Points: {_PART_LABELS[part]}",
+              f"The part's 100 points: {_FULL_HELP[part]} (GRADE-2).", "GRADE-2", minimum=1)
+      for part, full in zip(grading.PARTS, grading.GradingRules().full, strict=True)),
+    *(Setting(f"grade_score_{grade.lower()}", INTEGER, threshold, f"Grade {grade} from Score",
+              f"Fixed thresholds: a score (0–100) of at least this gives grade {grade} (GRADE-2).", "GRADE-2",
+              minimum=0, maximum=100)
+      for grade, threshold in zip("ABCD", (60, 30, 15, 5), strict=True)),
+    *(Setting(f"grade_top_{grade.lower()}", INTEGER, share, f"Grade {grade}: Top % of Customers",
+              f"Top percentage: the best-scored customers up to this share (%, counted from the top) get "
+              f"grade {grade} (GRADE-2).", "GRADE-2", minimum=1, maximum=99)
+      for grade, share in zip("ABCD", (20, 50, 80, 95), strict=True)),
+)
+GRADING_DEFAULTS = {s.name: s.default for s in GRADING}
+
+
+def grading_rules(values):
+    """The :class:`grading.GradingRules` of a company's values."""
+    return grading.GradingRules(
+        bands=values["grade_bands"] or grading.THREE_BANDS, mode=values["grade_mode"] or grading.SCORE,
+        weights=tuple(values[f"grade_weight_{p}"] for p in grading.PARTS),
+        full=tuple(values[f"grade_full_{p}"] for p in grading.PARTS),
+        score_thresholds=tuple(values[f"grade_score_{g}"] for g in "abcd"),
+        percent_thresholds=tuple(values[f"grade_top_{g}"] for g in "abcd"))

@@ -1,0 +1,197 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from ..policy import grading
+from ..policy.access import Roles, may_approve_grade
+from .res_partner_grade import GRADE_SELECTION
+from .res_users import ROLE_GROUPS
+
+OVERRIDE_STATES = [
+    ("pending", "Waiting for Approval"),
+    ("approved", "Approved"),
+    ("rejected", "Rejected"),
+    ("cancelled", "Cancelled"),
+    ("ended", "Ended"),
+]
+# what a proposal is made of; everything else is the module's to write
+PROPOSAL_FIELDS = frozenset(("partner_id", "grade", "reason", "date_end"))
+
+
+class CrmGovernanceGradeOverride(models.Model):
+    """A manual grade (GRADE-2): a salesperson proposes another grade for a
+    customer with a reason and an end date; a section head of the
+    customer's section approves or rejects it (大区总经理审核). An approved
+    override is the customer's grade until its end date, then the computed
+    grade returns. Every step is logged on the customer."""
+    _name = "crm.governance.grade.override"
+    _description = "CRM Grade Override"
+    _inherit = ["mail.thread"]
+    _order = "create_date desc, id desc"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, ondelete="cascade",
+                                 readonly=True, domain=[("is_company", "=", True)])
+    section_id = fields.Many2one("crm.governance.section", string="Section", readonly=True, index=True)
+    grade = fields.Selection(GRADE_SELECTION, string="Proposed Grade", required=True, readonly=True)
+    computed_grade = fields.Selection(GRADE_SELECTION, string="Computed Grade When Proposed", readonly=True)
+    reason = fields.Text(required=True, readonly=True)
+    date_end = fields.Date(string="Until", required=True, readonly=True,
+                           help="The override is the customer's grade until this day; then the computed grade "
+                                "returns.")
+    state = fields.Selection(OVERRIDE_STATES, default="pending", required=True, readonly=True, index=True,
+                             tracking=True)
+    proposer_id = fields.Many2one("res.users", string="Proposed By", required=True, readonly=True,
+                                  default=lambda self: self.env.user, index=True)
+    approver_id = fields.Many2one("res.users", string="Decided By", readonly=True)
+    decided_at = fields.Datetime(string="Decided On", readonly=True)
+    decision_note = fields.Text(string="Decision Note",
+                                help="Why the proposal was rejected (told to the salesperson).")
+    can_decide = fields.Boolean(compute="_compute_can_decide")
+
+    def _compute_can_decide(self):
+        for override in self:
+            override.can_decide = override.state == "pending" and override._governance_may_decide(self.env.user)
+
+    def _governance_may_decide(self, user):
+        user = user.sudo()
+        roles = Roles(frozen=user.governance_frozen,
+                      **{role: user._has_group(xmlid) for role, xmlid in ROLE_GROUPS.items()})
+        return may_approve_grade(roles, self.sudo().section_id.id, user.governance_head_section_ids.ids)
+
+    # -- the model boundary ---------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if self.env.su:
+            return super().create(vals_list)
+        today = fields.Date.context_today(self)
+        clean = []
+        for vals in vals_list:
+            extra = set(vals) - PROPOSAL_FIELDS
+            if extra:
+                raise UserError(_("%(fields)s cannot be set on a grade override: a proposal gives the customer, "
+                                  "the grade, a reason and an end date (GRADE-2).",
+                                  fields=", ".join(sorted(extra))))
+            partner = self.env["res.partner"].browse(vals.get("partner_id") or [])
+            # the caller's rights first: a customer they cannot see is not found (SEC-4)
+            partner.check_access("read")
+            customer = partner.sudo()
+            if len(customer) != 1 or customer != customer.commercial_partner_id or not customer.section_id:
+                raise ValidationError(_("Field 'Customer': a grade override is proposed for a customer account "
+                                        "of a section (GRADE-2)."))
+            if not (vals.get("reason") or "").strip():
+                raise ValidationError(_("Field 'Reason' is required: say why the customer deserves another "
+                                        "grade (GRADE-2)."))
+            end = fields.Date.to_date(vals.get("date_end")) if vals.get("date_end") else None
+            if not end:
+                raise ValidationError(_("Field 'Until' is required: an override ends, then the computed grade "
+                                        "returns (GRADE-2)."))
+            if end < today:
+                raise ValidationError(_("Field 'Until': %s is in the past (GRADE-2).", fields.Date.to_string(end)))
+            bands = (customer.section_id.company_id or self.env.company).governance_grade_bands or grading.THREE_BANDS
+            if vals.get("grade") not in bands:
+                raise ValidationError(_("Field 'Proposed Grade': the company grades in bands %s (GRADE-1).",
+                                        ", ".join(bands)))
+            if self.sudo().search_count([("partner_id", "=", customer.id), ("state", "=", "pending")]):
+                raise ValidationError(_("%s already has a grade override waiting for approval (GRADE-2).",
+                                        customer.display_name))
+            clean.append(dict(vals, proposer_id=self.env.uid, section_id=customer.section_id.id,
+                              computed_grade=customer.governance_grade_computed, state="pending"))
+        overrides = super(CrmGovernanceGradeOverride, self.sudo()).create(clean).with_env(self.env)
+        for override in overrides.sudo():
+            heads = override.section_id.head_ids.filtered(lambda u: not u.governance_frozen)
+            override.message_subscribe(partner_ids=(heads.partner_id | override.proposer_id.partner_id).ids)
+            override.message_post(
+                body=_("%(user)s proposes grade %(grade)s for %(customer)s until %(date)s: %(reason)s",
+                       user=override.proposer_id.name, grade=override.grade, customer=override.partner_id.name,
+                       date=fields.Date.to_string(override.date_end), reason=override.reason),
+                partner_ids=heads.partner_id.ids, subtype_xmlid="mail.mt_comment")
+            override.partner_id._message_log(body=_(
+                "Grade override to %(grade)s proposed by %(user)s until %(date)s: %(reason)s (GRADE-2).",
+                grade=override.grade, user=override.proposer_id.name,
+                date=fields.Date.to_string(override.date_end), reason=override.reason))
+        return overrides
+
+    def write(self, vals):
+        if self.env.su:
+            return super().write(vals)
+        if set(vals) - {"decision_note"}:
+            raise UserError(_("A grade override is changed only by approving, rejecting or cancelling it "
+                              "(GRADE-2)."))
+        self._governance_check_decider()
+        return super(CrmGovernanceGradeOverride, self.sudo()).write(vals)
+
+    def _governance_check_decider(self):
+        self.check_access("read")
+        for override in self:
+            if override.state != "pending":
+                raise UserError(_("The grade override of %(customer)s is %(state)s already (GRADE-2).",
+                                  customer=override.sudo().partner_id.display_name,
+                                  state=dict(OVERRIDE_STATES)[override.state]))
+            if not self.env.su and not override._governance_may_decide(self.env.user):
+                raise AccessError(_("Only a section head of %s approves or rejects its customers' grade "
+                                    "overrides (GRADE-2).", override.sudo().section_id.display_name))
+
+    # -- the steps --------------------------------------------------------------
+    def action_approve(self):
+        self._governance_check_decider()
+        today = fields.Date.context_today(self)
+        for override in self.sudo():
+            customer = override.partner_id
+            # the newest approval is the one in force
+            self.sudo().search([("partner_id", "=", customer.id), ("state", "=", "approved")]).write(
+                {"state": "ended"})
+            override.write({"state": "approved", "approver_id": self.env.uid, "decided_at": fields.Datetime.now()})
+            customer._write({"governance_grade_override": override.grade,
+                             "governance_grade_override_until": override.date_end})
+            customer.invalidate_recordset(["governance_grade_override", "governance_grade_override_until"])
+            override._governance_tell(_("%(user)s approved grade %(grade)s until %(date)s.",
+                                        user=self.env.user.name, grade=override.grade,
+                                        date=fields.Date.to_string(override.date_end)))
+            customer._governance_apply_grades(
+                {customer.id: grading.effective_grade(customer.governance_grade_computed, override.grade,
+                                                      override.date_end, today)},
+                "override", note=_("override approved by %(user)s: %(reason)s", user=self.env.user.name,
+                                   reason=override.reason))
+        return True
+
+    def action_reject(self):
+        self._governance_check_decider()
+        for override in self.sudo():
+            override.write({"state": "rejected", "approver_id": self.env.uid, "decided_at": fields.Datetime.now()})
+            override._governance_tell(_("%(user)s rejected grade %(grade)s: %(note)s", user=self.env.user.name,
+                                        grade=override.grade, note=override.decision_note or _("no reason given")))
+        return True
+
+    def action_cancel(self):
+        self.check_access("read")
+        for override in self.sudo():
+            if override.state != "pending" or (override.proposer_id != self.env.user and not self.env.su):
+                raise UserError(_("Only the salesperson who proposed a grade override cancels it, while it "
+                                  "waits for approval (GRADE-2)."))
+            override.write({"state": "cancelled"})
+            override._governance_tell(_("%s cancelled the proposal.", self.env.user.name))
+        return True
+
+    def _governance_tell(self, text):
+        """One step, logged on the customer and told to the proposer."""
+        self.ensure_one()
+        self.message_post(body=text, partner_ids=self.proposer_id.partner_id.ids, subtype_xmlid="mail.mt_comment")
+        self.partner_id._message_log(body=_("Grade override: %s (GRADE-2)", text))
+
+    @api.model
+    def _governance_expire(self, today):
+        """Approved overrides past their end date end: the computed grade
+        returns, logged."""
+        ended = self.sudo().search([("state", "=", "approved"), ("date_end", "<", today)])
+        if not ended:
+            return
+        ended.write({"state": "ended"})
+        customers = ended.partner_id.filtered(lambda p: p.governance_grade_override_until
+                                              and p.governance_grade_override_until < today)
+        customers._write({"governance_grade_override": None, "governance_grade_override_until": None})
+        customers.invalidate_recordset(["governance_grade_override", "governance_grade_override_until"])
+        for override in ended:
+            override.message_post(body=_("The override ended on %s; the computed grade returns.",
+                                         fields.Date.to_string(override.date_end)))
+        customers._governance_apply_grades({p.id: p.governance_grade_computed or None for p in customers},
+                                           "override_end")
