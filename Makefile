@@ -8,6 +8,7 @@ help:
 	@echo "make run    demo database with crm_governance, web client on http://localhost:8069"
 	@echo "make test   fresh test database, our tests + Odoo's crm/sales_team suites"
 	@echo "make bench  seed N leads (default 100000) and time rules and install hook"
+	@echo "make bench-grading  grading on CUSTOMERS (default 200000) customers, 10 won deals each, vs. SQL"
 	@echo "make lint   OCA's pre-commit checks (pylint-odoo, ruff, oca-checks-odoo-module)"
 	@echo "make pot    regenerate crm_governance/i18n/crm_governance.pot from the code"
 	@echo "make stop   stop the private PostgreSQL cluster"
@@ -22,6 +23,9 @@ test:
 bench:
 	@bash scripts/bench.sh
 
+bench-grading:
+	@bash scripts/bench_grading.sh
+
 pot:
 	@bash scripts/i18n.sh
 
@@ -34,4 +38,4 @@ stop:
 clean: stop
 	rm -rf .venv .local
 
-.PHONY: help run test bench pot lint stop clean
+.PHONY: help run test bench bench-grading pot lint stop clean

@@ -9,6 +9,8 @@
            crm, once with crm_governance judging the note: the ratio is made
            by scripts/bench.sh)
   validity the FU-2 validity functions on generated notes, one core
+  grading  N more customers with 10 won deals each, the grading run vs. one
+           SQL aggregate of the same figures (make bench-grading)
 Run through scripts/bench.sh (make bench), which installs the modules between.
 """
 import argparse
@@ -395,9 +397,77 @@ def validity(n, own=10, mine=150):
                          "mean_chars": round(sum(map(len, notes)) / n, 1)}}
 
 
+def grading(env, cr, customers, deals_per_customer=10):
+    """GRADE-2 at scale: ``customers`` company customers with
+    ``deals_per_customer`` won opportunities each over three years, added
+    to what is there; then one SQL aggregate computing the same figures
+    (the floor) vs. the grading run that writes everything (first run) and
+    the daily run with nothing new (second run), same data, same run."""
+    cr.execute("SELECT id FROM crm_stage WHERE is_won ORDER BY sequence LIMIT 1")
+    won_stage = cr.fetchone()[0]
+    company = env.ref("base.main_company").id
+    cr.execute("SELECT COUNT(*) FROM res_partner WHERE name LIKE 'Bench customer %%'")
+    start = cr.fetchone()[0]
+    t0 = time.perf_counter()
+    cr.execute("""
+        INSERT INTO res_partner (name, complete_name, is_company, active, type, commercial_partner_id,
+                                 create_date, write_date)
+        SELECT 'Bench customer ' || i, 'Bench customer ' || i, true, true, 'contact', NULL, now(), now()
+          FROM generate_series(%s, %s - 1) i""", (start, start + customers))
+    cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE commercial_partner_id IS NULL")
+    cr.execute("""
+        INSERT INTO crm_lead (name, type, active, partner_id, company_id, stage_id, expected_revenue,
+                              probability, date_closed, create_date, write_date)
+        SELECT 'Bench won deal', 'opportunity', true, p.id, %s, %s, (1 + (random() * 20000)::int) * 10, 100,
+               now() - ((random() * 1095)::int || ' days')::interval, now(), now()
+          FROM res_partner p CROSS JOIN generate_series(1, %s)
+         WHERE p.name LIKE 'Bench customer %%' AND p.id NOT IN (
+               SELECT DISTINCT partner_id FROM crm_lead WHERE partner_id IS NOT NULL)""",
+               (company, won_stage, deals_per_customer))
+    cr.commit()
+    seeded = time.perf_counter() - t0
+    _vacuum(cr.dbname, "crm_lead")
+    _vacuum(cr.dbname, "res_partner")
+    cr.execute("SELECT COUNT(*) FROM res_partner WHERE name LIKE 'Bench customer %%'")
+    total_customers = cr.fetchone()[0]
+    cr.execute("SELECT COUNT(*) FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id AND s.is_won")
+    total_won = cr.fetchone()[0]
+
+    def floor():
+        # the same figures in one aggregate: the least any grading must do
+        cr.execute("""
+            SELECT p.commercial_partner_id, SUM(l.expected_revenue) FILTER (WHERE l.date_closed >= now() - interval '12 months'),
+                   SUM(l.expected_revenue) FILTER (WHERE l.date_closed >= now() - interval '24 months'
+                                                     AND l.date_closed < now() - interval '12 months'),
+                   COUNT(*) FILTER (WHERE l.date_closed >= now() - interval '12 months'), MIN(l.date_closed)
+              FROM crm_lead l JOIN crm_stage st ON st.id = l.stage_id AND st.is_won
+              JOIN res_partner p ON p.id = l.partner_id
+             WHERE l.active AND l.date_closed IS NOT NULL
+             GROUP BY p.commercial_partner_id""")
+        cr.fetchall()
+
+    Partner = env["res.partner"].with_context(governance_no_commit=True)
+    floor_s = _time(floor, 3)
+    t0 = time.perf_counter()
+    changed_first = Partner._governance_grade_customers()
+    env.flush_all()
+    cr.commit()
+    first_s = time.perf_counter() - t0
+    env.invalidate_all()
+    t0 = time.perf_counter()
+    changed_second = Partner._governance_grade_customers()
+    cr.commit()
+    second_s = time.perf_counter() - t0
+    return {"customers": total_customers, "won_deals": total_won, "seed_seconds": round(seeded, 1),
+            "floor_sql_seconds": round(floor_s, 3), "first_run_seconds": round(first_s, 2),
+            "first_run_changed": changed_first, "second_run_seconds": round(second_s, 2),
+            "second_run_changed": changed_second, "ratio_first_run": round(first_s / floor_s, 2),
+            "ratio_second_run": round(second_s / floor_s, 2), "target_ratio": 4}
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("step", choices=["seed", "measure", "release", "post", "validity"])
+    parser.add_argument("step", choices=["seed", "measure", "release", "post", "validity", "grading"])
     parser.add_argument("--conf", required=True)
     parser.add_argument("--db", required=True)
     parser.add_argument("-n", type=int, default=100_000)
@@ -416,6 +486,8 @@ def main():
             result = seed(env, cr, args.n)
         elif args.step == "measure":
             result = measure(env, cr, args.repeat)
+        elif args.step == "grading":
+            result = grading(env, cr, args.n)
         else:
             result = release(env, cr)
     finally:

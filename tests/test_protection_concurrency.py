@@ -137,3 +137,64 @@ class TestCommitted(RefusalMixin, TransactionCase):
                 self.assertEqual(len(notices.filtered(lambda m: name in m.body)), 1, name)
                 lead = leads.filtered(lambda r: r.name == name)
                 self.assertEqual(len(lead.message_ids.filtered(lambda m: "PROT-2" in (m.body or ""))), 1, name)
+
+    def test_grading_run_killed_after_first_batch_resumes(self):
+        names = [f"GOVT graded {i} {self.tag}" for i in range(5)]
+        with self._env() as env:
+            env["ir.config_parameter"].set_param("crm_governance.grading_batch_size", 2)
+            stage = env["crm.stage"].search([("is_won", "=", True)], limit=1)
+            customers = env["res.partner"].create([{"name": n, "is_company": True, "user_id": self.user_ids[0]}
+                                                   for n in names])
+            self.assertEqual(set(customers.mapped("section_id").ids), {self.section_id})
+            leads = env["crm.lead"].create([{"name": f"won {n}", "partner_id": c.id, "stage_id": stage.id,
+                                             "expected_revenue": 1000.0 * (i + 1)}
+                                            for i, (n, c) in enumerate(zip(names, customers, strict=True))])
+            leads.write({"date_closed": fields.Datetime.now() - timedelta(days=10)})
+            customer_ids, lead_ids = customers.ids, leads.ids
+        Partner = type(self.env["res.partner"])
+        original = Partner._governance_store_grading
+        calls = []
+
+        def killed_in_second_batch(records, *args):
+            calls.append(records.ids)
+            result = original(records, *args)
+            if len(calls) == 2:
+                raise RuntimeError("worker killed")
+            return result
+
+        thread = threading.current_thread()
+        testing, thread.testing = getattr(thread, "testing", False), False  # let the run commit
+        try:
+            with patch.object(Partner, "_governance_store_grading", killed_in_second_batch):
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    section = env["crm.governance.section"].browse(self.section_id)
+                    with self.assertRaises(RuntimeError):
+                        env["res.partner"]._governance_grade_customers(section=section)
+                    cr.rollback()  # the killed batch is lost, the first one was committed
+            with self._env() as env:
+                graded = env["res.partner"].browse(customer_ids).filtered("governance_grade")
+                self.assertEqual(len(graded), 2)
+            for _run in range(2):  # the next run completes; one more finds nothing to do
+                with self._env() as env:
+                    section = env["crm.governance.section"].browse(self.section_id)
+                    env["res.partner"]._governance_grade_customers(section=section)
+        finally:
+            thread.testing = testing
+            with self._env() as env:
+                env["ir.config_parameter"].set_param("crm_governance.grading_batch_size", 5000)
+        try:
+            with self._env() as env:
+                customers = env["res.partner"].browse(customer_ids)
+                self.assertTrue(all(customers.mapped("governance_grade")))
+                for customer in customers:
+                    logs = customer.message_ids.filtered(lambda m: "Grade:" in (m.body or ""))
+                    self.assertEqual(len(logs), 1, customer.name)
+                    self.assertEqual(env["crm.governance.grade.change"].search_count(
+                        [("partner_id", "=", customer.id)]), 1, customer.name)
+        finally:
+            with self._env() as env:
+                env["crm.lead"].browse(lead_ids).unlink()
+                env["mail.message"].search([("model", "=", "res.partner"), ("res_id", "in", customer_ids)]).unlink()
+                env["crm.governance.ledger"].search([("partner_id", "in", customer_ids)]).unlink()
+                env["res.partner"].browse(customer_ids).unlink()

@@ -53,6 +53,10 @@ class TestRpcSweep(RpcMixin, GovernanceCase, HttpCase):
             "requested_name": "GOVT lead B1", "requester_id": cls.head_b.id, "reason": "GOVT reason B",
             "section_id": cls.section_b.id, "owner_id": cls.sales_b1.id, "res_model": "crm.lead",
             "lead_id": cls.lead_b1.id})
+        cls.override_b = cls.env["crm.governance.grade.override"].with_user(cls.sales_b1).create({
+            "partner_id": cls.cust_b1.id, "grade": "A", "reason": "GOVT reason B", "date_end": "2099-01-01"})
+        cls.grade_change_b = cls.env["crm.governance.grade.change"].create({
+            "partner_id": cls.cust_b1.id, "section_id": cls.section_b.id, "new_grade": "B", "source": "computed"})
 
     def _targets(self, attacker):
         """Per model, a record ``attacker`` may not reach, and the words
@@ -64,12 +68,14 @@ class TestRpcSweep(RpcMixin, GovernanceCase, HttpCase):
                 "crm.governance.section": self.section_a, "crm.governance.ledger":
                     self.env["crm.governance.ledger"].search([("lead_id", "=", self.lead_a_frozen.id)], limit=1),
                 "crm.governance.followup": self.followup_b, "crm.governance.validity.query": self.query_b,
+                "crm.governance.grade.override": self.override_b, "crm.governance.grade.change": self.grade_change_b,
             }, ("GOVT lead A frozen", "GOVT customer A1", "T Sales A1", "GOVT lead B1")
         return {
             "crm.lead": self.lead_b1, "res.partner": self.cust_b1, "res.users": self.sales_b1,
             "crm.governance.section": self.section_b, "crm.governance.ledger":
                 self.env["crm.governance.ledger"].search([("lead_id", "=", self.lead_b1.id)], limit=1),
             "crm.governance.followup": self.followup_b, "crm.governance.validity.query": self.query_b,
+            "crm.governance.grade.override": self.override_b, "crm.governance.grade.change": self.grade_change_b,
         }, ("GOVT lead B1", "GOVT customer B1", "T Sales B1", "GOVT reason B", "与GOVT客户B")
 
     def _wizard_values(self, model, targets):
@@ -103,6 +109,8 @@ class TestRpcSweep(RpcMixin, GovernanceCase, HttpCase):
                 self.cust_b1.read(["user_id", "section_id", "protection_state"]),
                 self.sales_b1.governance_frozen, self.sales_a2.governance_frozen,
                 self.query_b.state, self.env["crm.governance.ledger"].search_count([]),
+                self.override_b.read(["state", "decision_note"]), self.cust_b1.governance_grade,
+                self.env["crm.governance.grade.change"].search_count([]),
                 self.env["crm.governance.followup"].search_count([]))
 
     def test_every_public_method_refuses_foreign_ids(self):
