@@ -5,7 +5,6 @@ from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
 
-from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 
@@ -155,6 +154,25 @@ class TestGradingRun(GradingSetup):
             self.env["res.partner"].with_user(self.sales_a1).with_context(default_governance_grade="A").create(
                 {"name": "GOVT forged", "is_company": True, "user_id": self.sales_a1.id})
 
+    def test_own_defaults_are_no_way_to_a_grade(self):
+        # a user's ir.default for the grade fields is dropped, not applied
+        Default = self.env["ir.default"].with_user(self.sales_a1)
+        Default.set("res.partner", "governance_grade_override", "A", user_id=True)
+        Default.set("res.partner", "governance_grade_override_until", "2099-12-31", user_id=True)
+        Default.set("crm.lead", "governance_grade", "C", user_id=True)
+        partner = self.env["res.partner"].with_user(self.sales_a1).create(
+            {"name": "GOVT defaults", "is_company": True, "user_id": self.sales_a1.id})
+        lead = self.env["crm.lead"].with_user(self.sales_a1).create({"name": "GOVT defaults lead"})
+        self.assertFalse(partner.sudo().governance_grade_override)
+        self.assertFalse(lead.governance_grade)
+
+    def test_grades_are_for_the_sales_organisation_only(self):
+        self.grade()
+        with self.assertRaises(AccessError):
+            self.customers[0].with_user(self.internal).read(["governance_grade"])
+        with self.assertRaises(AccessError):
+            self.env["res.partner"].with_user(self.internal).get_governance_key_customers()
+
 
 @tagged("post_install", "-at_install", "crm_governance")
 class TestGradeOverride(GradingSetup):
@@ -210,6 +228,12 @@ class TestGradeOverride(GradingSetup):
         self.assertEqual((override.state, self.customer.governance_grade), ("pending", "C"))
         with self.assertRaisesRegex(UserError, "GRADE-2"):
             override.with_user(self.sales_a1).write({"state": "approved"})
+        # nor the head who proposed it, however they send it
+        own = self.Override.with_user(self.head_a).with_context(default_approver_id=self.head_a.id).create({
+            "partner_id": self.customers[1].id, "grade": "A", "reason": "x", "date_end": TODAY + 30 * DAY})
+        self.assertFalse(own.approver_id)
+        with self.assertRaisesRegex(AccessError, "another section head"):
+            own.with_user(self.head_a).action_approve()
 
     def test_bad_proposals_are_refused_naming_the_field_and_rule(self):
         cases = [({"reason": "  "}, "'Reason' is required.*GRADE-2"),

@@ -16,17 +16,18 @@ class CrmGovernanceGradeChange(models.Model):
     _name = "crm.governance.grade.change"
     _description = "CRM Grade Change"
     _order = "date desc, id desc"
-    _rec_name = "partner_id"
+    _rec_name = "partner_name"
 
     date = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True, index=True)
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, readonly=True,
-                                 ondelete="cascade")
-    section_id = fields.Many2one("crm.governance.section", string="Section", readonly=True, index=True)
+    # set null, not cascade: the history outlives a deleted customer, by name
+    partner_id = fields.Many2one("res.partner", string="Customer", index=True, readonly=True, ondelete="set null")
+    partner_name = fields.Char(string="Customer Name", readonly=True)
+    section_id = fields.Many2one("crm.governance.section", readonly=True, index=True)
     old_grade = fields.Selection(GRADE_SELECTION, string="From", readonly=True)
     new_grade = fields.Selection(GRADE_SELECTION, string="To", readonly=True)
     source = fields.Selection(SOURCES, required=True, readonly=True)
     rule = fields.Char(string="Grade Rule", readonly=True)
-    score = fields.Float(string="Score", readonly=True, digits=(5, 2))
+    score = fields.Float(readonly=True, digits=(5, 2))
     author_id = fields.Many2one("res.users", string="Done By", readonly=True, default=lambda self: self.env.user)
 
     def write(self, vals):

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools.misc import clean_context
 
 from ..policy import grading
 from ..policy.access import Roles, may_approve_grade
@@ -29,9 +30,10 @@ class CrmGovernanceGradeOverride(models.Model):
     _order = "create_date desc, id desc"
     _rec_name = "partner_id"
 
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, ondelete="cascade",
+    # set null, not cascade: deleting a customer keeps the record of who proposed what (GRADE-2)
+    partner_id = fields.Many2one("res.partner", string="Customer", index=True, ondelete="set null",
                                  readonly=True, domain=[("is_company", "=", True)])
-    section_id = fields.Many2one("crm.governance.section", string="Section", readonly=True, index=True)
+    section_id = fields.Many2one("crm.governance.section", readonly=True, index=True)
     grade = fields.Selection(GRADE_SELECTION, string="Proposed Grade", required=True, readonly=True)
     computed_grade = fields.Selection(GRADE_SELECTION, string="Computed Grade When Proposed", readonly=True)
     reason = fields.Text(required=True, readonly=True)
@@ -44,7 +46,7 @@ class CrmGovernanceGradeOverride(models.Model):
                                   default=lambda self: self.env.user, index=True)
     approver_id = fields.Many2one("res.users", string="Decided By", readonly=True)
     decided_at = fields.Datetime(string="Decided On", readonly=True)
-    decision_note = fields.Text(string="Decision Note",
+    decision_note = fields.Text(
                                 help="Why the proposal was rejected (told to the salesperson).")
     can_decide = fields.Boolean(compute="_compute_can_decide")
 
@@ -56,7 +58,8 @@ class CrmGovernanceGradeOverride(models.Model):
         user = user.sudo()
         roles = Roles(frozen=user.governance_frozen,
                       **{role: user._has_group(xmlid) for role, xmlid in ROLE_GROUPS.items()})
-        return may_approve_grade(roles, self.sudo().section_id.id, user.governance_head_section_ids.ids)
+        # the customer's section now: a customer moved since is its new head's
+        return may_approve_grade(roles, self.sudo().partner_id.section_id.id, user.governance_head_section_ids.ids)
 
     # -- the model boundary ---------------------------------------------------
     @api.model_create_multi
@@ -88,7 +91,7 @@ class CrmGovernanceGradeOverride(models.Model):
             if end < today:
                 raise ValidationError(_("Field 'Until': %s is in the past (GRADE-2).", fields.Date.to_string(end)))
             bands = (customer.section_id.company_id or self.env.company).governance_grade_bands or grading.THREE_BANDS
-            if vals.get("grade") not in bands:
+            if not vals.get("grade") or vals.get("grade") not in tuple(bands):
                 raise ValidationError(_("Field 'Proposed Grade': the company grades in bands %s (GRADE-1).",
                                         ", ".join(bands)))
             if self.sudo().search_count([("partner_id", "=", customer.id), ("state", "=", "pending")]):
@@ -96,7 +99,9 @@ class CrmGovernanceGradeOverride(models.Model):
                                         customer.display_name))
             clean.append(dict(vals, proposer_id=self.env.uid, section_id=customer.section_id.id,
                               computed_grade=customer.governance_grade_computed, state="pending"))
-        overrides = super(CrmGovernanceGradeOverride, self.sudo()).create(clean).with_env(self.env)
+        # as superuser, without the caller's default_* keys (approver, followers…)
+        overrides = super(CrmGovernanceGradeOverride, self.sudo().with_context(clean_context(self.env.context))
+                          ).create(clean).with_env(self.env)
         for override in overrides.sudo():
             heads = override.section_id.head_ids.filtered(lambda u: not u.governance_frozen)
             override.message_subscribe(partner_ids=(heads.partner_id | override.proposer_id.partner_id).ids)
@@ -129,7 +134,10 @@ class CrmGovernanceGradeOverride(models.Model):
                                   state=dict(OVERRIDE_STATES)[override.state]))
             if not self.env.su and not override._governance_may_decide(self.env.user):
                 raise AccessError(_("Only a section head of %s approves or rejects its customers' grade "
-                                    "overrides (GRADE-2).", override.sudo().section_id.display_name))
+                                    "overrides (GRADE-2).", override.sudo().partner_id.section_id.display_name))
+            if not self.env.su and override.proposer_id == self.env.user:
+                raise AccessError(_("A grade override is decided by another section head than the one who "
+                                    "proposed it (GRADE-2)."))
 
     # -- the steps --------------------------------------------------------------
     def action_approve(self):

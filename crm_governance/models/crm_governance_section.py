@@ -309,7 +309,8 @@ class CrmGovernanceSection(models.Model):
         if not self.env.su and self not in me.governance_write_section_ids:
             raise AccessError(_("Only the heads and admins of section %(section)s recompute its grades (GRADE-2).",
                                 section=self.display_name))
-        changed = self.env["res.partner"].sudo().with_context(governance_no_commit=True)._governance_grade_customers(
+        # the caller's context stays out of a superuser run (progress rows, time zone)
+        changed = self.env["res.partner"].sudo().with_context({"governance_no_commit": True})._governance_grade_customers(
             section=self)
         return {"type": "ir.actions.client", "tag": "display_notification", "params": {
             "type": "success", "title": _("Grades recomputed"),

@@ -139,6 +139,13 @@ class CrmLead(models.Model):
         self.sudo()._governance_protection_recompute()
         return res
 
+    @api.model
+    def default_get(self, fields_list):
+        # a user's own defaults (ir.default) are no way to a grade either
+        defaults = super().default_get(fields_list)
+        defaults.pop("governance_grade", None)
+        return defaults
+
     @api.model_create_multi
     def create(self, vals_list):
         if any("governance_grade" in vals for vals in vals_list) or \

@@ -8,6 +8,7 @@ GOVERNED_MODELS = frozenset((
     "crm.lead", "res.partner", "mail.activity", "mail.followers", "crm.activity.report", "calendar.event",
     "calendar.attendee",
     "crm.governance.ledger", "crm.governance.followup", "crm.governance.validity.query",
+    "crm.governance.grade.override", "crm.governance.grade.change",
 ))
 
 

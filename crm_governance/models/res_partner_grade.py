@@ -8,7 +8,7 @@ customer's chatter and in the grade history, and moves the protection dates
 of the customer's records (GRADE-4).
 """
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..policy import grading
@@ -31,6 +31,9 @@ FIGURE_COLUMNS = {
     "governance_first_won": "date", "governance_customer_months": "int",
     "governance_grade_currency_id": "int", "governance_graded_at": "timestamp",
 }
+# grades and figures are the sales organisation's: not for portal users (a
+# customer reading its own grade) nor for internal users outside sales
+SALES = "sales_team.group_sale_salesman"
 GRADE_FIELDS = frozenset(FIGURE_COLUMNS) | {"governance_grade", "governance_grade_override",
                                             "governance_grade_override_until"}
 
@@ -39,34 +42,35 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     governance_grade = fields.Selection(
-        GRADE_SELECTION, string="Grade", readonly=True, copy=False, index="btree_not_null",
+        GRADE_SELECTION, string="Grade", readonly=True, copy=False, groups=SALES, index="btree_not_null",
         help="Key-customer grade (客户分级, GRADE-1): the computed grade, or an approved override until its "
              "end date. It sets the follow-up duty of the customer and its leads (GRADE-4).")
-    governance_grade_computed = fields.Selection(GRADE_SELECTION, string="Computed Grade", readonly=True, copy=False)
-    governance_grade_score = fields.Float(string="Grade Score", readonly=True, copy=False, digits=(5, 2))
-    governance_grade_rule = fields.Char(string="Grade Rule", readonly=True, copy=False,
+    governance_grade_computed = fields.Selection(GRADE_SELECTION, string="Computed Grade", readonly=True, copy=False, groups=SALES)
+    governance_grade_score = fields.Float(string="Grade Score", readonly=True, copy=False, groups=SALES, digits=(5, 2))
+    governance_grade_rule = fields.Char(string="Grade Rule", readonly=True, copy=False, groups=SALES,
                                         help="The threshold that gave the computed grade.")
     governance_grade_currency_id = fields.Many2one("res.currency", string="Grading Currency", readonly=True,
                                                    copy=False)
     governance_won_amount = fields.Monetary(
-        string="Won (12 Months)", currency_field="governance_grade_currency_id", readonly=True, copy=False,
+        string="Won (12 Months)", currency_field="governance_grade_currency_id", readonly=True, copy=False, groups=SALES,
         aggregator="sum")
     governance_won_amount_previous = fields.Monetary(
-        string="Won (12 Months Before)", currency_field="governance_grade_currency_id", readonly=True, copy=False,
+        string="Won (12 Months Before)", currency_field="governance_grade_currency_id", readonly=True, copy=False, groups=SALES,
         aggregator="sum")
-    governance_growth = fields.Float(string="Growth (%)", readonly=True, copy=False, digits=(12, 2),
+    governance_growth = fields.Float(string="Growth (%)", readonly=True, copy=False, groups=SALES, digits=(12, 2),
                                      aggregator="avg")
-    governance_margin = fields.Float(string="Margin (%)", readonly=True, copy=False, digits=(12, 2),
+    governance_margin = fields.Float(string="Margin (%)", readonly=True, copy=False, groups=SALES, digits=(12, 2),
                                      aggregator="avg")
-    governance_margin_known = fields.Boolean(string="Margin Known", readonly=True, copy=False)
-    governance_won_deals = fields.Integer(string="Won Deals (12 Months)", readonly=True, copy=False)
-    governance_first_won = fields.Date(string="First Won Deal", readonly=True, copy=False)
-    governance_customer_months = fields.Integer(string="Customer For (Months)", readonly=True, copy=False)
-    governance_graded_at = fields.Datetime(string="Figures Of", readonly=True, copy=False)
+    governance_margin_known = fields.Boolean(string="Margin Known", readonly=True, copy=False, groups=SALES)
+    governance_won_deals = fields.Integer(string="Won Deals (12 Months)", readonly=True, copy=False, groups=SALES)
+    governance_first_won = fields.Date(string="First Won Deal", readonly=True, copy=False, groups=SALES)
+    governance_customer_months = fields.Integer(string="Customer For (Months)", readonly=True, copy=False, groups=SALES)
+    governance_graded_at = fields.Datetime(string="Figures Of", readonly=True, copy=False, groups=SALES)
     governance_grade_override = fields.Selection(GRADE_SELECTION, string="Approved Grade Override", readonly=True,
                                                  copy=False)
-    governance_grade_override_until = fields.Date(string="Override Until", readonly=True, copy=False)
-    governance_grade_reason = fields.Text(string="Why This Grade", compute="_compute_governance_grade_reason")
+    governance_grade_override_until = fields.Date(string="Override Until", readonly=True, copy=False, groups=SALES)
+    governance_grade_reason = fields.Text(string="Why This Grade", compute="_compute_governance_grade_reason",
+                                          groups=SALES)
 
     # -- display -------------------------------------------------------------
     @api.depends("governance_grade", "governance_grade_computed", "governance_grade_rule",
@@ -113,6 +117,11 @@ class ResPartner(models.Model):
                     "%(fields)s cannot be written: a grade comes from the customer's won deals, or from an "
                     "override a section head approved (GRADE-2).",
                     fields=", ".join(sorted(self._fields[f].string for f in forged))))
+
+    @api.model
+    def default_get(self, fields_list):
+        # a user's own defaults (ir.default) are no way to a grade either
+        return {k: v for k, v in super().default_get(fields_list).items() if k not in GRADE_FIELDS}
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -305,7 +314,7 @@ class ResPartner(models.Model):
                                    why=note or why)
         changed._message_log_batch(bodies)
         self.env["crm.governance.grade.change"].sudo().create([{
-            "partner_id": p.id, "section_id": p.section_id.id, "old_grade": old[p.id] or False,
+            "partner_id": p.id, "partner_name": p.display_name, "section_id": p.section_id.id, "old_grade": old[p.id] or False,
             "new_grade": grade_by_id[p.id] or False, "source": source, "rule": p.governance_grade_rule,
             "score": p.governance_grade_score,
         } for p in changed])
@@ -324,6 +333,8 @@ class ResPartner(models.Model):
         amount, by growth and by margin, of one section or all the caller
         sees. Read with the caller's rights: a salesperson gets only the
         customers their section rules show them."""
+        if not self.env.user.has_group(SALES):
+            raise AccessError(_("The key-customer table is for the sales organisation (GRADE-3)."))
         limit = max(1, min(int(limit or 10), 100))
         domain = [("governance_grade_computed", "!=", False), ("parent_id", "=", False)]
         if section_id:
