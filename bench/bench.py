@@ -436,7 +436,8 @@ def grading(env, cr, customers, deals_per_customer=10):
     def floor():
         # the same figures in one aggregate: the least any grading must do
         cr.execute("""
-            SELECT p.commercial_partner_id, SUM(l.expected_revenue) FILTER (WHERE l.date_closed >= now() - interval '12 months'),
+            SELECT p.commercial_partner_id,
+                   SUM(l.expected_revenue) FILTER (WHERE l.date_closed >= now() - interval '12 months'),
                    SUM(l.expected_revenue) FILTER (WHERE l.date_closed >= now() - interval '24 months'
                                                      AND l.date_closed < now() - interval '12 months'),
                    COUNT(*) FILTER (WHERE l.date_closed >= now() - interval '12 months'), MIN(l.date_closed)

@@ -310,8 +310,8 @@ class CrmGovernanceSection(models.Model):
             raise AccessError(_("Only the heads and admins of section %(section)s recompute its grades (GRADE-2).",
                                 section=self.display_name))
         # the caller's context stays out of a superuser run (progress rows, time zone)
-        changed = self.env["res.partner"].sudo().with_context({"governance_no_commit": True})._governance_grade_customers(
-            section=self)
+        Partner = self.env["res.partner"].sudo().with_context({"governance_no_commit": True})  # pylint: disable=context-overridden
+        changed = Partner._governance_grade_customers(section=self)
         return {"type": "ir.actions.client", "tag": "display_notification", "params": {
             "type": "success", "title": _("Grades recomputed"),
             "message": _("%(count)s customers of %(section)s got new figures or a new grade (GRADE-2).",

@@ -45,17 +45,20 @@ class ResPartner(models.Model):
         GRADE_SELECTION, string="Grade", readonly=True, copy=False, groups=SALES, index="btree_not_null",
         help="Key-customer grade (客户分级, GRADE-1): the computed grade, or an approved override until its "
              "end date. It sets the follow-up duty of the customer and its leads (GRADE-4).")
-    governance_grade_computed = fields.Selection(GRADE_SELECTION, string="Computed Grade", readonly=True, copy=False, groups=SALES)
+    governance_grade_computed = fields.Selection(GRADE_SELECTION, string="Computed Grade", readonly=True, copy=False,
+                                                 groups=SALES)
     governance_grade_score = fields.Float(string="Grade Score", readonly=True, copy=False, groups=SALES, digits=(5, 2))
     governance_grade_rule = fields.Char(string="Grade Rule", readonly=True, copy=False, groups=SALES,
                                         help="The threshold that gave the computed grade.")
     governance_grade_currency_id = fields.Many2one("res.currency", string="Grading Currency", readonly=True,
                                                    copy=False)
     governance_won_amount = fields.Monetary(
-        string="Won (12 Months)", currency_field="governance_grade_currency_id", readonly=True, copy=False, groups=SALES,
+        string="Won (12 Months)", currency_field="governance_grade_currency_id", readonly=True, copy=False,
+        groups=SALES,
         aggregator="sum")
     governance_won_amount_previous = fields.Monetary(
-        string="Won (12 Months Before)", currency_field="governance_grade_currency_id", readonly=True, copy=False, groups=SALES,
+        string="Won (12 Months Before)", currency_field="governance_grade_currency_id", readonly=True, copy=False,
+        groups=SALES,
         aggregator="sum")
     governance_growth = fields.Float(string="Growth (%)", readonly=True, copy=False, groups=SALES, digits=(12, 2),
                                      aggregator="avg")
@@ -314,7 +317,8 @@ class ResPartner(models.Model):
                                    why=note or why)
         changed._message_log_batch(bodies)
         self.env["crm.governance.grade.change"].sudo().create([{
-            "partner_id": p.id, "partner_name": p.display_name, "section_id": p.section_id.id, "old_grade": old[p.id] or False,
+            "partner_id": p.id, "partner_name": p.display_name, "section_id": p.section_id.id,
+            "old_grade": old[p.id] or False,
             "new_grade": grade_by_id[p.id] or False, "source": source, "rule": p.governance_grade_rule,
             "score": p.governance_grade_score,
         } for p in changed])
