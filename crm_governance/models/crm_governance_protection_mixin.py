@@ -5,7 +5,8 @@ from odoo.tools import SQL
 from ..policy import protection
 from ..policy.protection import OWNED
 from .crm_governance_ledger import RECORD_FIELD
-from .trusted import as_id, context_defaults, trusted
+from .set_wise import update_by_id
+from .trusted import as_id, forged, trusted
 
 PROTECTION_STATES = [
     (protection.PROTECTED, "Protected"),
@@ -14,6 +15,8 @@ PROTECTION_STATES = [
 ]
 # written by the module only, by SQL (see _governance_refuse_protection_vals)
 PROTECTION_FIELDS = frozenset(protection.COLUMNS)
+# what no caller sets: the protection and the due date last reminded of
+PROTECTION_RESULTS = PROTECTION_FIELDS | {"followup_reminded_at"}
 # the SQL type of each protection column, for the set-wise UPDATE
 _COLUMN_TYPES = {"protection_state": "varchar", "invalid_followup_count": "int"}
 
@@ -255,16 +258,8 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         if not results:
             return
         ids = list(results)
-        columns = protection.COLUMNS
-        values = {c: [getattr(results[i], c) for i in ids] for c in columns}
-        self.env.cr.execute(SQL(
-            "UPDATE %(table)s AS r SET %(assign)s FROM unnest(%(ids)s::int[], %(arrays)s) AS v(id, %(names)s) "
-            "WHERE r.id = v.id",
-            table=SQL.identifier(self._table), ids=ids,
-            assign=SQL(", ").join(SQL("%s = v.%s", SQL.identifier(c), SQL.identifier(c)) for c in columns),
-            arrays=SQL(", ").join(SQL("%s::%s[]", values[c], SQL(_COLUMN_TYPES.get(c, "timestamp")))
-                                  for c in columns),
-            names=SQL(", ").join(SQL.identifier(c) for c in columns)))
+        update_by_id(self.env.cr, self._table, ids, {
+            c: (_COLUMN_TYPES.get(c, "timestamp"), [getattr(results[i], c) for i in ids]) for c in protection.COLUMNS})
         self.browse(ids)._governance_invalidate()
 
     def _governance_invalidate(self):
@@ -335,14 +330,22 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         and so is a ``default_<field>`` in the context (stock create and
         onchange add those): otherwise one call could keep a record
         protected until 2099."""
-        defaults = set(context_defaults(self.env)) if with_defaults else set()
-        for vals in vals_list:
-            forged = (PROTECTION_FIELDS | {"followup_reminded_at"}).intersection(set(vals) | defaults)
-            if forged:
-                raise UserError(_(
-                    "%(fields)s cannot be written: protection dates and states follow from valid "
-                    "follow-ups and the section's rules only (PROT-2, FU-4).",
-                    fields=", ".join(sorted(self._fields[f].string for f in forged))))
+        names = forged(self.env, vals_list, PROTECTION_RESULTS, with_defaults)
+        if names:
+            raise UserError(_(
+                "%(fields)s cannot be written: protection dates and states follow from valid "
+                "follow-ups and the section's rules only (PROT-2, FU-4).",
+                fields=", ".join(sorted(self._fields[f].string for f in names))))
+
+    def _governance_result_fields(self):
+        """The fields only the module writes; each model adds its own."""
+        return PROTECTION_RESULTS
+
+    @api.model
+    def default_get(self, fields_list):
+        # a user's own defaults (ir.default) are no way to a result either
+        results = self._governance_result_fields()
+        return {name: value for name, value in super().default_get(fields_list).items() if name not in results}
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -6,7 +6,7 @@ from odoo.tools.sql import column_exists, create_column
 from ..policy.protection import OWNED
 from .crm_governance_section_mixin import governance_access_error
 from .res_partner_grade import GRADE_SELECTION
-from .trusted import Trusted, as_id
+from .trusted import Trusted, as_id, forged
 
 
 class CrmLead(models.Model):
@@ -139,23 +139,20 @@ class CrmLead(models.Model):
         self.sudo()._governance_protection_recompute()
         return res
 
-    @api.model
-    def default_get(self, fields_list):
-        # a user's own defaults (ir.default) are no way to a grade either
-        defaults = super().default_get(fields_list)
-        defaults.pop("governance_grade", None)
-        return defaults
+    def _governance_result_fields(self):
+        return super()._governance_result_fields() | {"governance_grade"}
+
+    def _governance_refuse_grade_vals(self, vals_list, with_defaults=False):
+        if forged(self.env, vals_list, {"governance_grade"}, with_defaults):
+            raise UserError(_("Customer Grade cannot be written: a lead has its customer's grade (GRADE-1)."))
 
     @api.model_create_multi
     def create(self, vals_list):
-        if any("governance_grade" in vals for vals in vals_list) or \
-                "default_governance_grade" in self.env.context:
-            raise UserError(_("Customer Grade cannot be written: a lead has its customer's grade (GRADE-1)."))
+        self._governance_refuse_grade_vals(vals_list, with_defaults=True)
         return super().create(vals_list)
 
     def write(self, vals):
-        if "governance_grade" in vals:
-            raise UserError(_("Customer Grade cannot be written: a lead has its customer's grade (GRADE-1)."))
+        self._governance_refuse_grade_vals([vals])
         grades = {lead.id: lead.governance_grade for lead in self.sudo()} if "partner_id" in vals else {}
         try:
             res = super().write(vals)

@@ -13,7 +13,8 @@ from odoo.tools import SQL
 
 from ..policy import grading
 from ..policy.protection import OWNED
-from .trusted import context_defaults
+from .set_wise import update_by_id
+from .trusted import forged
 
 GRADE_SELECTION = [
     ("A", "A · Key"),
@@ -112,19 +113,15 @@ class ResPartner(models.Model):
     def _governance_refuse_grade_vals(self, vals_list, with_defaults=False):
         """Grades and their figures are results of the grading (GRADE-2) and of
         approved overrides: no ORM write may set them, by anyone."""
-        defaults = set(context_defaults(self.env)) if with_defaults else set()
-        for vals in vals_list:
-            forged = GRADE_FIELDS.intersection(set(vals) | defaults)
-            if forged:
-                raise UserError(_(
-                    "%(fields)s cannot be written: a grade comes from the customer's won deals, or from an "
-                    "override a section head approved (GRADE-2).",
-                    fields=", ".join(sorted(self._fields[f].string for f in forged))))
+        names = forged(self.env, vals_list, GRADE_FIELDS, with_defaults)
+        if names:
+            raise UserError(_(
+                "%(fields)s cannot be written: a grade comes from the customer's won deals, or from an "
+                "override a section head approved (GRADE-2).",
+                fields=", ".join(sorted(self._fields[f].string for f in names))))
 
-    @api.model
-    def default_get(self, fields_list):
-        # a user's own defaults (ir.default) are no way to a grade either
-        return {k: v for k, v in super().default_get(fields_list).items() if k not in GRADE_FIELDS}
+    def _governance_result_fields(self):
+        return super()._governance_result_fields() | GRADE_FIELDS
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -241,35 +238,33 @@ class ResPartner(models.Model):
     def _governance_store_grading(self, results, companies, today):
         """Write the figures of ``self`` that differ from what is stored, then
         apply the grades that changed. Returns how many customers changed."""
-        self.env.cr.execute(SQL(
-            "SELECT id, %s FROM res_partner WHERE id = ANY(%s)",
-            SQL(", ").join(SQL.identifier(c) for c in FIGURE_COLUMNS if c != "governance_graded_at"), self.ids))
         names = [c for c in FIGURE_COLUMNS if c != "governance_graded_at"]
-        stored = {row[0]: dict(zip(names, row[1:], strict=True)) for row in self.env.cr.fetchall()}
+        # set-wise read of what is stored: the figures, and the grade in
+        # effect with the override that may run (one query per batch)
+        self.env.cr.execute(SQL(
+            "SELECT id, governance_grade, governance_grade_override, governance_grade_override_until, %s "
+            "FROM res_partner WHERE id = ANY(%s)", SQL(", ").join(SQL.identifier(c) for c in names), self.ids))
+        stored, in_effect = {}, {}
+        for pid, grade, override, until, *figures in self.env.cr.fetchall():
+            stored[pid] = dict(zip(names, figures, strict=True))
+            in_effect[pid] = (grade, override, until)
         now = fields.Datetime.now()
-        rows = {}
+        rows, moved = {}, {}
         for pid in self.ids:
             result, figures = results.get(pid, (None, None))
             new = _figure_values(result, figures, companies.get(pid)) if result else dict.fromkeys(names)
             if not _same(stored.get(pid, {}), new):
                 rows[pid] = dict(new, governance_graded_at=now if result else None)
+            # the grade in effect: the computed one unless an approved override runs
+            grade, override, until = in_effect.get(pid, (None, None, None))
+            effective = grading.effective_grade(new["governance_grade_computed"], override, until, today)
+            if (grade or None) != effective:
+                moved[pid] = effective
         if rows:
             ids = list(rows)
-            # set-wise write of many customers' figures: one statement
-            self.env.cr.execute(SQL(
-                "UPDATE res_partner AS r SET %(assign)s FROM unnest(%(ids)s::int[], %(arrays)s) AS v(id, %(names)s) "
-                "WHERE r.id = v.id",
-                ids=ids,
-                assign=SQL(", ").join(SQL("%s = v.%s", SQL.identifier(c), SQL.identifier(c)) for c in FIGURE_COLUMNS),
-                arrays=SQL(", ").join(SQL("%s::%s[]", [rows[i][c] for i in ids], SQL(t))
-                                      for c, t in FIGURE_COLUMNS.items()),
-                names=SQL(", ").join(SQL.identifier(c) for c in FIGURE_COLUMNS)))
+            update_by_id(self.env.cr, "res_partner", ids,
+                         {c: (t, [rows[i][c] for i in ids]) for c, t in FIGURE_COLUMNS.items()})
             self.browse(ids).invalidate_recordset(list(FIGURE_COLUMNS))
-        # the grade in effect: the computed one unless an approved override runs
-        partners = self.sudo()
-        effective = {p.id: grading.effective_grade(p.governance_grade_computed, p.governance_grade_override,
-                                                   p.governance_grade_override_until, today) for p in partners}
-        moved = {p.id: effective[p.id] for p in partners if (p.governance_grade or None) != effective[p.id]}
         if moved:
             self.browse(list(moved))._governance_apply_grades(moved, "computed")
         return len(set(rows) | set(moved))
@@ -287,9 +282,8 @@ class ResPartner(models.Model):
             return
         ids = changed.ids
         # set-wise: one UPDATE for the customers, one for all their leads
-        self.env.cr.execute(SQL(
-            "UPDATE res_partner AS r SET governance_grade = v.grade FROM unnest(%s::int[], %s::varchar[]) "
-            "AS v(id, grade) WHERE r.id = v.id", ids, [grade_by_id[i] or None for i in ids]))
+        update_by_id(self.env.cr, "res_partner", ids, {"governance_grade": ("varchar", [grade_by_id[i] or None
+                                                                                        for i in ids])})
         self.env["crm.lead"].flush_model(["partner_id"])
         self.env.cr.execute(SQL(
             """UPDATE crm_lead AS l SET governance_grade = cp.governance_grade

@@ -53,3 +53,12 @@ def as_id(value):
 def context_defaults(env):
     """{field: value} of the ``default_<field>`` keys in ``env``'s context."""
     return {key[8:]: value for key, value in env.context.items() if key.startswith("default_")}
+
+
+def forged(env, vals_list, names, with_defaults=False):
+    """The fields of ``names`` a caller tries to set: in any of ``vals_list``
+    or, ``with_defaults``, as a ``default_<field>`` of the context."""
+    sent = set(context_defaults(env)) if with_defaults else set()
+    for vals in vals_list:
+        sent.update(vals)
+    return sent.intersection(names)

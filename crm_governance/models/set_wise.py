@@ -1,0 +1,19 @@
+"""One statement for many rows: the module's set-wise writes of its own
+results (protection states and dates, grades and their figures), which the
+ORM refuses from callers by design and which would otherwise cost a query
+per record."""
+from odoo.tools import SQL
+
+
+def update_by_id(cr, table, ids, columns):
+    """``UPDATE table`` so that row ``ids[i]`` gets ``values[i]`` of each
+    ``columns[name] = (sql_type, values)``, in one statement."""
+    if not ids:
+        return
+    cr.execute(SQL(
+        "UPDATE %(table)s AS r SET %(assign)s FROM unnest(%(ids)s::int[], %(arrays)s) AS v(id, %(names)s) "
+        "WHERE r.id = v.id",
+        table=SQL.identifier(table), ids=list(ids),
+        assign=SQL(", ").join(SQL("%s = v.%s", SQL.identifier(c), SQL.identifier(c)) for c in columns),
+        arrays=SQL(", ").join(SQL("%s::%s[]", list(values), SQL(sql_type)) for sql_type, values in columns.values()),
+        names=SQL(", ").join(SQL.identifier(c) for c in columns)))
