@@ -6,14 +6,18 @@ source "$(dirname "$0")/lib.sh"
 ensure_venv
 ensure_pg
 ensure_chromium
+# fresh_db CONF DB PORT MODULE: a configuration with a port of its own (a
+# running `make run` does not collide) and a fresh database with MODULE
+fresh_db() {
+    write_odoo_conf "$1" "$2"
+    sed -i "s/^http_port = .*/http_port = $3/" "$1"
+    say "fresh test database $2 ($4)"
+    recreate_db "$2"
+    odoo_bin -c "$1" -d "$2" -i "$4" --stop-after-init --log-level=warn
+}
 DB=${GOV_TEST_DB:-crm_governance_test}
 CONF="$LOCAL/odoo-test.conf"
-write_odoo_conf "$CONF" "$DB"
-# a port of its own, so a running `make run` does not collide
-sed -i "s/^http_port = .*/http_port = ${GOV_TEST_HTTP_PORT:-8169}/" "$CONF"
-say "fresh test database $DB"
-recreate_db "$DB"
-odoo_bin -c "$CONF" -d "$DB" -i crm_governance --stop-after-init --log-level=warn
+fresh_db "$CONF" "$DB" "${GOV_TEST_HTTP_PORT:-8169}" crm_governance
 # a copy with the same data for tests/test_uninstall.py (uninstall, reinstall)
 export GOV_UNINSTALL_DB="${DB}_uninstall"
 psql_odoo -q -d postgres -c "DROP DATABASE IF EXISTS \"$GOV_UNINSTALL_DB\" WITH (FORCE)" \
@@ -22,11 +26,7 @@ psql_odoo -q -d postgres -c "DROP DATABASE IF EXISTS \"$GOV_UNINSTALL_DB\" WITH 
 # database of its own, so the main suite runs on a CRM without Sales
 SALE_DB="${DB}_sale"
 SALE_CONF="$LOCAL/odoo-test-sale.conf"
-write_odoo_conf "$SALE_CONF" "$SALE_DB"
-sed -i "s/^http_port = .*/http_port = ${GOV_TEST_SALE_HTTP_PORT:-8179}/" "$SALE_CONF"
-say "fresh test database $SALE_DB (crm_governance_sale)"
-recreate_db "$SALE_DB"
-odoo_bin -c "$SALE_CONF" -d "$SALE_DB" -i crm_governance_sale --stop-after-init --log-level=warn
+fresh_db "$SALE_CONF" "$SALE_DB" "${GOV_TEST_SALE_HTTP_PORT:-8179}" crm_governance_sale
 cd "$ROOT"
 run_pytest() {
     env PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}" "$PY" -m pytest -p no:cacheprovider -p pytest_no_skip \

@@ -81,6 +81,36 @@ class TestCommitted(RefusalMixin, TransactionCase):
             claims = env["crm.governance.ledger"].search([("lead_id", "=", lead_id), ("reason", "=", "claim")])
             self.assertEqual(len(claims), 1)
 
+    @contextmanager
+    def _committing(self):
+        """Let the scheduled runs commit their batches, as in production."""
+        thread = threading.current_thread()
+        testing, thread.testing = getattr(thread, "testing", False), False
+        try:
+            yield
+        finally:
+            thread.testing = testing
+
+    def _run_killed_in_second_batch(self, model, method, run):
+        """``run(env)`` in a committing transaction of its own, with
+        ``model.method`` dying after its second batch's work: the batch
+        committed before is kept, the second one is rolled back."""
+        cls = type(self.env[model])
+        original = getattr(cls, method)
+        calls = []
+
+        def killed_in_second_batch(records, *args):
+            calls.append(records.ids)
+            result = original(records, *args)
+            if len(calls) == 2:
+                raise RuntimeError("worker killed")
+            return result
+
+        with patch.object(cls, method, killed_in_second_batch), self.registry.cursor() as cr:
+            with self.assertRaises(RuntimeError):
+                run(api.Environment(cr, SUPERUSER_ID, {}))
+            cr.rollback()
+
     def test_release_run_killed_half_way_resumes(self):
         names = [f"GOVT due {i} {self.tag}" for i in range(5)]
         with self._env() as env:
@@ -93,35 +123,18 @@ class TestCommitted(RefusalMixin, TransactionCase):
             long_ago = fields.Datetime.now() - timedelta(days=100)
             leads._governance_backdate(long_ago)
             lead_ids = leads.ids
-        Lead = type(self.env["crm.lead"])
-        original = Lead._governance_release
-        calls = []
-
-        def killed_in_second_batch(records, now):
-            calls.append(records.ids)
-            result = original(records, now)
-            if len(calls) == 2:
-                raise RuntimeError("worker killed")
-            return result
-
-        thread = threading.current_thread()
-        testing, thread.testing = getattr(thread, "testing", False), False  # let the cron commit
         try:
-            with patch.object(Lead, "_governance_release", killed_in_second_batch):
-                with self.registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    with self.assertRaises(RuntimeError):
-                        env["crm.governance.section"]._cron_protection_release()
-                    cr.rollback()  # the killed batch is lost, the first one was committed
-            with self._env() as env:
-                released = env["crm.lead"].browse(lead_ids).filtered(lambda r: r.protection_state == "pooled")
-                self.assertEqual(len(released), 2)
-            with self._env() as env:
-                env["crm.governance.section"]._cron_protection_release()
-            with self._env() as env:
-                env["crm.governance.section"]._cron_protection_release()  # and once more: nothing to do
+            with self._committing():
+                self._run_killed_in_second_batch("crm.lead", "_governance_release",
+                                                 lambda env: env["crm.governance.section"]._cron_protection_release())
+                with self._env() as env:
+                    released = env["crm.lead"].browse(lead_ids).filtered(lambda r: r.protection_state == "pooled")
+                    self.assertEqual(len(released), 2)
+                with self._env() as env:
+                    env["crm.governance.section"]._cron_protection_release()
+                with self._env() as env:
+                    env["crm.governance.section"]._cron_protection_release()  # and once more: nothing to do
         finally:
-            thread.testing = testing
             with self._env() as env:
                 env["ir.config_parameter"].set_param("crm_governance.cron_batch_size", 1000)
         with self._env() as env:
@@ -151,39 +164,19 @@ class TestCommitted(RefusalMixin, TransactionCase):
                                             for i, (n, c) in enumerate(zip(names, customers, strict=True))])
             leads.write({"date_closed": fields.Datetime.now() - timedelta(days=10)})
             customer_ids, lead_ids = customers.ids, leads.ids
-        Partner = type(self.env["res.partner"])
-        original = Partner._governance_store_grading
-        calls = []
 
-        def killed_in_second_batch(records, *args):
-            calls.append(records.ids)
-            result = original(records, *args)
-            if len(calls) == 2:
-                raise RuntimeError("worker killed")
-            return result
+        def grade_section(env):
+            env["res.partner"]._governance_grade_customers(section=env["crm.governance.section"].browse(self.section_id))
 
-        thread = threading.current_thread()
-        testing, thread.testing = getattr(thread, "testing", False), False  # let the run commit
         try:
-            with patch.object(Partner, "_governance_store_grading", killed_in_second_batch):
-                with self.registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    section = env["crm.governance.section"].browse(self.section_id)
-                    with self.assertRaises(RuntimeError):
-                        env["res.partner"]._governance_grade_customers(section=section)
-                    cr.rollback()  # the killed batch is lost, the first one was committed
-            with self._env() as env:
-                graded = env["res.partner"].browse(customer_ids).filtered("governance_grade")
-                self.assertEqual(len(graded), 2)
-            for _run in range(2):  # the next run completes; one more finds nothing to do
+            with self._committing():
+                self._run_killed_in_second_batch("res.partner", "_governance_store_grading", grade_section)
                 with self._env() as env:
-                    section = env["crm.governance.section"].browse(self.section_id)
-                    env["res.partner"]._governance_grade_customers(section=section)
-        finally:
-            thread.testing = testing
-            with self._env() as env:
-                env["ir.config_parameter"].set_param("crm_governance.grading_batch_size", 5000)
-        try:
+                    graded = env["res.partner"].browse(customer_ids).filtered("governance_grade")
+                    self.assertEqual(len(graded), 2)
+                for _run in range(2):  # the next run completes; one more finds nothing to do
+                    with self._env() as env:
+                        grade_section(env)
             with self._env() as env:
                 customers = env["res.partner"].browse(customer_ids)
                 self.assertTrue(all(customers.mapped("governance_grade")))
@@ -194,7 +187,9 @@ class TestCommitted(RefusalMixin, TransactionCase):
                         [("partner_id", "=", customer.id)]), 1, customer.name)
         finally:
             with self._env() as env:
+                env["ir.config_parameter"].set_param("crm_governance.grading_batch_size", 5000)
                 env["crm.lead"].browse(lead_ids).unlink()
                 env["mail.message"].search([("model", "=", "res.partner"), ("res_id", "in", customer_ids)]).unlink()
                 env["crm.governance.ledger"].search([("partner_id", "in", customer_ids)]).unlink()
+                env["crm.governance.grade.change"].search([("partner_id", "in", customer_ids)]).unlink()
                 env["res.partner"].browse(customer_ids).unlink()
