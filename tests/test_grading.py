@@ -316,3 +316,121 @@ class TestKeyCustomerReports(RpcMixin, GradingSetup, HttpCase):
         history = self.call("crm.governance.grade.change", "search_read", [], ["partner_id"])
         self.assertEqual({r["partner_id"][1] for r in history["result"]},
                          {"GOVT graded 10", "GOVT graded 11", "GOVT graded 12"})
+
+
+@tagged("post_install", "-at_install", "crm_governance")
+class TestGradingAttackedOverRpc(RpcMixin, GradingSetup, HttpCase):
+    """What a salesperson of another section, a frozen user or a user
+    outside sales gets over JSON-RPC from the grading's fields and methods,
+    with foreign ids and forged values: refusals that name nothing."""
+
+    def setUp(self):
+        super().setUp()
+        self.grade()
+        self.mine = self.customers[0]  # sales_a1's, section A
+        self.foreign = self.customers[-1]  # sales_b1's, section B
+        self.foreign_override = self.env["crm.governance.grade.override"].with_user(self.sales_b1).create({
+            "partner_id": self.foreign.id, "grade": "C", "reason": "GOVT secret reason", "date_end": "2099-01-01"})
+        self.secrets = (self.foreign.name, "GOVT secret reason", "1,200", "1200")
+
+    def _state(self):
+        return (self.foreign.read(["governance_grade", "governance_grade_override", "governance_won_amount"]),
+                self.foreign_override.read(["state", "approver_id", "decision_note"]),
+                self.mine.read(["governance_grade", "governance_grade_override", "governance_grade_override_until"]),
+                self.env["crm.governance.grade.change"].search_count([]))
+
+    def test_forged_grades_are_refused(self):
+        before = self._state()
+        lead = self.env["crm.lead"].search([("partner_id", "=", self.mine.id)], limit=1)
+        lead.sudo().write({"user_id": self.sales_a1.id, "team_id": self.team_a.id})
+        self.login(self.sales_a1)
+        for vals in ({"governance_grade": "A"}, {"governance_grade_override": "A",
+                                                 "governance_grade_override_until": "2099-12-31"},
+                     {"governance_won_amount": 1e9}, {"governance_grade_computed": "A"}):
+            self.assertIn("GRADE-2", self.refused(self.call("res.partner", "write", [self.mine.id], vals)))
+        self.assertIn("GRADE-1", self.refused(self.call("crm.lead", "write", [lead.id], {"governance_grade": "C"})))
+        self.refused(self.call("res.partner", "create", [{"name": "GOVT forged", "is_company": True}],
+                               context={"default_governance_grade": "A"}))
+        self.refused(self.call("crm.lead", "create", [{"name": "GOVT forged lead"}],
+                               context={"default_governance_grade": "C"}))
+        # one's own defaults are dropped, not applied
+        self.call("ir.default", "set", "res.partner", "governance_grade_override", "A", True)
+        self.call("ir.default", "set", "crm.lead", "governance_grade", "C", True)
+        made = self.call("res.partner", "create", [{"name": "GOVT defaults", "is_company": True,
+                                                    "user_id": self.sales_a1.id}])
+        lead_made = self.call("crm.lead", "create", [{"name": "GOVT defaults lead"}])
+        self.assertFalse(self.env["res.partner"].browse(made["result"]).governance_grade_override)
+        self.assertFalse(self.env["crm.lead"].browse(lead_made["result"]).governance_grade)
+        self.assertEqual(self._state(), before)
+
+    def test_another_section_s_customers_grades_and_overrides_are_out_of_reach(self):
+        before = self._state()
+        for attacker in (self.sales_a1, self.frozen):
+            self.login(attacker)
+            with self.subTest(attacker=attacker.login):
+                self.refused(self.call("res.partner", "read", [self.foreign.id],
+                                       ["governance_grade", "governance_won_amount", "governance_grade_reason"]),
+                             *self.secrets)
+                rows = self.call("res.partner", "search_read", [("governance_grade", "!=", False)],
+                                 ["name", "governance_won_amount"])["result"]
+                self.assertNotIn(self.foreign.name, {r["name"] for r in rows})
+                groups = self.call("res.partner", "read_group", [("governance_grade", "!=", False)],
+                                   ["governance_won_amount:sum"], ["section_id"])["result"]
+                self.assertNotIn(self.section_b.id, {g["section_id"] and g["section_id"][0] for g in groups})
+                table = self.call("res.partner", "get_governance_key_customers", self.section_b.id)["result"]
+                self.assertEqual(table, {"amount": [], "growth": [], "margin": []})
+                for model in ("crm.governance.grade.change", "crm.governance.grade.override"):
+                    found = self.call(model, "search_read", [], ["display_name"])["result"]
+                    self.assertNotIn(self.foreign.name, str(found))
+                self.refused(self.call("crm.governance.grade.override", "read", [self.foreign_override.id],
+                                       ["reason"]), *self.secrets)
+                for method in ("action_approve", "action_reject", "action_cancel"):
+                    self.refused(self.call("crm.governance.grade.override", method, [self.foreign_override.id]),
+                                 *self.secrets)
+                self.refused(self.call("crm.governance.grade.override", "write", [self.foreign_override.id],
+                                       {"decision_note": "x"}), *self.secrets)
+                self.refused(self.call("crm.governance.grade.override", "message_post", [self.foreign_override.id],
+                                       body="x"), *self.secrets)
+                # a proposal for the foreign customer: refused as any record one cannot read
+                self.refused(self.call("crm.governance.grade.override", "create", [{
+                    "partner_id": self.foreign.id, "grade": "A", "reason": "x", "date_end": "2099-01-01"}]),
+                    *self.secrets)
+                self.refused(self.call("crm.governance.section", "action_governance_recompute_grades",
+                                       [self.section_b.id]), *self.secrets)
+        self.assertEqual(self._state(), before)
+
+    def test_proposals_cannot_be_forged_or_self_approved(self):
+        before = self._state()
+        self.login(self.sales_a1)
+        proposal = {"partner_id": self.mine.id, "grade": "A", "reason": "GOVT ok", "date_end": "2099-01-01"}
+        for forged_vals in ({"state": "approved"}, {"proposer_id": self.head_a.id}, {"approver_id": self.head_a.id},
+                            {"grade": "Z"}, {"grade": False}, {"reason": " "}, {"date_end": False}):
+            with self.subTest(vals=forged_vals):
+                self.refused(self.call("crm.governance.grade.override", "create", [dict(proposal, **forged_vals)]))
+        made = self.call("crm.governance.grade.override", "create", [proposal],
+                         context={"default_approver_id": self.head_a.id, "default_state": "approved"})
+        override = self.env["crm.governance.grade.override"].browse(made["result"])
+        self.assertEqual((override.state, override.approver_id.id, override.proposer_id),
+                         ("pending", False, self.sales_a1))
+        for method in ("action_approve", "action_reject"):
+            self.refused(self.call("crm.governance.grade.override", method, [override.id]))
+        self.refused(self.call("crm.governance.grade.override", "write", [override.id], {"state": "approved"}))
+        # another section's head may not decide it either
+        self.login(self.head_b)
+        self.refused(self.call("crm.governance.grade.override", "action_approve", [override.id]), "GOVT ok")
+        self.assertEqual(override.state, "pending")
+        self.assertEqual(self._state()[:2], before[:2])
+
+    def test_users_outside_sales_read_no_grade(self):
+        self.login(self.internal)
+        self.refused(self.call("res.partner", "read", [self.mine.id], ["governance_grade"]))
+        self.refused(self.call("res.partner", "read_group", [], ["governance_won_amount:sum"], ["governance_grade"]))
+        self.refused(self.call("res.partner", "get_governance_key_customers"))
+
+    def test_a_deleted_customer_s_history_stays_out_of_other_sections(self):
+        self.env["crm.governance.grade.change"].create({
+            "partner_id": False, "partner_name": "GOVT deleted secret", "section_id": False, "new_grade": "A",
+            "source": "computed"})
+        self.login(self.sales_b1)
+        found = self.call("crm.governance.grade.change", "search_read", [], ["display_name"])["result"]
+        self.assertNotIn("GOVT deleted secret", str(found))
