@@ -404,7 +404,8 @@ class TestGradingAttackedOverRpc(RpcMixin, GradingSetup, HttpCase):
         self.login(self.sales_a1)
         proposal = {"partner_id": self.mine.id, "grade": "A", "reason": "GOVT ok", "date_end": "2099-01-01"}
         for forged_vals in ({"state": "approved"}, {"proposer_id": self.head_a.id}, {"approver_id": self.head_a.id},
-                            {"grade": "Z"}, {"grade": False}, {"reason": " "}, {"date_end": False}):
+                            {"grade": "Z"}, {"grade": False}, {"reason": " "}, {"date_end": False},
+                            {"partner_id": str(self.foreign.id)}, {"partner_id": [self.foreign.id, "x"]}):
             with self.subTest(vals=forged_vals):
                 self.refused(self.call("crm.governance.grade.override", "create", [dict(proposal, **forged_vals)]))
         made = self.call("crm.governance.grade.override", "create", [proposal],

@@ -6,6 +6,7 @@ from ..policy import grading
 from ..policy.access import Roles, may_approve_grade
 from .res_partner_grade import GRADE_SELECTION
 from .res_users import ROLE_GROUPS
+from .trusted import as_id
 
 OVERRIDE_STATES = [
     ("pending", "Waiting for Approval"),
@@ -74,7 +75,8 @@ class CrmGovernanceGradeOverride(models.Model):
                 raise UserError(_("%(fields)s cannot be set on a grade override: a proposal gives the customer, "
                                   "the grade, a reason and an end date (GRADE-2).",
                                   fields=", ".join(sorted(extra))))
-            partner = self.env["res.partner"].browse(vals.get("partner_id") or [])
+            # an id as the ORM would take it, whatever type it was sent as
+            partner = self.env["res.partner"].browse(as_id(vals.get("partner_id")) or [])
             # the caller's rights first: a customer they cannot see is not found (SEC-4)
             partner.check_access("read")
             customer = partner.sudo()
@@ -97,7 +99,7 @@ class CrmGovernanceGradeOverride(models.Model):
             if self.sudo().search_count([("partner_id", "=", customer.id), ("state", "=", "pending")]):
                 raise ValidationError(_("%s already has a grade override waiting for approval (GRADE-2).",
                                         customer.display_name))
-            clean.append(dict(vals, proposer_id=self.env.uid, section_id=customer.section_id.id,
+            clean.append(dict(vals, partner_id=customer.id, proposer_id=self.env.uid, section_id=customer.section_id.id,
                               computed_grade=customer.governance_grade_computed, state="pending"))
         # as superuser, without the caller's default_* keys (approver, followers…)
         quiet = self.sudo().with_context(clean_context(self.env.context))  # pylint: disable=context-overridden

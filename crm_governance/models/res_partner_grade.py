@@ -90,10 +90,9 @@ class ResPartner(models.Model):
                                grade=partner.governance_grade,
                                date=fields.Date.to_string(partner.governance_grade_override_until)))
             if partner.governance_grade_computed:
-                amount = partner.governance_grade_currency_id.format(partner.governance_won_amount) \
-                    if partner.governance_grade_currency_id else partner.governance_won_amount
-                previous = partner.governance_grade_currency_id.format(partner.governance_won_amount_previous) \
-                    if partner.governance_grade_currency_id else partner.governance_won_amount_previous
+                currency = partner.governance_grade_currency_id
+                amount, previous = ((currency.format(v) if currency else v) for v in (
+                    partner.governance_won_amount, partner.governance_won_amount_previous))
                 lines.append(_("Computed grade %(grade)s: score %(score)s (%(rule)s).",
                                grade=partner.governance_grade_computed, score=partner.governance_grade_score,
                                rule=partner.governance_grade_rule))
@@ -138,7 +137,7 @@ class ResPartner(models.Model):
 
     # -- figures, in bulk ------------------------------------------------------
     @api.model
-    def _governance_won_sql(self, run_company, previous_start, end, partner_ids=None):
+    def _governance_won_sql(self, run_company, end):
         """The won deals the grades come from, one row each: ``cid`` (the
         customer account), ``company_id`` (whose currency ``amount`` is in),
         ``day`` (closing date), ``amount``, ``margin`` (NULL: not known).
@@ -151,12 +150,11 @@ class ResPartner(models.Model):
               FROM crm_lead l
               JOIN crm_stage st ON st.id = l.stage_id AND st.is_won
               JOIN res_partner p ON p.id = l.partner_id
-             WHERE l.active AND l.date_closed IS NOT NULL AND l.date_closed < %(end)s %(only)s""",
-                   company=run_company.id, end=end,
-                   only=SQL("AND p.commercial_partner_id = ANY(%s)", partner_ids) if partner_ids else SQL())
+             WHERE l.active AND l.date_closed IS NOT NULL AND l.date_closed < %(end)s""",
+                   company=run_company.id, end=end)
 
     @api.model
-    def _governance_figures(self, today, partner_ids=None):
+    def _governance_figures(self, today):
         """Every customer's :class:`policy.grading.Figures`, converted to the
         currency of the company it is graded in (its section's, else the
         company running the grading) at each deal's closing date: one
@@ -189,7 +187,7 @@ class ResPartner(models.Model):
                               ELSE %(to_rate)s / %(from_rate)s END AS factor) f
               CROSS JOIN LATERAL (SELECT w.amount * f.factor AS amount, w.margin * f.factor AS margin) c
              GROUP BY w.cid, tc.id""",
-            won=self._governance_won_sql(run_company, previous_start, end, partner_ids),
+            won=self._governance_won_sql(run_company, end),
             start=start, previous=previous_start, company=run_company.id,
             to_rate=SQL(rate, SQL("tc.currency_id")), from_rate=SQL(rate, SQL("dc.currency_id"))))
         return {cid: (company_id, grading.Figures(
@@ -270,12 +268,12 @@ class ResPartner(models.Model):
         return len(set(rows) | set(moved))
 
     def _governance_apply_grades(self, grade_by_id, source, note=None):
-        """Set the grade in effect of customers (``grade_by_id``: id ->
-        grade or None), log each change in its chatter and the grade
-        history, give their leads the grade, and move the protection dates
-        of their records (GRADE-4). ``source``: computed, override or
-        override_end."""
-        partners = self.sudo().browse(list(grade_by_id))
+        """Set the grade in effect of the customers of ``self``
+        (``grade_by_id``: id -> grade or None), log each change in its
+        chatter and the grade history, give their leads the grade, and move
+        the protection dates of their records (GRADE-4). ``source``:
+        computed, override or override_end."""
+        partners = self.sudo()
         old = {p.id: p.governance_grade for p in partners}
         changed = partners.filtered(lambda p: (old[p.id] or None) != (grade_by_id[p.id] or None))
         if not changed:

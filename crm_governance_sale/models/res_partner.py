@@ -6,7 +6,7 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     @api.model
-    def _governance_won_sql(self, run_company, previous_start, end, partner_ids=None):
+    def _governance_won_sql(self, run_company, end):
         """Companies running Odoo Sales grade on what they sold: confirmed
         sales orders, untaxed, on their order date, in the order company's
         currency (Odoo's own rate of the order date, ``currency_rate``). An
@@ -24,5 +24,4 @@ class ResPartner(models.Model):
                         THEN so.margin / COALESCE(NULLIF(so.currency_rate, 0), 1.0) END AS margin
               FROM sale_order so
               JOIN res_partner p ON p.id = so.partner_id
-             WHERE so.state = 'sale' AND so.date_order < %(end)s %(only)s""",
-                   end=end, only=SQL("AND p.commercial_partner_id = ANY(%s)", partner_ids) if partner_ids else SQL())
+             WHERE so.state = 'sale' AND so.date_order < %(end)s""", end=end)
