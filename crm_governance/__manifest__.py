@@ -2,14 +2,16 @@
     "name": "CRM Governance",
     "summary": "Sections (版块), governance roles, protection and follow-up rules "
                "enforced inside Odoo CRM",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "crm_governance contributors",
     "development_status": "Beta",
     "depends": ["crm", "sales_team", "mail", "resource"],
     # near-duplicate follow-ups (FU-2 d): a well-kept C++ edit-distance library
-    "external_dependencies": {"python": ["rapidfuzz"]},
+    # registration keys (ENTRY-2): phones in E.164, credit codes and VAT numbers
+    # checked with their check digits (both already required by Odoo itself)
+    "external_dependencies": {"python": ["rapidfuzz", "phonenumbers", "python-stdnum"]},
     "data": [
         "security/crm_governance_groups.xml",
         "security/ir.model.access.csv",
@@ -31,6 +33,7 @@
         "views/crm_lead_views.xml",
         "views/res_partner_views.xml",
         "views/crm_governance_grade_views.xml",
+        "views/crm_governance_registration_views.xml",
         "views/res_users_views.xml",
         "views/crm_team_views.xml",
         "views/res_config_settings_views.xml",

@@ -160,6 +160,13 @@ def assign_default_sections(env, bulk_threshold=BULK_THRESHOLD):
 
 def post_init_hook(env):
     assign_default_sections(env)
+    # registration keys (ENTRY-2) of the records already there: now on a
+    # small database, else in the background by the scheduled action
+    Section = env["crm.governance.section"]
+    Section._governance_rekey_start()
+    if sum(env[m].sudo().with_context(active_test=False).search_count([]) for m in ("crm.lead", "res.partner")) \
+            <= BULK_THRESHOLD:
+        Section._cron_governance_registration_keys()
 
 
 def drop_database_functions(cr):

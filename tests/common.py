@@ -57,6 +57,9 @@ class GovernanceCase(RefusalMixin, TransactionCase):
             "member_ids": [(6, 0, cls.sales_b1.ids)], "head_ids": [(6, 0, cls.head_b.ids)],
             "team_ids": [(6, 0, cls.team_b.ids)],
         })
+        # Tests of the other rules register bare leads; the registration rules
+        # (ENTRY-1) are switched on where they are the subject (test_registration).
+        (cls.section_a | cls.section_b).write({"registration_facts": ""})
         Lead = env["crm.lead"]
         cls.lead_a1 = Lead.create({"name": "GOVT lead A1", "user_id": cls.sales_a1.id, "team_id": cls.team_a.id})
         cls.lead_a2 = Lead.create({"name": "GOVT lead A2", "user_id": cls.sales_a2.id, "team_id": cls.team_a.id})

@@ -309,7 +309,10 @@ class TestModelBoundary(RpcMixin, GovernanceCase, HttpCase):
         self.assertTrue(self.lead_a_pool.exists())
         # copying the pool or a colleague's lead likewise; copying one's own is a new registration
         self.refused(self.call("crm.lead", "copy", [self.lead_a_pool.id], {"user_id": self.sales_a1.id}))
-        copied = self.call("crm.lead", "copy", [self.lead_a1.id])["result"][0]
+        # (another phone: lead_a1 shares its phone with section B's lead_b1, and
+        # a copy is a new registration, checked for collisions, ENTRY-2)
+        self.assertIn("another section", self.refused(self.call("crm.lead", "copy", [self.lead_a1.id]), *B_SECRETS))
+        copied = self.call("crm.lead", "copy", [self.lead_a1.id], {"phone": "+86 10 5555 0199"})["result"][0]
         self.assertEqual(self.env["crm.lead"].browse(copied).section_id, self.section_a)
         # which ids exist is not an RPC answer
         self.refused(self.call("crm.lead", "exists", [self.lead_b1.id, 10**9]))

@@ -4,12 +4,14 @@ from . import res_config_settings
 from . import crm_governance_ledger
 from . import crm_governance_followup
 from . import crm_governance_section_mixin
+from . import crm_governance_registration_mixin
 from . import crm_governance_protection_mixin
 from . import crm_governance_chatter_mixin
 from . import crm_governance_pool_mixin
 from . import crm_governance_schedule_mixin
 from . import crm_team
 from . import crm_lead
+from . import crm_lead_registration
 from . import res_partner
 from . import res_partner_grade
 from . import crm_governance_grade_override

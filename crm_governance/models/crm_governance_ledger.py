@@ -15,6 +15,7 @@ REASONS = [
     ("challenge", "Challenge"),
     ("validity_query", "Validity query"),
     ("deleted", "Record deleted"),
+    ("merge", "Duplicates merged"),
 ]
 
 

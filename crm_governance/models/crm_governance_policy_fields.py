@@ -5,7 +5,7 @@ from odoo import fields
 
 from ..policy import settings
 
-_FIELD_TYPES = {settings.INTEGER: fields.Integer, settings.TEXT: fields.Text}
+_FIELD_TYPES = {settings.INTEGER: fields.Integer, settings.TEXT: fields.Text, settings.BOOLEAN: fields.Boolean}
 
 
 def _field(setting, **kwargs):
@@ -28,12 +28,13 @@ def section_fields():
 
 
 def company_fields():
-    """A company's defaults for new sections (POLICY.md's numbers), and its
-    grading numbers (GRADE-2)."""
-    return {f"governance_{s.name}": _field(s, default=s.default) for s in settings.SETTINGS + settings.GRADING}
+    """A company's defaults for new sections (POLICY.md's numbers), its
+    grading numbers (GRADE-2) and its registration lists (ENTRY-2)."""
+    return {f"governance_{s.name}": _field(s, default=s.default)
+            for s in settings.SETTINGS + settings.GRADING + settings.REGISTRATION}
 
 
 def config_fields():
     """The company defaults and grading numbers on the Settings screen."""
     return {f"governance_{s.name}": _field(s, related=f"company_id.governance_{s.name}", readonly=False)
-            for s in settings.SETTINGS + settings.GRADING}
+            for s in settings.SETTINGS + settings.GRADING + settings.REGISTRATION}

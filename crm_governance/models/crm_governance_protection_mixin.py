@@ -403,7 +403,8 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
             return super().unlink()
         self._governance_check_caller("unlink")
         governed = self.sudo()._governance_governed()
-        if governed:
+        # a duplicate merged away: the survivor's "merge" row says so
+        if governed and not trusted(self.env, "governance_merging"):
             self.env["crm.governance.ledger"]._log(
                 governed, "deleted", {r.id: (r.user_id.id, r.section_id.id) for r in governed})
         return super().unlink()

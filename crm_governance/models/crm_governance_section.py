@@ -5,11 +5,12 @@ from datetime import timedelta
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, ValidationError
 
-from ..policy import protection, settings
+from ..policy import protection, registration, settings
 from .crm_governance_policy_fields import section_fields
 
 # ``policies``: the protection policy per customer grade (None: no grade)
 FollowupSettings = namedtuple("FollowupSettings", "rules governed policies copy_days")
+RegistrationRules = namedtuple("RegistrationRules", "required completion")
 
 
 class CrmGovernanceSection(models.Model):
@@ -82,6 +83,16 @@ class CrmGovernanceSection(models.Model):
         """The one check of policy values (``policy.settings.violations``),
         for sections and company defaults alike; ``owner`` names whose."""
         for code, setting in settings.violations(values):
+            if code == settings.UNKNOWN_FACT:
+                raise ValidationError(self.env._(
+                    "%(owner)s: '%(field)s' names facts that do not exist: %(unknown)s. Use %(known)s (%(rule)s).",
+                    owner=owner, field=self._fields[setting.name]._description_string(self.env),
+                    unknown=", ".join(registration.parse_facts(values[setting.name])[1]),
+                    known=", ".join(registration.FACTS), rule=setting.rule))
+            if code == settings.COMPLETION_AFTER_LIMIT:
+                raise ValidationError(self.env._(
+                    "%(owner)s: facts due after %(due)s days cannot come after the limit of %(limit)s days "
+                    "(ENTRY-4).", owner=owner, due=values["completion_days"], limit=values["completion_limit_days"]))
             label = self._fields[setting.name]._description_string(self.env)
             if code == settings.WARNING_NOT_BEFORE_RELEASE and setting.name != "warning_days":
                 grade = setting.name.split("_")[1].upper()
@@ -216,6 +227,20 @@ class CrmGovernanceSection(models.Model):
         self.ensure_one()
         return settings.protection_policies({name: self[name] for name in settings.BY_NAME})
 
+    # -- registration (ENTRY-1 … ENTRY-4) ------------------------------------
+    def _governance_registration_rules(self):
+        """The facts required at registration and to complete afterwards
+        (ENTRY-1, ENTRY-4); a record without a section needs none."""
+        if not self:
+            return RegistrationRules((), ())
+        self.ensure_one()
+        return RegistrationRules(registration.parse_facts(self.registration_facts)[0],
+                                 registration.parse_facts(self.completion_facts)[0])
+
+    def _governance_completion_days(self):
+        self.ensure_one()
+        return self.completion_days, self.completion_limit_days
+
     def _governance_calendar(self, start, policy, last_start=None):
         """The section company's working calendar for counting every interval
         of ``policy`` in working days from any moment between ``start`` and
@@ -283,6 +308,40 @@ class CrmGovernanceSection(models.Model):
         if kind == "release":
             self.env["crm.governance.ledger"].sudo()._notify_released_owners()
             self._governance_commit(done, 0)
+        return done
+
+    # -- registration keys of existing records (ENTRY-2) ------------------------
+    REKEY_PARAM = "crm_governance.registration_keys_after"
+
+    @api.model
+    def _governance_rekey_start(self):
+        """Every record gets its keys again (install, legal forms changed),
+        in the background."""
+        self.env["ir.config_parameter"].sudo().set_param(self.REKEY_PARAM, "crm.lead:0")
+        cron = self.env.ref("crm_governance.ir_cron_governance_registration_keys", raise_if_not_found=False)
+        if cron:
+            cron._trigger()
+
+    @api.model
+    def _cron_governance_registration_keys(self):
+        """Store the keys of the records not keyed yet, in committed batches
+        with progress; a killed run resumes after its last batch."""
+        params = self.env["ir.config_parameter"].sudo()
+        batch = int(params.get_param("crm_governance.rekey_batch_size", 5000))
+        position = params.get_param(self.REKEY_PARAM) or ""
+        models = ("crm.lead", "res.partner")
+        done = 0
+        while ":" in position:
+            model, after = position.split(":")
+            last = self.env[model]._governance_rekey(batch, int(after))
+            if last:
+                position = f"{model}:{last}"
+            else:
+                following = models[models.index(model) + 1:] if model in models else ()
+                position = f"{following[0]}:0" if following else ""
+            params.set_param(self.REKEY_PARAM, position)
+            done += batch if last else 0
+            self._governance_commit(done, 1 if position else 0)
         return done
 
     @api.model

@@ -20,6 +20,23 @@ class CrmGovernanceLookup(models.Model):
     user_id = fields.Many2one("res.users", string="Asked By", required=True, readonly=True, index=True,
                               ondelete="cascade")
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now, index=True)
+    # each kind of lookup has its own daily limit (FU-6, ENTRY-2)
+    kind = fields.Selection([("validity_query", "Validity Query"), ("customer_check", "Check Customer")],
+                            required=True, readonly=True, default="validity_query", index=True)
+    section_id = fields.Many2one("crm.governance.section", readonly=True, ondelete="cascade")
+
+    @api.model
+    def _governance_count(self, kind, limit, section=None, message=None):
+        """Count one lookup of ``kind`` before it is answered; refused (and
+        not counted) past ``limit`` today."""
+        user = self.env.user
+        start_of_day = fields.Datetime.to_datetime(fields.Date.context_today(self))
+        domain = [("user_id", "=", user.id), ("kind", "=", kind), ("date", ">=", start_of_day)]
+        if section is not None:
+            domain.append(("section_id", "=", section.id))
+        if self.sudo().search_count(domain) >= limit:
+            raise UserError(message)
+        self.sudo().create({"user_id": user.id, "kind": kind, "section_id": section.id if section else False})
 
 
 class CrmGovernanceValidityQuery(models.Model):
@@ -142,12 +159,9 @@ class CrmGovernanceValidityQuery(models.Model):
         user = self.env.user
         sections = user.sudo()._governance_listed_sections().filtered("governance_enabled")
         limit = max(sections.mapped("validity_query_daily_limit") or [0])
-        Lookup = self.env["crm.governance.lookup"].sudo()
-        start_of_day = fields.Datetime.to_datetime(fields.Date.context_today(self))
-        done = Lookup.search_count([("user_id", "=", user.id), ("date", ">=", start_of_day)])
-        if done >= limit:
-            raise UserError(_("You may ask at most %(limit)s validity queries per day (FU-6).", limit=limit))
-        Lookup.create({"user_id": user.id})
+        self.env["crm.governance.lookup"]._governance_count(
+            "validity_query", limit, message=_("You may ask at most %(limit)s validity queries per day (FU-6).",
+                                               limit=limit))
 
     @api.model
     def _governance_file(self, name, reason):

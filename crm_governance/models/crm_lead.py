@@ -13,7 +13,7 @@ class CrmLead(models.Model):
     _name = "crm.lead"
     # Order matters: the section mixin is innermost, so a new record has its
     # section before its protection starts.
-    _inherit = ["crm.lead", "crm.governance.chatter.mixin", "crm.governance.pool.mixin",
+    _inherit = ["crm.lead", "crm.governance.registration.mixin", "crm.governance.chatter.mixin", "crm.governance.pool.mixin",
                 "crm.governance.schedule.mixin", "crm.governance.protection.mixin", "crm.governance.section.mixin"]
     _governance_link_fields = ("partner_id",)
 
@@ -38,6 +38,16 @@ class CrmLead(models.Model):
 
     def _governance_grades(self):
         return {lead.id: lead.governance_grade for lead in self.sudo() if lead.governance_grade}
+
+    # -- registration keys (ENTRY-2) --------------------------------------------
+    def _governance_key_sources(self):
+        # partner_id: the company name, phone and e-mail follow the customer
+        return {"partner_name", "partner_id", "phone", "mobile", "email_from", "country_id"}
+
+    def _governance_key_facts(self):
+        region = self.country_id.code or self.company_id.country_id.code or self.env.company.country_id.code
+        return (self.partner_name, self.phone or self.mobile, self.email_from,
+                self.partner_id.commercial_partner_id.vat, region)
 
     def _governance_write_owner(self, user):
         # keep the lead on its team: a new owner must not move it to their

@@ -20,6 +20,13 @@ class ResCompany(models.Model):
                 {s.name: company[f"governance_{s.name}"] for s in settings.SETTINGS},
                 self.env._("Company %s", company.name))
 
+    def write(self, vals):
+        res = super().write(vals)
+        if "governance_registration_legal_suffixes" in vals:
+            # other legal forms, other name keys: every registration again
+            self.env["crm.governance.section"].sudo()._governance_rekey_start()
+        return res
+
     def _governance_grading_rules(self):
         """The company's grading numbers (GRADE-2)."""
         self.ensure_one()

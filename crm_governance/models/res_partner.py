@@ -2,11 +2,12 @@ from odoo import api, models
 from odoo.exceptions import MissingError
 
 from .crm_governance_section_mixin import governance_access_error
+from .trusted import trusted
 
 
 class ResPartner(models.Model):
     _name = "res.partner"
-    _inherit = ["res.partner", "crm.governance.chatter.mixin", "crm.governance.pool.mixin",
+    _inherit = ["res.partner", "crm.governance.registration.mixin", "crm.governance.chatter.mixin", "crm.governance.pool.mixin",
                 "crm.governance.schedule.mixin", "crm.governance.protection.mixin", "crm.governance.section.mixin"]
     _governance_link_fields = ("parent_id",)
 
@@ -26,6 +27,21 @@ class ResPartner(models.Model):
         # ``team_id`` on partners comes with the ``sale`` add-on, when installed.
         return self.team_id if "team_id" in self._fields else self.env["crm.team"]
 
+    # -- registration keys (ENTRY-2) --------------------------------------------
+    def _governance_key_sources(self):
+        return {"name", "phone", "mobile", "email", "vat", "country_id", "parent_id", "is_company"}
+
+    def _governance_key_facts(self):
+        # a customer account, or a person who is a customer; contacts of a
+        # company register nothing of their own
+        if self.parent_id:
+            return None, None, None, None, None
+        region = self.country_id.code or self.company_id.country_id.code or self.env.company.country_id.code
+        return (self.name if self.is_company else None, self.phone or self.mobile, self.email, self.vat, region)
+
+    def _governance_registers(self):
+        return self._governance_wants_section()._governance_governed()
+
     # -- follow-ups (FU-1, FU-4) -------------------------------------------
     def _governance_contacts(self):
         return self.child_ids.filtered(lambda p: not p.is_company)
@@ -34,6 +50,11 @@ class ResPartner(models.Model):
         return (self.name,) if self.name and len(self.name) >= 2 else ()
 
     def write(self, vals):
+        if trusted(self.env, "governance_merging"):
+            # Odoo's partner merge copies every field of the merged partners
+            # onto the survivor: the module's results are the survivor's own
+            results = self._governance_result_fields()
+            vals = {name: value for name, value in vals.items() if name not in results}
         try:
             return super().write(vals)
         except MissingError:

@@ -4,11 +4,12 @@ screen are all built from ``SETTINGS``, and checked by ``violations``.
 """
 from dataclasses import dataclass
 
-from . import followups, grading, protection
+from . import followups, grading, protection, registration
 
 INTEGER = "integer"
 TEXT = "text"
 SELECTION = "selection"
+BOOLEAN = "boolean"
 
 DAY_UNITS = ((protection.CALENDAR, "Calendar days"), (protection.WORKING, "Working days"))
 
@@ -92,6 +93,26 @@ SETTINGS = (
     Setting("validity_query_daily_limit", INTEGER, 10, "Validity Queries per Salesperson per Day",
             "How many validity queries (有效性查询) one salesperson may file per day; 0: none (FU-6).",
             "FU-6", minimum=0),
+    # ENTRY-1 … ENTRY-4: registration (录入规范)
+    Setting("registration_facts", TEXT, "\n".join(registration.REQUIRED_DEFAULT), "Required at Registration",
+            "One per line, from: customer, contact, phone, source, region, need, email, address, website. A "
+            "lead or opportunity registered without one of these is refused, on every path (ENTRY-1).",
+            "ENTRY-1"),
+    Setting("registration_approval", BOOLEAN, False, "Registrations Need Approval",
+            "New registrations wait for a section head or admin; protection starts when approved (ENTRY-3).",
+            "ENTRY-3"),
+    Setting("completion_facts", TEXT, "\n".join(registration.COMPLETION_DEFAULT), "To Complete after Registration",
+            "One per line, from the same facts: what a new registration must also have within the completion "
+            "days (ENTRY-4).", "ENTRY-4"),
+    Setting("completion_days", INTEGER, 7, "Complete Within (days)",
+            "A new registration's facts are due this many days after it; then its owner is reminded (ENTRY-4).",
+            "ENTRY-4", minimum=1),
+    Setting("completion_limit_days", INTEGER, 10, "Complete at Most Within (days)",
+            "Still incomplete this many days after registration, it is flagged late for the section admins "
+            "(ENTRY-4).", "ENTRY-4", minimum=1),
+    Setting("customer_check_daily_limit", INTEGER, 20, "Customer Checks per Salesperson per Day",
+            "How many Check Customer (客户查询) lookups one salesperson may make per day in the section; every "
+            "lookup counts, whatever it answers; 0: none (ENTRY-2).", "ENTRY-2", minimum=0),
 ) + tuple(
     # GRADE-4 / PROT-3: a table per grade of follow-up, warning and release
     # days; 0 for warning or release: the section's own number
@@ -125,6 +146,8 @@ JUDGING = frozenset(("followup_min_chars", "followup_min_words", "followup_keywo
 BELOW_MINIMUM = "below_minimum"
 ABOVE_MAXIMUM = "above_maximum"
 WARNING_NOT_BEFORE_RELEASE = "warning_not_before_release"
+UNKNOWN_FACT = "unknown_fact"
+COMPLETION_AFTER_LIMIT = "completion_after_limit"
 
 
 def violations(values):
@@ -147,6 +170,12 @@ def violations(values):
         if (values.get(key + "warning_days") or values.get(key + "release_days")) and grade_warning and \
                 grade_release and grade_warning >= grade_release:
             found.append((WARNING_NOT_BEFORE_RELEASE, BY_NAME[key + "warning_days"]))
+    for name in ("registration_facts", "completion_facts"):
+        if name in values and registration.parse_facts(values[name])[1]:
+            found.append((UNKNOWN_FACT, BY_NAME[name]))
+    due, limit = values.get("completion_days"), values.get("completion_limit_days")
+    if due and limit and due > limit:
+        found.append((COMPLETION_AFTER_LIMIT, BY_NAME["completion_days"]))
     return found
 
 
@@ -227,3 +256,11 @@ def grading_rules(values):
         full=tuple(values[f"grade_full_{p}"] for p in grading.PARTS),
         score_thresholds=tuple(values[f"grade_score_{g}"] for g in "abcd"),
         percent_thresholds=tuple(values[f"grade_top_{g}"] for g in "abcd"))
+
+
+# A company's registration lists (ENTRY-2): one set per company, on Settings.
+REGISTRATION = (
+    Setting("registration_legal_suffixes", TEXT, "\n".join(registration.LEGAL_SUFFIXES_DEFAULT), "Legal Forms",
+            "One per line: legal forms left out when company names are compared (有限公司, Co., Ltd., GmbH…); "
+            "a change re-keys every registration (ENTRY-2).", "ENTRY-2"),
+)

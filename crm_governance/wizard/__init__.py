@@ -6,3 +6,6 @@ from . import crm_governance_dry_run
 from . import crm_governance_followup_log
 from . import crm_governance_validity_query_wizard
 from . import crm_governance_validity_decision
+from . import crm_governance_customer_check
+from . import crm_governance_registration_decision
+from . import crm_governance_duplicate_scan

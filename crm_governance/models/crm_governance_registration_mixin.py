@@ -1,0 +1,263 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import RedirectWarning, UserError
+from odoo.tools import SQL
+
+from ..policy import registration
+from .set_wise import update_by_id
+from .trusted import forged, trusted
+
+# the stored key of each kind (ENTRY-2)
+KEY_FIELDS = {kind: f"governance_{kind}_key" for kind in registration.KINDS}
+# the models a registration is checked against, both ways
+REGISTERED_MODELS = ("crm.lead", "res.partner")
+
+
+class CrmGovernanceRegistrationLock(models.Model):
+    """One row per normalised key ever registered: the row two concurrent
+    registrations of one company both write, so that exactly one wins
+    (ENTRY-2). The loser's transaction meets the winner's committed row and
+    fails with a serialization error; Odoo replays the request, which then
+    sees the winner and gets the collision message."""
+    _name = "crm.governance.registration.lock"
+    _description = "CRM Registration Key Lock"
+    _log_access = False
+
+    key = fields.Char(required=True, readonly=True)
+    touched_at = fields.Datetime(readonly=True)
+
+    _sql_constraints = [("key_uniq", "unique(key)", "One lock row per registration key (ENTRY-2).")]
+
+    @api.model
+    def _governance_lock(self, keys):
+        """Take the lock of every key (sorted: no deadlock between two
+        registrations sharing several keys)."""
+        keys = sorted(set(keys))
+        if not keys:
+            return
+        self.env.cr.execute(SQL(
+            "INSERT INTO crm_governance_registration_lock (key, touched_at) "
+            "SELECT k, now() AT TIME ZONE 'UTC' FROM unnest(%s::varchar[]) AS k "
+            "ON CONFLICT (key) DO UPDATE SET touched_at = EXCLUDED.touched_at", keys))
+
+
+class CrmGovernanceRegistrationMixin(models.AbstractModel):
+    """Collision check (撞单检查, ENTRY-2) for leads/opportunities and customer
+    accounts: normalised keys of the company name, phone, e-mail and tax id,
+    stored and indexed, kept by the module on every create and write; a new
+    registration (or a changed key) that matches another owner's protected
+    record is refused. First registered wins (PROT-1)."""
+    _name = "crm.governance.registration.mixin"
+    _description = "CRM Registration Keys"
+
+    governance_name_key = fields.Char(string="Name Key", readonly=True, copy=False, index="btree_not_null")
+    governance_phone_key = fields.Char(string="Phone Key", readonly=True, copy=False, index="btree_not_null")
+    governance_email_key = fields.Char(string="E-mail Key", readonly=True, copy=False, index="btree_not_null")
+    governance_tax_key = fields.Char(string="Tax ID Key", readonly=True, copy=False, index="btree_not_null")
+
+    # -- what each model registers -------------------------------------------
+    def _governance_key_sources(self):
+        """The fields a write of which may change the keys."""
+        raise NotImplementedError
+
+    def _governance_key_facts(self):
+        """``(name, phone, email, vat, region)`` of one record, as typed."""
+        raise NotImplementedError
+
+    def _governance_registers(self):
+        """The records of ``self`` a collision check applies to."""
+        return self._governance_governed()
+
+    def _governance_result_fields(self):
+        return super()._governance_result_fields() | set(KEY_FIELDS.values())
+
+    # -- keys --------------------------------------------------------------
+    @api.model
+    def _governance_suffixes(self, company=None):
+        company = company or self.env.company
+        return registration.parse_lines(company.sudo().governance_registration_legal_suffixes) \
+            or registration.LEGAL_SUFFIXES_DEFAULT
+
+    def _governance_keys(self):
+        """record id -> :class:`registration.Keys`, from the facts now."""
+        suffixes = {}
+        result = {}
+        for rec in self.sudo():
+            company = rec.company_id if "company_id" in rec._fields and rec.company_id else self.env.company
+            if company.id not in suffixes:
+                suffixes[company.id] = self._governance_suffixes(company)
+            name, phone, email, vat, region = rec._governance_key_facts()
+            result[rec.id] = registration.keys(name, phone, email, vat, region, suffixes[company.id])
+        return result
+
+    def _governance_store_keys(self):
+        """Compute and store the keys of ``self``; return them (id -> Keys)."""
+        records = self.exists()
+        if not records:
+            return {}
+        records.sudo().flush_recordset()
+        keys = records._governance_keys()
+        ids = list(keys)
+        update_by_id(self.env.cr, self._table, ids, {
+            column: ("varchar", [getattr(keys[i], kind) for i in ids]) for kind, column in KEY_FIELDS.items()})
+        records.invalidate_recordset(list(KEY_FIELDS.values()))
+        return keys
+
+    # -- holders of the same keys ----------------------------------------------
+    @api.model
+    def _governance_holders(self, keys):
+        """Every record of either model sharing a key of ``keys`` (a list of
+        :class:`registration.Keys`), read without the caller's rights so
+        hidden ones are not missed, by exact match on the indexed keys:
+        ``(kind, key) -> [Holder]``."""
+        wanted = {kind: sorted({getattr(k, kind) for k in keys if getattr(k, kind)}) for kind in registration.KINDS}
+        if not any(wanted.values()):
+            return {}
+        for model in REGISTERED_MODELS:
+            self.env[model].flush_model(list(KEY_FIELDS.values()) + [
+                "user_id", "section_id", "active", "protection_state", "protected_since", "release_at"])
+        parts = []
+        for model in REGISTERED_MODELS:
+            Model = self.env[model]
+            state = SQL("r.governance_registration_state") if "governance_registration_state" in Model._fields \
+                else SQL("NULL::varchar")
+            parts.append(SQL(
+                """SELECT %(model)s, r.id, r.user_id, r.section_id, r.active, r.protection_state, %(state)s,
+                          COALESCE(r.protected_since, r.create_date), COALESCE(r.pool_due_at, r.release_at),
+                          r.governance_name_key, r.governance_phone_key, r.governance_email_key, r.governance_tax_key
+                     FROM %(table)s r
+                    WHERE %(match)s""",
+                model=model, table=SQL.identifier(Model._table), state=state,
+                match=SQL(" OR ").join(SQL("r.%s = ANY(%s::varchar[])", SQL.identifier(KEY_FIELDS[kind]), values)
+                                       for kind, values in wanted.items() if values)))
+        self.env.cr.execute(SQL(" UNION ALL ").join(parts))
+        found = {}
+        for model, rid, owner, section, active, protection_state, reg_state, since, until, *row_keys in \
+                self.env.cr.fetchall():
+            state = registration.holder_state(active, protection_state, reg_state, owner)
+            shared = tuple(kind for kind, key in zip(registration.KINDS, row_keys, strict=True)
+                           if key and key in wanted[kind])
+            holder = registration.Holder(model, rid, owner, section, state, since, shared, until)
+            for kind in shared:
+                found.setdefault((kind, row_keys[registration.KINDS.index(kind)]), []).append(holder)
+        return found
+
+    def _governance_verdicts(self, keys):
+        """record id -> :class:`registration.Verdict` for the records of
+        ``self`` (``keys``: their Keys), each against every other record."""
+        # the records of ``self`` are holders for each other: a batch of two
+        # registrations of one company by two owners is refused too
+        holders = self._governance_holders(list(keys.values()))
+        verdicts = {}
+        for rec in self.sudo():
+            mine = {h.id: h for kind, key in keys[rec.id].items() for h in holders.get((kind, key), ())
+                    if (h.model, h.id) != (rec._name, rec.id)}
+            verdicts[rec.id] = registration.collision(rec.user_id.id or None, rec.section_id.id, list(mine.values()))
+        return verdicts
+
+    def _governance_check_collisions(self, keys):
+        """Refuse the registrations of ``self`` (``keys``: id -> Keys) that
+        another owner's protected record already holds (ENTRY-2). The lock
+        rows come first: a concurrent registration of the same key waits,
+        then one of the two is replayed and meets the other."""
+        self.env["crm.governance.registration.lock"].sudo()._governance_lock(
+            f"{kind}:{key}" for k in keys.values() for kind, key in k.items())
+        for rec_id, verdict in self._governance_verdicts(keys).items():
+            if verdict.refused:
+                self.browse(rec_id)._governance_refuse_collision(verdict)
+
+    def _governance_refuse_collision(self, verdict):
+        """The refusal says who holds it and since when in the same section,
+        only "another section" otherwise, and never another field of the
+        other record (ENTRY-2, SEC-4)."""
+        name = self.sudo().display_name
+        holder = verdict.holder
+        if verdict.kind == registration.TAKEN_SAME_SECTION:
+            owner = self.env["res.users"].sudo().browse(holder.owner_id)
+            raise UserError(_(
+                "%(customer)s is already registered by %(owner)s since %(date)s: the first registration keeps "
+                "the customer (ENTRY-2).", customer=name, owner=owner.name,
+                date=fields.Date.to_string(holder.since) if holder.since else "-"))
+        if verdict.kind == registration.TAKEN_OTHER_SECTION:
+            raise UserError(_("%(customer)s is already registered in another section (ENTRY-2).", customer=name))
+        raise RedirectWarning(
+            _("%(customer)s is in your section's public pool: claim it instead of registering it again "
+              "(ENTRY-2, PROT-5).", customer=name),
+            {"type": "ir.actions.act_window", "res_model": holder.model, "res_id": holder.id,
+             "views": [(False, "form")], "target": "current"},
+            _("Open it to claim"))
+
+    def _governance_refuse_bad_input(self):
+        """Garbage is refused where it is typed, naming the field, instead of
+        silently giving no key (and so a duplicate nobody sees)."""
+        for rec in self.sudo():
+            name, phone, email, vat, region = rec._governance_key_facts()
+            company = rec.company_id if "company_id" in rec._fields and rec.company_id else self.env.company
+            found = registration.bad_input(name, phone, email, vat, region, self._governance_suffixes(company))
+            messages = {
+                registration.BAD_NAME: _("Field 'Company Name': '%s' is only a legal form or punctuation; give the "
+                                         "registered business name (ENTRY-2).", name),
+                registration.BAD_PHONE: _("Field 'Phone': '%s' is not a phone number (ENTRY-2).", phone),
+                registration.BAD_EMAIL: _("Field 'Email': '%s' is not an e-mail address with a domain (ENTRY-2).",
+                                          email),
+                registration.BAD_TAX: _("Field 'Tax ID': '%s' is not a valid tax id; a unified social credit code "
+                                        "(统一社会信用代码) has 18 characters and a check digit (ENTRY-2).", vat),
+            }
+            if found:
+                raise UserError("\n".join(messages[code] for code in found))
+
+    def _governance_checks_registration(self):
+        """Is this create or write a registration the collision check applies
+        to? Not for the superuser (install, the module's own passes) and not
+        for the mail gateway: its leads are never lost (ENTRY-1)."""
+        return not self.env.su and not trusted(self.env, "governance_gateway") and self._governance_active()
+
+    # -- hooks into the ORM -----------------------------------------------
+    def _governance_refuse_key_vals(self, vals_list, with_defaults=False):
+        names = forged(self.env, vals_list, set(KEY_FIELDS.values()), with_defaults)
+        # (the superuser too, e.g. Odoo's partner merge copying every field:
+        # the keys are stored again after any write)
+        if names and not self.env.su:
+            raise UserError(_("%s cannot be written: registration keys follow from the name, phone, e-mail and "
+                              "tax id (ENTRY-2).", ", ".join(sorted(self._fields[f].string for f in names))))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._governance_refuse_key_vals(vals_list, with_defaults=True)
+        records = super().create(vals_list)
+        keys = records._governance_store_keys()
+        if records._governance_checks_registration():
+            checked = records.sudo()._governance_registers()
+            if checked:
+                checked = self.browse(checked.ids)
+                checked._governance_refuse_bad_input()
+                checked._governance_check_collisions({i: keys[i] for i in checked.ids})
+        return records
+
+    def write(self, vals):
+        self._governance_refuse_key_vals([vals])
+        if not (set(vals) & self._governance_key_sources()):
+            return super().write(vals)
+        before = {r.id: tuple(r[f] or None for f in KEY_FIELDS.values()) for r in self.sudo().exists()}
+        res = super().write(vals)
+        keys = self._governance_store_keys()
+        if self._governance_checks_registration():
+            # only the records whose keys changed: editing a record of an
+            # older duplicate (installed data) is no new registration
+            changed = self.sudo()._governance_registers().filtered(
+                lambda r: tuple(getattr(keys[r.id], k) for k in registration.KINDS) != before.get(r.id))
+            if changed:
+                changed = self.browse(changed.ids)
+                changed._governance_refuse_bad_input()
+                changed._governance_check_collisions({i: keys[i] for i in changed.ids})
+        return res
+
+    # -- keys of records registered before (install, legal forms changed) -------
+    @api.model
+    def _governance_rekey(self, batch=5000, after_id=0):
+        """Store the keys of the records after ``after_id``, a batch at a
+        time; returns the last id done (0 when finished)."""
+        ids = self.sudo().with_context(active_test=False).search([("id", ">", after_id)], order="id", limit=batch).ids
+        if not ids:
+            return 0
+        self.browse(ids)._governance_store_keys()
+        return ids[-1]

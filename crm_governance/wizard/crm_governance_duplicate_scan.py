@@ -1,0 +1,118 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+from ..models.crm_governance_registration_mixin import KEY_FIELDS
+from ..models.trusted import Trusted
+from ..policy import registration
+from ..policy.protection import OWNED
+
+KIND_SELECTION = [("name", "Company Name"), ("phone", "Phone"), ("email", "E-mail"), ("tax", "Tax ID")]
+
+
+class CrmGovernanceDuplicateScan(models.TransientModel):
+    """Duplicate scan (版块管理员定期搜查重复客户, SEC-2): the groups of a
+    section's records sharing a registration key, for its admins, who merge
+    them with Odoo's own merge tools; the first registration survives."""
+    _name = "crm.governance.duplicate.scan"
+    _description = "Scan a Section for Duplicates"
+
+    section_id = fields.Many2one(
+        "crm.governance.section", required=True,
+        default=lambda self: self.env.user.sudo().governance_unlink_section_ids[:1],
+        domain=lambda self: [("id", "in", self.env.user.sudo().governance_unlink_section_ids.ids)])
+    group_ids = fields.One2many("crm.governance.duplicate.group", "scan_id", string="Duplicates", readonly=True)
+
+    def _governance_check_admin(self, section):
+        if not self.env.su and section not in self.env.user.sudo().governance_unlink_section_ids:
+            raise AccessError(_("Only an admin of section %s scans and merges its duplicates (SEC-2).",
+                                section.sudo().display_name))
+
+    def action_scan(self):
+        self.ensure_one()
+        self._governance_check_admin(self.section_id)
+        self.group_ids.unlink()
+        self.env["crm.governance.duplicate.group"].create(self._governance_groups(self.section_id))
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
+                "target": "new", "name": _("Duplicates")}
+
+    @api.model
+    def _governance_groups(self, section):
+        """One row per model and key shared by two or more active records
+        of ``section`` (leads with leads, customers with customers: each
+        has its own merge tool)."""
+        rows = []
+        for model in ("crm.lead", "res.partner"):
+            Model = self.env[model]
+            Model.flush_model(list(KEY_FIELDS.values()) + ["section_id", "active"])
+            for kind, column in KEY_FIELDS.items():
+                self.env.cr.execute(SQL(
+                    "SELECT %(col)s, array_agg(id ORDER BY id) FROM %(table)s "
+                    "WHERE section_id = %(section)s AND active AND %(col)s IS NOT NULL "
+                    "GROUP BY %(col)s HAVING count(*) > 1 ORDER BY count(*) DESC, %(col)s LIMIT 500",
+                    col=SQL.identifier(column), table=SQL.identifier(Model._table), section=section.id))
+                for key, ids in self.env.cr.fetchall():
+                    field = "lead_ids" if model == "crm.lead" else "partner_ids"
+                    rows.append({"scan_id": self.id, "res_model": model, "kind": kind, "key": key,
+                                 field: [(6, 0, ids)], "record_count": len(ids)})
+        return rows
+
+
+class CrmGovernanceDuplicateGroup(models.TransientModel):
+    _name = "crm.governance.duplicate.group"
+    _description = "Duplicate Registrations"
+    _order = "record_count desc, id"
+
+    scan_id = fields.Many2one("crm.governance.duplicate.scan", required=True, ondelete="cascade")
+    res_model = fields.Selection([("crm.lead", "Leads/Opportunities"), ("res.partner", "Customers")],
+                                 string="Records", required=True)
+    kind = fields.Selection(KIND_SELECTION, string="Shared", required=True)
+    key = fields.Char(string="Shared Key")
+    record_count = fields.Integer(string="Count")
+    lead_ids = fields.Many2many("crm.lead", string="Leads/Opportunities")
+    partner_ids = fields.Many2many("res.partner", string="Customers")
+
+    def action_merge(self):
+        """Merge the group with Odoo's merge tools: the first registration
+        (protected, else earliest) survives with its protection; follow-ups
+        and ledger rows move to it; one "merge" ledger row (SEC-2)."""
+        self.ensure_one()
+        section = self.scan_id.section_id
+        self.scan_id._governance_check_admin(section)
+        records = (self.lead_ids if self.res_model == "crm.lead" else self.partner_ids).exists()
+        if len(records) < 2:
+            raise UserError(_("Nothing to merge: fewer than two of these records are left (SEC-2)."))
+        if any(r.section_id != section for r in records.sudo()):
+            raise AccessError(_("Only records of section %s are merged here (SEC-2).", section.display_name))
+        if self.res_model == "crm.lead":
+            kept = records.merge_opportunity()
+        else:
+            kept = records._governance_merge()
+        self.unlink()
+        return {"type": "ir.actions.act_window", "res_model": kept._name, "res_id": kept.id,
+                "views": [(False, "form")], "target": "current"}
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    def _governance_merge(self):
+        """Merge customer accounts of one section with Odoo's partner merge
+        (``base.partner.merge.automatic.wizard``), its admin's decision
+        checked by the caller: the first registration survives."""
+        partners = self.sudo()
+        first = partners.browse(registration.survivor(
+            [(p.id, p.create_date, p.protection_state in OWNED) for p in partners]))
+        tails = partners - first
+        names = ", ".join(tails.mapped("display_name"))
+        wizard = self.env["base.partner.merge.automatic.wizard"].sudo().with_context(
+            governance_merging=Trusted(True))
+        # the stock merge moves every reference (follow-ups, ledger rows,
+        # leads, messages) to the survivor and deletes the others
+        wizard._merge(partners.ids, first.with_context(governance_merging=Trusted(True)))
+        first = first.exists()
+        self.env["crm.governance.ledger"]._log(first, "merge", {first.id: (first.user_id.id, first.section_id.id)},
+                                               _("Merged into it: %s", names))
+        first._governance_store_keys()
+        first._governance_protection_recompute()
+        return first.with_env(self.env)

@@ -1,0 +1,92 @@
+"""ENTRY-2 with real transactions: two salespeople registering the same new
+company at the same moment, from two database cursors. This test commits
+(the point is what the other transaction sees); it makes its own section,
+users and leads and removes them afterwards."""
+import random
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+
+from odoo import SUPERUSER_ID, api
+from odoo.exceptions import UserError
+from odoo.service.model import retrying
+from odoo.tests import tagged
+from odoo.tests.common import TransactionCase, new_test_user
+
+
+@tagged("post_install", "-at_install", "crm_governance")
+class TestRegistrationRace(TransactionCase):
+
+    @contextmanager
+    def _env(self, uid=SUPERUSER_ID):
+        with self.registry.cursor() as cr:
+            yield api.Environment(cr, uid, {})
+
+    def setUp(self):
+        super().setUp()
+        tag = uuid.uuid4().hex[:8]
+        with self._env() as env:
+            env = env(context={"no_reset_password": True})
+            groups = "base.group_user,crm_governance.group_salesperson"
+            users = [new_test_user(env, f"gov_reg_{n}_{tag}", groups=groups, name=f"GOVT {n} {tag}")
+                     for n in ("first", "second")]
+            section = env["crm.governance.section"].create({
+                "name": f"Race {tag}", "code": f"R-{tag}", "governance_enabled": True, "registration_facts": "",
+                "member_ids": [(6, 0, [u.id for u in users])]})
+            self.user_ids = [u.id for u in users]
+            self.section_id = section.id
+        self.tag = tag
+        # a company nobody registered yet
+        self.phone = f"+86 139 {random.randint(1000, 9999)} {random.randint(1000, 9999)}"
+        self.company = f"GOVT 竞速测试 {tag} 有限公司"
+        self.addCleanup(self._cleanup)
+
+    def _cleanup(self):
+        with self._env() as env:
+            leads = env["crm.lead"].with_context(active_test=False).search([("section_id", "=", self.section_id)])
+            keys = [f"{kind}:{key}" for lead in leads for kind, key in (
+                ("name", lead.governance_name_key), ("phone", lead.governance_phone_key)) if key]
+            env.cr.execute("DELETE FROM crm_governance_registration_lock WHERE key = ANY(%s)", [keys])
+            env["crm.governance.ledger"].search([("lead_id", "in", leads.ids)]).unlink()
+            env["mail.message"].search([("model", "=", "crm.lead"), ("res_id", "in", leads.ids)]).unlink()
+            leads.unlink()
+            env["crm.governance.section"].browse(self.section_id).unlink()
+            for user in env["res.users"].browse(self.user_ids):
+                user.write({"active": False, "login": f"gone_{self.tag}_{user.id}"})
+
+    def _vals(self, uid):
+        return {"name": f"GOVT race {self.tag}", "partner_name": self.company, "phone": self.phone,
+                "user_id": uid, "section_id": self.section_id}
+
+    def test_two_registrations_of_one_company_one_winner(self):
+        outcome = {}
+
+        def second_registers():
+            # as Odoo serves a JSON-RPC call: replayed on a serialization failure
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, self.user_ids[1], {})
+                try:
+                    retrying(lambda: env["crm.lead"].create(self._vals(self.user_ids[1])).id, env)
+                    outcome["second"] = "registered"
+                except UserError as exc:
+                    cr.rollback()  # as the request's transaction would be
+                    outcome["second"] = str(exc)
+
+        with self.registry.cursor() as cr1:
+            env1 = api.Environment(cr1, self.user_ids[0], {})
+            first = env1["crm.lead"].create(self._vals(self.user_ids[0]))
+            self.assertEqual(first.protection_state, "protected")
+            second = threading.Thread(target=second_registers)
+            second.start()
+            time.sleep(1.0)
+            # the second registration waits for the first transaction
+            self.assertTrue(second.is_alive(), outcome)
+            cr1.commit()
+        second.join(timeout=60)
+        self.assertFalse(second.is_alive())
+        self.assertRegex(outcome["second"], rf"already registered by GOVT first {self.tag} since .*\(ENTRY-2\)")
+        with self._env() as env:
+            leads = env["crm.lead"].search([("section_id", "=", self.section_id)])
+            self.assertEqual(leads.user_id.ids, [self.user_ids[0]])
+            self.assertEqual(len(leads), 1)
