@@ -9,6 +9,7 @@ help:
 	@echo "make test   fresh test database, our tests + Odoo's crm/sales_team suites"
 	@echo "make bench  seed N leads (default 100000) and time rules and install hook"
 	@echo "make bench-grading  grading on CUSTOMERS (default 200000) customers, 10 won deals each, vs. SQL"
+	@echo "make bench-registration  collision check against REGISTRATIONS (default 1000000) registrations, vs. SQL search"
 	@echo "make lint   OCA's pre-commit checks (pylint-odoo, ruff, oca-checks-odoo-module)"
 	@echo "make pot    regenerate crm_governance/i18n/crm_governance.pot from the code"
 	@echo "make stop   stop the private PostgreSQL cluster"
@@ -26,6 +27,9 @@ bench:
 bench-grading:
 	@bash scripts/bench_grading.sh
 
+bench-registration:
+	@bash scripts/bench_registration.sh
+
 pot:
 	@bash scripts/i18n.sh
 
@@ -38,4 +42,4 @@ stop:
 clean: stop
 	rm -rf .venv .local
 
-.PHONY: help run test bench bench-grading pot lint stop clean
+.PHONY: help run test bench bench-grading bench-registration pot lint stop clean

@@ -11,6 +11,9 @@
   validity the FU-2 validity functions on generated notes, one core
   grading  N more customers with 10 won deals each, the grading run vs. one
            SQL aggregate of the same figures (make bench-grading)
+  registration  N protected registrations (name, phone, e-mail keys), the
+           collision check of a new registration vs. one plain indexed ORM
+           search, same run (make bench-registration)
 Run through scripts/bench.sh (make bench), which installs the modules between.
 """
 import argparse
@@ -466,9 +469,81 @@ def grading(env, cr, customers, deals_per_customer=10):
             "ratio_second_run": round(second_s / floor_s, 2), "target_ratio": 4}
 
 
+def registration_check(env, cr, n, samples=300):
+    """ENTRY-2 at scale: ``n`` protected leads with their normalised keys,
+    seeded by SQL; then, on a sample of companies half registered and half
+    new, the collision check a registration runs (normalise the typed facts,
+    find every holder of any key in leads and customers, decide) vs. one
+    plain indexed ORM search for one key, same data, same run."""
+    from odoo.addons.crm_governance.policy import registration as reg
+
+    Section = env["crm.governance.section"]
+    section = Section.search([("code", "=", "BENCH-REG")]) or Section.create(
+        {"name": "Bench registrations", "code": "BENCH-REG", "governance_enabled": True})
+    owner = env.ref("base.user_admin").id
+    cr.execute("SELECT COUNT(*) FROM crm_lead WHERE governance_name_key LIKE 'benchco%%'")
+    start = cr.fetchone()[0]
+    t0 = time.perf_counter()
+    cr.execute("""
+        INSERT INTO crm_lead (name, type, active, user_id, section_id, company_id, partner_name, phone, email_from,
+                              protection_state, protected_since, governance_name_key, governance_phone_key,
+                              governance_email_key, create_date, write_date)
+        SELECT 'Bench registration', 'lead', true, %(owner)s, %(section)s, 1, 'Bench Co ' || i || ' 有限公司',
+               '+86 138 ' || lpad(i::text, 8, '0'), 'buyer' || i || '@bench.example.com', 'protected', now(),
+               'benchco' || i, '+86138' || lpad(i::text, 8, '0'), 'buyer' || i || '@bench.example.com', now(), now()
+          FROM generate_series(%(start)s, %(stop)s - 1) i""",
+               {"owner": owner, "section": section.id, "start": start, "stop": start + n})
+    cr.commit()
+    seeded = time.perf_counter() - t0
+    _vacuum(cr.dbname, "crm_lead")
+    total = start + n
+    # the seeded keys are what the policy makes of the seeded facts
+    assert reg.keys("Bench Co 7 有限公司", "+86 138 00000007", "buyer7@bench.example.com") == reg.Keys(
+        "benchco7", "+8613800000007", "buyer7@bench.example.com")
+    rng = random.Random(7)
+    picks = [rng.randrange(0, 2 * total) for _ in range(samples)]
+    Lead = env["crm.lead"]
+    Lock = env["crm.governance.registration.lock"]
+
+    def check(i, lock=False):
+        keys = reg.keys(f"Bench Co {i} Co., Ltd.", f"0086 138 {i:08d}", f"Buyer{i}@bench.example.com", None, "CN")
+        if lock:
+            Lock._governance_lock(f"{kind}:{key}" for kind, key in keys.items())
+        holders = Lead._governance_holders([keys])
+        found = {h.id: h for kind, key in keys.items() for h in holders.get((kind, key), ())}
+        return reg.collision(owner + 1, section.id, list(found.values()))
+
+    def search(i):
+        return Lead.search([("governance_phone_key", "=", f"+86138{i:08d}")], limit=1)
+
+    # warm both paths, then alternate them sample by sample
+    for i in picks[:20]:
+        check(i)
+        search(i)
+    timings = {"check": [], "check_and_lock": [], "search": []}
+    refused = 0
+    for i in picks:
+        for name, func in (("search", lambda i=i: search(i)), ("check", lambda i=i: check(i)),
+                           ("check_and_lock", lambda i=i: check(i, lock=True))):
+            t = time.perf_counter()
+            result = func()
+            timings[name].append(time.perf_counter() - t)
+            if name == "check":
+                refused += bool(result.refused)
+    cr.rollback()
+    med = {name: statistics.median(values) for name, values in timings.items()}
+    return {"registrations": total, "seed_seconds": round(seeded, 1), "samples": samples,
+            "refused_share": round(refused / samples, 2),
+            "search_ms": round(med["search"] * 1000, 3), "check_ms": round(med["check"] * 1000, 3),
+            "check_and_lock_ms": round(med["check_and_lock"] * 1000, 3),
+            "ratio_check": round(med["check"] / med["search"], 2),
+            "ratio_check_and_lock": round(med["check_and_lock"] / med["search"], 2), "target_ratio": 2}
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("step", choices=["seed", "measure", "release", "post", "validity", "grading"])
+    parser.add_argument("step", choices=["seed", "measure", "release", "post", "validity", "grading",
+                                         "registration"])
     parser.add_argument("--conf", required=True)
     parser.add_argument("--db", required=True)
     parser.add_argument("-n", type=int, default=100_000)
@@ -489,6 +564,8 @@ def main():
             result = measure(env, cr, args.repeat)
         elif args.step == "grading":
             result = grading(env, cr, args.n)
+        elif args.step == "registration":
+            result = registration_check(env, cr, args.n)
         else:
             result = release(env, cr)
     finally:

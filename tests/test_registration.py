@@ -8,7 +8,7 @@ from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from odoo.addons.crm_governance.models.trusted import Trusted
 from odoo.addons.crm_governance.policy import settings
@@ -26,6 +26,8 @@ class RegistrationSetup(GovernanceCase):
         (cls.section_a | cls.section_b).write({"registration_facts": settings.DEFAULTS["registration_facts"]})
         cls.source = cls.env["utm.source"].create({"name": "GOVT trade fair"})
         cls.china = cls.env.ref("base.cn")
+        # a Chinese company: phones without a country code are read as Chinese ones
+        cls.env.ref("base.main_company").country_id = cls.china
         cls.guangdong = cls.env["res.country.state"].search([("country_id", "=", cls.china.id)], limit=1)
 
     def facts(self, **vals):
@@ -160,6 +162,58 @@ class TestCollision(RegistrationSetup):
                 "name": "GOVT tax twin", "is_company": True, "user_id": self.sales_b1.id,
                 "vat": "9111 0000 6000 3734 1L"})
 
+    def test_on_the_form(self):
+        # one's own earlier registration: the form says so while typing
+        with self.assertLogs("odoo.tests.form.onchange", level="WARNING") as logs:
+            form = Form(self.env["crm.lead"].with_user(self.sales_a1))
+            form.name = "GOVT form deal"
+            form.team_id = self.team_a
+            form.partner_name = "深圳星河测试电子"
+        self.assertIn("You registered this customer already: GOVT first deal", logs.output[0])
+        # another owner's: nothing said while typing (no unlimited Check Customer), refused on save
+        form = Form(self.env["crm.lead"].with_user(self.sales_a2))
+        form.name = "GOVT form deal"
+        form.partner_name = "深圳星河测试电子"
+        form.contact_name = "张"
+        form.phone = "13900139100"
+        form.source_id = self.source
+        form.state_id = self.guangdong
+        form.country_id = self.china
+        form.description = "<p>需要服务器</p>"
+        form.team_id = self.team_a
+        with self.assertRaisesRegex(UserError, r"already registered by T Sales A1"):
+            form.save()
+
+    def test_no_way_around_through_a_mobile_a_country_or_the_customer(self):
+        # the taken number as a mobile, or read in another country: the same phone
+        with self.assertRaisesRegex(UserError, r"registered by T Sales A1"):
+            self.register(self.sales_a2, partner_name="GOVT Mobile Co", phone="13900139200", mobile="0755 8123 4567")
+        with self.assertRaisesRegex(UserError, r"registered by T Sales A1"):
+            self.register(self.sales_a2, partner_name="GOVT Abroad Co", phone="0755-8123 4567",
+                          country_id=self.env.ref("base.us").id)
+        # a lead's keys follow its customer's phone (a stored compute of crm)
+        customer = self.env["res.partner"].create({"name": "GOVT follow Co", "is_company": True})
+        lead = self.register(self.sales_a2, partner_name="GOVT follow Co", phone="13900139201",
+                             partner_id=customer.id)
+        customer.write({"phone": "13900139202"})
+        self.assertEqual(lead.phone, "13900139202")
+        self.assertEqual(lead.governance_phone_key, "+8613900139202")
+
+    def test_registered_outside_a_section_then_moved_in_is_a_registration(self):
+        lead = self.env["crm.lead"].with_user(self.sales_a2).create({
+            "name": "GOVT stray", "partner_name": "深圳星河测试电子", "user_id": False, "team_id": False})
+        self.assertFalse(lead.section_id)
+        with self.assertRaisesRegex(UserError, r"registered by T Sales A1"):
+            lead.with_user(self.sales_a2).write({"user_id": self.sales_a2.id, "team_id": self.team_a.id})
+        stray = self.env["crm.lead"].with_user(self.sales_a2).create({
+            "name": "GOVT stray 2", "partner_name": "GOVT Stray Co", "user_id": False, "team_id": False})
+        with self.assertRaisesRegex(ValidationError, r"cannot be registered: missing contact name"):
+            stray.with_user(self.sales_a2).write({"user_id": self.sales_a2.id, "team_id": self.team_a.id})
+        company = self.env["res.partner"].with_user(self.sales_a2).create(
+            {"name": "深圳星河测试电子股份有限公司", "is_company": True, "user_id": False})
+        with self.assertRaisesRegex(UserError, r"registered by T Sales A1"):
+            company.with_user(self.sales_a2).write({"user_id": self.sales_a2.id})
+
     def test_renaming_into_a_collision_is_refused(self):
         mine = self.register(self.sales_a2, partner_name="GOVT Harmless Co", phone="13900139002")
         with self.assertRaisesRegex(UserError, r"already registered by T Sales A1"):
@@ -264,6 +318,20 @@ class TestCustomerCheck(RegistrationSetup):
         with patch.object(fields.Datetime, "now", return_value=fields.Datetime.now() + timedelta(days=1)), \
                 patch.object(fields.Date, "context_today", return_value=fields.Date.today() + timedelta(days=1)):
             self.assertEqual(self.check(customer="GOVT Another Co")["answer"], "clear")
+
+    def test_the_caller_s_time_zone_is_no_new_day_and_answers_are_private(self):
+        self.section_a.customer_check_daily_limit = 1
+        Check = self.env["crm.governance.customer.check"].with_user(self.sales_a2)
+        Check.governance_check_customer(self.section_a.id, customer="GOVT Free Co")
+        for tz in ("Pacific/Kiritimati", "Etc/GMT+12"):
+            with self.assertRaisesRegex(UserError, r"at most 1 customers per day"):
+                Check.with_context(tz=tz).governance_check_customer(self.section_a.id, customer="GOVT Other Co")
+        # a dialog's question and answer are its author's alone
+        mine = Check.create({"section_id": self.section_a.id, "customer": "GOVT Private Question Co"})
+        self.assertFalse(self.env["crm.governance.customer.check"].with_user(self.sales_a1).search(
+            [("id", "=", mine.id)]))
+        with self.assertRaises(AccessError):
+            mine.with_user(self.sales_a1).read(["customer"])
 
     def test_other_sections_and_own_records(self):
         self.register(self.sales_b1, partner_name="GOVT B Secret Co", phone="13700137000")
@@ -416,6 +484,14 @@ class TestRegistrationAttackedOverRpc(RpcMixin, RegistrationSetup, HttpCase):
         self.refused(self.call("crm.lead", "action_governance_reject_registration", [self.pending.id], "no"),
                      *self.secrets)
         self.assertEqual(self.pending.governance_registration_state, "pending")
+
+    def test_the_mail_gateway_is_not_an_rpc_method(self):
+        self.login(self.sales_a2)
+        res = self.call("crm.lead", "message_new", {"subject": "x"},
+                        {"user_id": self.sales_a2.id, "partner_name": "深圳星河测试电子"})
+        self.refused(res, *self.secrets)
+        self.assertFalse(self.env["crm.lead"].search([("user_id", "=", self.sales_a2.id),
+                                                      ("partner_name", "=", "深圳星河测试电子")]))
 
     def test_checks_and_scans_are_not_a_way_in(self):
         self.login(self.sales_b1)

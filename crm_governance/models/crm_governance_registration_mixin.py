@@ -7,7 +7,9 @@ from .set_wise import update_by_id
 from .trusted import forged, trusted
 
 # the stored key of each kind (ENTRY-2)
-KEY_FIELDS = {kind: f"governance_{kind}_key" for kind in registration.KINDS}
+KEY_FIELDS = {column: f"governance_{column}_key" for column in registration.COLUMNS}
+# a record without a section that gets one through these enters it: a registration
+ENTERING_FIELDS = frozenset(("user_id", "team_id", "section_id", "parent_id", "is_company"))
 # the models a registration is checked against, both ways
 REGISTERED_MODELS = ("crm.lead", "res.partner")
 
@@ -53,6 +55,7 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
     governance_phone_key = fields.Char(string="Phone Key", readonly=True, copy=False, index="btree_not_null")
     governance_email_key = fields.Char(string="E-mail Key", readonly=True, copy=False, index="btree_not_null")
     governance_tax_key = fields.Char(string="Tax ID Key", readonly=True, copy=False, index="btree_not_null")
+    governance_mobile_key = fields.Char(string="Mobile Key", readonly=True, copy=False, index="btree_not_null")
 
     # -- what each model registers -------------------------------------------
     def _governance_key_sources(self):
@@ -60,8 +63,17 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
         raise NotImplementedError
 
     def _governance_key_facts(self):
-        """``(name, phone, email, vat, region)`` of one record, as typed."""
+        """``(name, phone, mobile, email, vat)`` of one record, as typed."""
         raise NotImplementedError
+
+    def _governance_region(self):
+        """The country a phone without its country code is read in: the
+        section company's, never the record's own country, which its author
+        could set to read a taken number as another one."""
+        section = self.sudo()._governance_section()
+        company = section.company_id or (self.company_id if "company_id" in self._fields else None) \
+            or self.env.company
+        return company.country_id.code or "CN"
 
     def _governance_registers(self):
         """The records of ``self`` a collision check applies to."""
@@ -85,20 +97,27 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
             company = rec.company_id if "company_id" in rec._fields and rec.company_id else self.env.company
             if company.id not in suffixes:
                 suffixes[company.id] = self._governance_suffixes(company)
-            name, phone, email, vat, region = rec._governance_key_facts()
-            result[rec.id] = registration.keys(name, phone, email, vat, region, suffixes[company.id])
+            name, phone, mobile, email, vat = rec._governance_key_facts()
+            result[rec.id] = registration.keys(name, phone, email, vat, rec._governance_region(),
+                                               suffixes[company.id], mobile)
         return result
 
     def _governance_store_keys(self):
-        """Compute and store the keys of ``self``; return them (id -> Keys)."""
-        records = self.exists()
+        """Compute and store the keys of the governed records of ``self``;
+        return them (id -> Keys). Records outside governed sections hold
+        nothing against anyone (no protection): they get their keys when
+        their section is enabled or they enter a governed one, and stock
+        Odoo pays nothing for them."""
+        if not self._governance_active():
+            return {}
+        records = self.browse(self.sudo().exists()._governance_governed().ids)
         if not records:
             return {}
         records.sudo().flush_recordset()
         keys = records._governance_keys()
         ids = list(keys)
         update_by_id(self.env.cr, self._table, ids, {
-            column: ("varchar", [getattr(keys[i], kind) for i in ids]) for kind, column in KEY_FIELDS.items()})
+            field: ("varchar", [getattr(keys[i], column) for i in ids]) for column, field in KEY_FIELDS.items()})
         records.invalidate_recordset(list(KEY_FIELDS.values()))
         return keys
 
@@ -109,12 +128,15 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
         :class:`registration.Keys`), read without the caller's rights so
         hidden ones are not missed, by exact match on the indexed keys:
         ``(kind, key) -> [Holder]``."""
-        wanted = {kind: sorted({getattr(k, kind) for k in keys if getattr(k, kind)}) for kind in registration.KINDS}
+        wanted = {kind: sorted({key for k in keys for k_kind, key in k.items() if k_kind == kind})
+                  for kind in registration.KINDS}
         if not any(wanted.values()):
             return {}
         for model in REGISTERED_MODELS:
-            self.env[model].flush_model(list(KEY_FIELDS.values()) + [
-                "user_id", "section_id", "active", "protection_state", "protected_since", "release_at"])
+            Model = self.env[model]
+            Model.flush_model([name for name in (*KEY_FIELDS.values(), "user_id", "section_id", "active",
+                                                 "protection_state", "protected_since", "release_at", "pool_due_at",
+                                                 "governance_registration_state") if name in Model._fields])
         parts = []
         for model in REGISTERED_MODELS:
             Model = self.env[model]
@@ -122,23 +144,29 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
                 else SQL("NULL::varchar")
             parts.append(SQL(
                 """SELECT %(model)s, r.id, r.user_id, r.section_id, r.active, r.protection_state, %(state)s,
-                          COALESCE(r.protected_since, r.create_date), COALESCE(r.pool_due_at, r.release_at),
-                          r.governance_name_key, r.governance_phone_key, r.governance_email_key, r.governance_tax_key
+                          COALESCE(r.protected_since, r.create_date), COALESCE(r.pool_due_at, r.release_at), %(keys)s
                      FROM %(table)s r
                     WHERE %(match)s""",
                 model=model, table=SQL.identifier(Model._table), state=state,
-                match=SQL(" OR ").join(SQL("r.%s = ANY(%s::varchar[])", SQL.identifier(KEY_FIELDS[kind]), values)
-                                       for kind, values in wanted.items() if values)))
+                keys=SQL(", ").join(SQL("r.%s", SQL.identifier(KEY_FIELDS[c])) for c in registration.COLUMNS),
+                # a mobile is matched as a phone: both columns against every number
+                match=SQL(" OR ").join(
+                    SQL("r.%s = ANY(%s::varchar[])", SQL.identifier(KEY_FIELDS[column]),
+                        wanted[registration.KIND_OF_COLUMN[column]])
+                    for column in registration.COLUMNS if wanted[registration.KIND_OF_COLUMN[column]])))
         self.env.cr.execute(SQL(" UNION ALL ").join(parts))
         found = {}
         for model, rid, owner, section, active, protection_state, reg_state, since, until, *row_keys in \
                 self.env.cr.fetchall():
             state = registration.holder_state(active, protection_state, reg_state, owner)
-            shared = tuple(kind for kind, key in zip(registration.KINDS, row_keys, strict=True)
-                           if key and key in wanted[kind])
-            holder = registration.Holder(model, rid, owner, section, state, since, shared, until)
-            for kind in shared:
-                found.setdefault((kind, row_keys[registration.KINDS.index(kind)]), []).append(holder)
+            shared = tuple(dict.fromkeys(
+                (registration.KIND_OF_COLUMN[column], key) for column, key in zip(registration.COLUMNS, row_keys,
+                                                                                  strict=True)
+                if key and key in wanted[registration.KIND_OF_COLUMN[column]]))
+            holder = registration.Holder(model, rid, owner, section, state, since,
+                                         tuple(dict.fromkeys(kind for kind, _key in shared)), until)
+            for pair in shared:
+                found.setdefault(pair, []).append(holder)
         return found
 
     def _governance_verdicts(self, keys):
@@ -190,13 +218,15 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
         """Garbage is refused where it is typed, naming the field, instead of
         silently giving no key (and so a duplicate nobody sees)."""
         for rec in self.sudo():
-            name, phone, email, vat, region = rec._governance_key_facts()
+            name, phone, mobile, email, vat = rec._governance_key_facts()
             company = rec.company_id if "company_id" in rec._fields and rec.company_id else self.env.company
-            found = registration.bad_input(name, phone, email, vat, region, self._governance_suffixes(company))
+            found = registration.bad_input(name, phone, email, vat, rec._governance_region(),
+                                           self._governance_suffixes(company), mobile)
             messages = {
                 registration.BAD_NAME: _("Field 'Company Name': '%s' is only a legal form or punctuation; give the "
                                          "registered business name (ENTRY-2).", name),
-                registration.BAD_PHONE: _("Field 'Phone': '%s' is not a phone number (ENTRY-2).", phone),
+                registration.BAD_PHONE: _("Field 'Phone': '%s' is not a phone number (ENTRY-2).",
+                                          " / ".join(filter(None, (phone, mobile)))),
                 registration.BAD_EMAIL: _("Field 'Email': '%s' is not an e-mail address with a domain (ENTRY-2).",
                                           email),
                 registration.BAD_TAX: _("Field 'Tax ID': '%s' is not a valid tax id; a unified social credit code "
@@ -235,16 +265,23 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
 
     def write(self, vals):
         self._governance_refuse_key_vals([vals])
-        if not (set(vals) & self._governance_key_sources()):
+        key_change = set(vals) & self._governance_key_sources()
+        if not key_change and not set(vals) & ENTERING_FIELDS:
             return super().write(vals)
-        before = {r.id: tuple(r[f] or None for f in KEY_FIELDS.values()) for r in self.sudo().exists()}
+        existing = self.sudo().exists()
+        before = {r.id: tuple(r[f] or None for f in KEY_FIELDS.values()) for r in existing}
+        unsectioned = {r.id for r in existing if not r.section_id}
         res = super().write(vals)
-        keys = self._governance_store_keys()
+        # a record entering a governed section (team, owner, move) gets its keys there
+        keys = self._governance_store_keys() if key_change or set(vals) & ENTERING_FIELDS else {}
         if self._governance_checks_registration():
-            # only the records whose keys changed: editing a record of an
-            # older duplicate (installed data) is no new registration
-            changed = self.sudo()._governance_registers().filtered(
-                lambda r: tuple(getattr(keys[r.id], k) for k in registration.KINDS) != before.get(r.id))
+            # a record entering a section now (created outside any) is a
+            # registration there; otherwise only the records whose keys
+            # changed: editing an older duplicate (installed data) is not
+            registers = self.sudo()._governance_registers()
+            keys = keys or registers._governance_keys()
+            changed = registers.filtered(lambda r: r.id in unsectioned or (
+                r.id in keys and tuple(getattr(keys[r.id], c) for c in registration.COLUMNS) != before.get(r.id)))
             if changed:
                 changed = self.browse(changed.ids)
                 changed._governance_refuse_bad_input()
@@ -256,7 +293,8 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
     def _governance_rekey(self, batch=5000, after_id=0):
         """Store the keys of the records after ``after_id``, a batch at a
         time; returns the last id done (0 when finished)."""
-        ids = self.sudo().with_context(active_test=False).search([("id", ">", after_id)], order="id", limit=batch).ids
+        ids = self.sudo().with_context(active_test=False).search(
+            [("id", ">", after_id), ("section_id.governance_enabled", "=", True)], order="id", limit=batch).ids
         if not ids:
             return 0
         self.browse(ids)._governance_store_keys()

@@ -203,7 +203,10 @@ class CrmGovernanceSection(models.Model):
         for model in ("crm.lead", "res.partner"):
             Model = self.env[model].sudo().with_context(active_test=False)
             if enabling:
-                Model.search([("section_id", "in", enabling.ids)])._governance_protection_init()
+                records = Model.search([("section_id", "in", enabling.ids)])
+                records._governance_protection_init()
+                # what registrations are checked against (ENTRY-2)
+                records._governance_store_keys()
             if disabling:
                 Model.search([("section_id", "in", disabling.ids)])._governance_protection_clear()
             if settings.PROTECTION_NUMBERS & set(vals):

@@ -1,3 +1,6 @@
+from datetime import datetime, time
+
+import pytz
 from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
@@ -28,9 +31,16 @@ class CrmGovernanceLookup(models.Model):
     @api.model
     def _governance_count(self, kind, limit, section=None, message=None):
         """Count one lookup of ``kind`` before it is answered; refused (and
-        not counted) past ``limit`` today."""
+        not counted) past ``limit`` today. The day is the company's (its
+        time zone), never the caller's context; concurrent lookups of one
+        user take one lock row, so they are counted one after the other."""
         user = self.env.user
-        start_of_day = fields.Datetime.to_datetime(fields.Date.context_today(self))
+        company = section.company_id if section else self.env.company
+        tz = pytz.timezone(company.partner_id.tz or "UTC")
+        today = pytz.utc.localize(fields.Datetime.now()).astimezone(tz).date()
+        start_of_day = tz.localize(datetime.combine(today, time.min)).astimezone(pytz.UTC).replace(tzinfo=None)
+        self.env["crm.governance.registration.lock"].sudo()._governance_lock(
+            [f"lookup:{kind}:{user.id}:{section.id if section else 0}:{today}"])
         domain = [("user_id", "=", user.id), ("kind", "=", kind), ("date", ">=", start_of_day)]
         if section is not None:
             domain.append(("section_id", "=", section.id))

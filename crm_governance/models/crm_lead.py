@@ -45,9 +45,7 @@ class CrmLead(models.Model):
         return {"partner_name", "partner_id", "phone", "mobile", "email_from", "country_id"}
 
     def _governance_key_facts(self):
-        region = self.country_id.code or self.company_id.country_id.code or self.env.company.country_id.code
-        return (self.partner_name, self.phone or self.mobile, self.email_from,
-                self.partner_id.commercial_partner_id.vat, region)
+        return (self.partner_name, self.phone, self.mobile, self.email_from, self.partner_id.commercial_partner_id.vat)
 
     def _governance_write_owner(self, user):
         # keep the lead on its team: a new owner must not move it to their

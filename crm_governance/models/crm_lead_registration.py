@@ -2,10 +2,12 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import is_html_empty
 
 from ..policy import registration
 from ..policy.protection import OWNED
+from .crm_governance_registration_mixin import KEY_FIELDS
 from .set_wise import update_by_id
 from .trusted import Trusted, as_id, forged, trusted
 
@@ -157,17 +159,47 @@ class CrmLead(models.Model):
     def _compute_governance_required_facts(self):
         # the form marks these required; the section is the one the lead
         # will be registered in (its team's, else its owner's)
-        mine = self.env.user.sudo()._governance_listed_sections()
         for lead in self:
-            section = lead.sudo().section_id or lead.sudo().team_id.section_id or mine[:1]
+            section = lead._governance_form_section()
             lead.governance_required_facts = ",".join(section._governance_registration_rules().required) \
                 if section.governance_enabled else ""
+
+    def _governance_form_section(self):
+        """The section a lead on the form is (or will be) registered in."""
+        lead = self.sudo()
+        mine = self.env.user.sudo()._governance_listed_sections()
+        return lead.section_id or lead.team_id.section_id or mine.filtered("governance_enabled")[:1] or mine[:1]
 
     @api.depends_context("uid")
     def _compute_governance_can_decide_registration(self):
         deciders_of = self.env.user.sudo().governance_write_section_ids
         for lead in self:
             lead.governance_can_decide_registration = lead.sudo().section_id in deciders_of
+
+    @api.onchange("partner_name", "phone", "email_from")
+    def _onchange_governance_own_registration(self):
+        # one's own earlier registration of the same company: offered to open.
+        # Only the user's own records are looked up, under their own rights:
+        # anything more would be Check Customer without its daily limit.
+        if not self._governance_form_section().governance_enabled:
+            return None
+        keys = self._governance_keys_of_values()
+        domain = [("user_id", "=", self.env.uid), ("id", "not in", self._origin.ids)]
+        matches = [[(KEY_FIELDS[kind], "=", key)] for kind, key in keys.items()]
+        if not matches:
+            return None
+        own = self.search(domain + expression.OR(matches), limit=1)
+        if not own:
+            return None
+        return {"warning": {"title": _("Registered already"), "message": _(
+            "You registered this customer already: %(record)s (%(date)s). Open it from your pipeline instead of "
+            "registering it again (ENTRY-2).", record=own.display_name, date=fields.Date.to_string(own.create_date))}}
+
+    def _governance_keys_of_values(self):
+        """The keys of the values on the form (a new record has no id yet)."""
+        region = self._governance_form_section().company_id.country_id.code or self._governance_region()
+        return registration.keys(self.partner_name, self.phone, self.email_from, None, region,
+                                 self._governance_suffixes(self.company_id or None), self.mobile)
 
     # -- the model boundary ---------------------------------------------------
     def _governance_result_fields(self):
@@ -202,11 +234,20 @@ class CrmLead(models.Model):
     def write(self, vals):
         self._governance_refuse_registration_vals([vals])
         facts = FACT_FIELDS & set(vals)
+        placing = {"team_id", "section_id", "user_id"} & set(vals)
         # (ids that do not exist get the stock write's refusal, SEC-4)
-        before = self.exists()._governance_registering()._governance_missing("required") \
+        existing = self.exists() if facts or placing else self.browse()
+        before = existing._governance_registering()._governance_missing("required") \
             if facts and not self.env.su else {}
+        unsectioned = existing.sudo().filtered(lambda lead: not lead.section_id)
         res = super().write(vals)
         registering = self._governance_registering()
+        # created outside any section, registered in one now: the rules of a
+        # registration apply (required facts, completion clock, approval)
+        entered = registering.filtered(lambda lead: lead in unsectioned)
+        if entered:
+            self.browse(entered.ids)._governance_refuse_missing(
+                entered._governance_missing("required"), _("registered"))
         if registering and vals.get("type") == "opportunity":
             # conversion (lead → opportunity) with every required fact
             self.browse(registering.ids)._governance_refuse_missing(
@@ -217,8 +258,11 @@ class CrmLead(models.Model):
             self.browse(registering.ids)._governance_refuse_missing(
                 {i: tuple(c for c in after.get(i, ()) if c not in before.get(i, ())) for i in after},
                 _("saved"))
-        if facts or {"team_id", "section_id", "user_id"} & set(vals):
+        if facts or placing:
             self._governance_store_completion()
+            unsectioned.filtered("section_id")._governance_store_completion(start=True)
+        if entered:
+            self.browse(entered.ids)._governance_hold_for_approval()
         return res
 
     # -- approval (ENTRY-3) ------------------------------------------------
@@ -357,9 +401,11 @@ class CrmLead(models.Model):
 
     # -- the mail gateway (ENTRY-1) ----------------------------------------------
     @api.model
+    @api.private
     def message_new(self, msg_dict, custom_values=None):
         # never lost: an e-mail lead lands unowned in a governed section, its
-        # missing facts flagged for the section admin
+        # missing facts flagged for the section admin. Private: only the mail
+        # gateway calls it (over JSON-RPC it would skip every registration rule)
         custom_values = dict(custom_values or {})
         team = self.env["crm.team"].sudo().browse(as_id(custom_values.get("team_id")) or [])
         if team.section_id.governance_enabled:
@@ -370,7 +416,8 @@ class CrmLead(models.Model):
     # -- merging duplicates (客户合并, SEC-2) --------------------------------------
     def _sort_by_confidence_level(self, reverse=False):
         ordered = super()._sort_by_confidence_level(reverse=reverse)
-        if not trusted(self.env, "governance_merging") or not reverse:
+        if not trusted(self.env, "governance_merging") or not reverse \
+                or ordered.sudo()._governance_governed() != ordered.sudo():
             return ordered
         # the merged record is the first registration: protection stays with it
         first = registration.survivor([(lead.id, lead.create_date, lead.protection_state in OWNED)

@@ -36,8 +36,7 @@ class ResPartner(models.Model):
         # company register nothing of their own
         if self.parent_id:
             return None, None, None, None, None
-        region = self.country_id.code or self.company_id.country_id.code or self.env.company.country_id.code
-        return (self.name if self.is_company else None, self.phone or self.mobile, self.email, self.vat, region)
+        return (self.name if self.is_company else None, self.phone, self.mobile, self.email, self.vat)
 
     def _governance_registers(self):
         return self._governance_wants_section()._governance_governed()
@@ -50,6 +49,17 @@ class ResPartner(models.Model):
         return (self.name,) if self.name and len(self.name) >= 2 else ()
 
     def write(self, vals):
+        res = self._governance_write(vals)
+        if {"name", "phone", "mobile", "email", "vat", "parent_id", "is_company"} & set(vals) \
+                and self._governance_active():
+            # a lead's phone, e-mail, company name and tax id follow its
+            # customer (stored computes): its keys follow too
+            leads = self.env["crm.lead"].sudo().with_context(active_test=False).search(
+                [("partner_id", "in", self.ids)])
+            leads._governance_store_keys()
+        return res
+
+    def _governance_write(self, vals):
         if trusted(self.env, "governance_merging"):
             # Odoo's partner merge copies every field of the merged partners
             # onto the survivor: the module's results are the survivor's own

@@ -176,20 +176,26 @@ class Keys:
     phone: str = None
     email: str = None
     tax: str = None
+    mobile: str = None  # a second phone: matched as a phone, both ways
 
     def items(self):
-        """``(kind, key)`` of the keys that are set."""
-        return tuple((kind, getattr(self, kind)) for kind in KINDS if getattr(self, kind))
+        """``(kind, key)`` of the keys that are set; a mobile is a phone."""
+        pairs = [(kind, getattr(self, kind)) for kind in KINDS]
+        pairs.append(("phone", self.mobile))
+        return tuple(dict.fromkeys((kind, key) for kind, key in pairs if key))
 
 
+# what is compared (KINDS), and what is stored (COLUMNS: a mobile has its own)
 KINDS = ("name", "phone", "email", "tax")
+COLUMNS = ("name", "phone", "mobile", "email", "tax")
+KIND_OF_COLUMN = {"name": "name", "phone": "phone", "mobile": "phone", "email": "email", "tax": "tax"}
 
 
-def keys(name=None, phone=None, email=None, vat=None, region=None, suffixes=LEGAL_SUFFIXES_DEFAULT):
+def keys(name=None, phone=None, email=None, vat=None, region=None, suffixes=LEGAL_SUFFIXES_DEFAULT, mobile=None):
     """The :class:`Keys` of one registration; a fact that gives no key
     (garbage) gives none (see ``bad_input``)."""
     return Keys(name_key(name, suffixes) if name else None, phone_key(phone, region),
-                email_key(email), tax_key(vat, region)[0])
+                email_key(email), tax_key(vat, region)[0], phone_key(mobile, region))
 
 
 # why a registration's own input is refused
@@ -199,14 +205,15 @@ BAD_EMAIL = "bad_email"
 BAD_TAX = "bad_tax"
 
 
-def bad_input(name=None, phone=None, email=None, vat=None, region=None, suffixes=LEGAL_SUFFIXES_DEFAULT):
+def bad_input(name=None, phone=None, email=None, vat=None, region=None, suffixes=LEGAL_SUFFIXES_DEFAULT,
+              mobile=None):
     """The facts given that cannot be what they claim to be: a name made
     only of legal forms or punctuation, a phone that is no possible number,
     an e-mail without a domain, a tax id its check digit refuses."""
     found = []
     if name and name.strip() and not name_key(name, suffixes):
         found.append(BAD_NAME)
-    if phone and phone.strip() and not phone_key(phone, region):
+    if any(number and number.strip() and not phone_key(number, region) for number in (phone, mobile)):
         found.append(BAD_PHONE)
     if email and email.strip() and not email_key(email):
         found.append(BAD_EMAIL)

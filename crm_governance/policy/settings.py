@@ -105,7 +105,8 @@ SETTINGS = (
             "One per line, from the same facts: what a new registration must also have within the completion "
             "days (ENTRY-4).", "ENTRY-4"),
     Setting("completion_days", INTEGER, 7, "Complete Within (days)",
-            "A new registration's facts are due this many days after it; then its owner is reminded (ENTRY-4).",
+            "A new registration's facts are due this many days after it; its form shows what is missing until "
+            "when (ENTRY-4).",
             "ENTRY-4", minimum=1),
     Setting("completion_limit_days", INTEGER, 10, "Complete at Most Within (days)",
             "Still incomplete this many days after registration, it is flagged late for the section admins "

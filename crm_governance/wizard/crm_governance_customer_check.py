@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..models.trusted import as_id
 from ..policy import registration
 
 
@@ -37,7 +38,7 @@ class CrmGovernanceCustomerCheck(models.TransientModel):
     @api.model
     def governance_check_customer(self, section_id, customer=None, phone=None, email=None, vat=None):
         """The same lookup for integrators: ``{"answer": code, "message": text}``."""
-        section = self.env["crm.governance.section"].browse(section_id if isinstance(section_id, int) else [])
+        section = self.env["crm.governance.section"].browse(as_id(section_id) or [])
         return self._governance_answer(section, customer, phone, email, vat)
 
     @api.model

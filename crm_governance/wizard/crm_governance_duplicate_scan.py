@@ -7,7 +7,8 @@ from ..models.trusted import Trusted
 from ..policy import registration
 from ..policy.protection import OWNED
 
-KIND_SELECTION = [("name", "Company Name"), ("phone", "Phone"), ("email", "E-mail"), ("tax", "Tax ID")]
+KIND_SELECTION = [("name", "Company Name"), ("phone", "Phone"), ("mobile", "Mobile"), ("email", "E-mail"),
+                  ("tax", "Tax ID")]
 
 
 class CrmGovernanceDuplicateScan(models.TransientModel):
@@ -84,6 +85,10 @@ class CrmGovernanceDuplicateGroup(models.TransientModel):
             raise UserError(_("Nothing to merge: fewer than two of these records are left (SEC-2)."))
         if any(r.section_id != section for r in records.sudo()):
             raise AccessError(_("Only records of section %s are merged here (SEC-2).", section.display_name))
+        # still the duplicates the scan found: sharing the group's key now
+        column = KEY_FIELDS[self.kind]
+        if not self.key or any(r[column] != self.key for r in records.sudo()):
+            raise UserError(_("These records no longer share the key they were grouped by: scan again (SEC-2)."))
         if self.res_model == "crm.lead":
             kept = records.merge_opportunity()
         else:
