@@ -100,7 +100,8 @@ class TestRequiredFacts(RegistrationSetup):
     def test_mail_gateway_leads_land_unowned_and_flagged(self):
         owned = self.register(self.sales_a1, email_from="wang@xinghe-test.cn")
         lead = self.env["crm.lead"].message_new(
-            {"subject": "GOVT inquiry", "from": "wang@xinghe-test.cn", "email_from": "wang@xinghe-test.cn", "body": "hello"},
+            {"subject": "GOVT inquiry", "from": "wang@xinghe-test.cn", "email_from": "wang@xinghe-test.cn",
+             "body": "hello"},
             {"team_id": self.team_a.id, "user_id": self.sales_a2.id})
         self.assertTrue(lead.exists())
         self.assertFalse(lead.user_id)
@@ -457,8 +458,9 @@ class TestRegistrationAttackedOverRpc(RpcMixin, RegistrationSetup, HttpCase):
 
     def test_a_colliding_create_over_rpc_names_nothing(self):
         self.login(self.sales_b1)
-        res = self.call("crm.lead", "create", [self.facts(user_id=self.sales_b1.id, team_id=self.team_b.id,
-                                                          partner_name="深圳星河测试电子 Co., Ltd.", phone="13500135000")])
+        res = self.call("crm.lead", "create", [self.facts(
+            user_id=self.sales_b1.id, team_id=self.team_b.id, partner_name="深圳星河测试电子 Co., Ltd.",
+            phone="13500135000")])
         message = self.refused(res, "Sales A1", *self.secrets)
         self.assertIn("another section", message)
         # the same section's salesperson is told who and since when

@@ -266,22 +266,26 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
     def write(self, vals):
         self._governance_refuse_key_vals([vals])
         key_change = set(vals) & self._governance_key_sources()
-        if not key_change and not set(vals) & ENTERING_FIELDS:
+        if not key_change and not set(vals) & ENTERING_FIELDS or not self._governance_active():
             return super().write(vals)
-        existing = self.sudo().exists()
-        before = {r.id: tuple(r[f] or None for f in KEY_FIELDS.values()) for r in existing}
-        unsectioned = {r.id for r in existing if not r.section_id}
+        # (a missing id raises here as in the stock write; the models' own
+        # write turns it into the one refusal, SEC-4)
+        records = self.sudo()
+        sections = {r.id: r.section_id.id for r in records}
+        before = {r.id: tuple(r[f] or None for f in KEY_FIELDS.values()) for r in records} if key_change else {}
         res = super().write(vals)
-        # a record entering a governed section (team, owner, move) gets its keys there
-        keys = self._governance_store_keys() if key_change or set(vals) & ENTERING_FIELDS else {}
+        # keys for the changed facts, and for records entering a (governed) section
+        moved = records.filtered(lambda r: r.section_id.id != sections.get(r.id))
+        if not key_change and not moved:
+            return res
+        keys = (self if key_change else moved)._governance_store_keys()
         if self._governance_checks_registration():
             # a record entering a section now (created outside any) is a
             # registration there; otherwise only the records whose keys
             # changed: editing an older duplicate (installed data) is not
             registers = self.sudo()._governance_registers()
-            keys = keys or registers._governance_keys()
-            changed = registers.filtered(lambda r: r.id in unsectioned or (
-                r.id in keys and tuple(getattr(keys[r.id], c) for c in registration.COLUMNS) != before.get(r.id)))
+            changed = registers.filtered(lambda r: r.id in keys and (not sections.get(r.id) or (
+                key_change and tuple(getattr(keys[r.id], c) for c in registration.COLUMNS) != before.get(r.id))))
             if changed:
                 changed = self.browse(changed.ids)
                 changed._governance_refuse_bad_input()

@@ -12,8 +12,10 @@ from .trusted import Trusted, as_id, forged
 class CrmLead(models.Model):
     _name = "crm.lead"
     # Order matters: the section mixin is innermost, so a new record has its
-    # section before its protection starts.
-    _inherit = ["crm.lead", "crm.governance.registration.mixin", "crm.governance.chatter.mixin", "crm.governance.pool.mixin",
+    # section before its protection starts; the registration keys outermost,
+    # so a registration is checked once its section and protection are known.
+    _inherit = ["crm.lead", "crm.governance.registration.mixin",
+                "crm.governance.chatter.mixin", "crm.governance.pool.mixin",
                 "crm.governance.schedule.mixin", "crm.governance.protection.mixin", "crm.governance.section.mixin"]
     _governance_link_fields = ("partner_id",)
 

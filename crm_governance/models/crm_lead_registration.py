@@ -1,13 +1,14 @@
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import is_html_empty
 
 from ..policy import registration
 from ..policy.protection import OWNED
 from .crm_governance_registration_mixin import KEY_FIELDS
+from .crm_governance_section_mixin import governance_access_error
 from .set_wise import update_by_id
 from .trusted import Trusted, as_id, forged, trusted
 
@@ -235,11 +236,17 @@ class CrmLead(models.Model):
         self._governance_refuse_registration_vals([vals])
         facts = FACT_FIELDS & set(vals)
         placing = {"team_id", "section_id", "user_id"} & set(vals)
-        # (ids that do not exist get the stock write's refusal, SEC-4)
-        existing = self.exists() if facts or placing else self.browse()
-        before = existing._governance_registering()._governance_missing("required") \
-            if facts and not self.env.su else {}
-        unsectioned = existing.sudo().filtered(lambda lead: not lead.section_id)
+        if not (facts or placing or vals.get("type") == "opportunity") or not self._governance_active():
+            return super().write(vals)
+        try:
+            before = self._governance_registering()._governance_missing("required") \
+                if facts and not self.env.su else {}
+            unsectioned = self.sudo().filtered(lambda lead: not lead.section_id)
+        except MissingError:
+            if self.env.su:
+                raise
+            # an id that does not exist: the one refusal (SEC-4)
+            raise governance_access_error(self.env, self._name) from None
         res = super().write(vals)
         registering = self._governance_registering()
         # created outside any section, registered in one now: the rules of a

@@ -1,13 +1,16 @@
-from odoo import api, models
+from odoo import _, api, models
 from odoo.exceptions import MissingError
 
+from ..policy import registration
+from ..policy.protection import OWNED
 from .crm_governance_section_mixin import governance_access_error
-from .trusted import trusted
+from .trusted import Trusted, trusted
 
 
 class ResPartner(models.Model):
     _name = "res.partner"
-    _inherit = ["res.partner", "crm.governance.registration.mixin", "crm.governance.chatter.mixin", "crm.governance.pool.mixin",
+    _inherit = ["res.partner", "crm.governance.registration.mixin",
+                "crm.governance.chatter.mixin", "crm.governance.pool.mixin",
                 "crm.governance.schedule.mixin", "crm.governance.protection.mixin", "crm.governance.section.mixin"]
     _governance_link_fields = ("parent_id",)
 
@@ -49,7 +52,19 @@ class ResPartner(models.Model):
         return (self.name,) if self.name and len(self.name) >= 2 else ()
 
     def write(self, vals):
-        res = self._governance_write(vals)
+        if trusted(self.env, "governance_merging"):
+            # Odoo's partner merge copies every field of the merged partners
+            # onto the survivor: the module's results are the survivor's own
+            results = self._governance_result_fields()
+            vals = {name: value for name, value in vals.items() if name not in results}
+        try:
+            res = super().write(vals)
+        except MissingError:
+            if self.env.su:
+                raise
+            # stock res.partner's write reads the records before any access
+            # check: a missing id gets the refusal a foreign one gets (SEC-4)
+            raise governance_access_error(self.env, self._name) from None
         if {"name", "phone", "mobile", "email", "vat", "parent_id", "is_company"} & set(vals) \
                 and self._governance_active():
             # a lead's phone, e-mail, company name and tax id follow its
@@ -58,21 +73,6 @@ class ResPartner(models.Model):
                 [("partner_id", "in", self.ids)])
             leads._governance_store_keys()
         return res
-
-    def _governance_write(self, vals):
-        if trusted(self.env, "governance_merging"):
-            # Odoo's partner merge copies every field of the merged partners
-            # onto the survivor: the module's results are the survivor's own
-            results = self._governance_result_fields()
-            vals = {name: value for name, value in vals.items() if name not in results}
-        try:
-            return super().write(vals)
-        except MissingError:
-            if self.env.su:
-                raise
-            # stock res.partner's write reads the records before any access
-            # check: a missing id gets the refusal a foreign one gets (SEC-4)
-            raise governance_access_error(self.env, self._name) from None
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -86,3 +86,25 @@ class ResPartner(models.Model):
                 ("partner_id", "child_of", companies.commercial_partner_id.ids),
                 ("key_contact_due_at", "!=", False)])._governance_refresh_key_contact()
         return partners
+
+    # -- merging duplicates (客户合并, SEC-2) --------------------------------------
+    def _governance_merge(self):
+        """Merge customer accounts of one section with Odoo's partner merge
+        (``base.partner.merge.automatic.wizard``), its admin's decision
+        checked by the caller: the first registration survives."""
+        partners = self.sudo()
+        first = partners.browse(registration.survivor(
+            [(p.id, p.create_date, p.protection_state in OWNED) for p in partners]))
+        tails = partners - first
+        names = ", ".join(tails.mapped("display_name"))
+        wizard = self.env["base.partner.merge.automatic.wizard"].sudo().with_context(
+            governance_merging=Trusted(True))
+        # the stock merge moves every reference (follow-ups, ledger rows,
+        # leads, messages) to the survivor and deletes the others
+        wizard._merge(partners.ids, first.with_context(governance_merging=Trusted(True)))
+        first = first.exists()
+        self.env["crm.governance.ledger"]._log(first, "merge", {first.id: (first.user_id.id, first.section_id.id)},
+                                               _("Merged into it: %s", names))
+        first._governance_store_keys()
+        first._governance_protection_recompute()
+        return first.with_env(self.env)

@@ -3,9 +3,6 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..models.crm_governance_registration_mixin import KEY_FIELDS
-from ..models.trusted import Trusted
-from ..policy import registration
-from ..policy.protection import OWNED
 
 KIND_SELECTION = [("name", "Company Name"), ("phone", "Phone"), ("mobile", "Mobile"), ("email", "E-mail"),
                   ("tax", "Tax ID")]
@@ -97,27 +94,3 @@ class CrmGovernanceDuplicateGroup(models.TransientModel):
         return {"type": "ir.actions.act_window", "res_model": kept._name, "res_id": kept.id,
                 "views": [(False, "form")], "target": "current"}
 
-
-class ResPartner(models.Model):
-    _inherit = "res.partner"
-
-    def _governance_merge(self):
-        """Merge customer accounts of one section with Odoo's partner merge
-        (``base.partner.merge.automatic.wizard``), its admin's decision
-        checked by the caller: the first registration survives."""
-        partners = self.sudo()
-        first = partners.browse(registration.survivor(
-            [(p.id, p.create_date, p.protection_state in OWNED) for p in partners]))
-        tails = partners - first
-        names = ", ".join(tails.mapped("display_name"))
-        wizard = self.env["base.partner.merge.automatic.wizard"].sudo().with_context(
-            governance_merging=Trusted(True))
-        # the stock merge moves every reference (follow-ups, ledger rows,
-        # leads, messages) to the survivor and deletes the others
-        wizard._merge(partners.ids, first.with_context(governance_merging=Trusted(True)))
-        first = first.exists()
-        self.env["crm.governance.ledger"]._log(first, "merge", {first.id: (first.user_id.id, first.section_id.id)},
-                                               _("Merged into it: %s", names))
-        first._governance_store_keys()
-        first._governance_protection_recompute()
-        return first.with_env(self.env)
