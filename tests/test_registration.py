@@ -215,6 +215,25 @@ class TestCollision(RegistrationSetup):
         with self.assertRaisesRegex(UserError, r"registered by T Sales A1"):
             company.with_user(self.sales_a2).write({"user_id": self.sales_a2.id})
 
+    def test_import_and_conversion_are_checked_too(self):
+        result = self.env["crm.lead"].with_user(self.sales_a2).load(
+            ["name", "partner_name", "contact_name", "phone", "source_id/.id", "state_id/.id", "description",
+             "team_id/.id", "user_id/.id"],
+            [["GOVT imported twin", "深圳星河测试电子 有限公司", "李", "13900139300", str(self.source.id),
+              str(self.guangdong.id), "需要服务器", str(self.team_a.id), str(self.sales_a2.id)]])
+        self.assertFalse(result["ids"])
+        self.assertRegex(result["messages"][0]["message"], r"registered by T Sales A1 since .*\(ENTRY-2\)")
+        # a lead of before the rules, converted: the customer it creates is a registration
+        self.cust_a1.sudo().write({"name": "GOVT 星河测试客户有限公司"})
+        old = self.env["crm.lead"].create(self.facts(
+            name="GOVT old twin", partner_name="GOVT 星河测试客户", phone="13900139301", type="lead",
+            user_id=self.sales_a2.id, team_id=self.team_a.id))
+        wizard = self.env["crm.lead2opportunity.partner"].with_user(self.sales_a2).with_context(
+            active_model="crm.lead", active_id=old.id, active_ids=old.ids).create({
+                "name": "convert", "action": "create", "team_id": self.team_a.id, "user_id": self.sales_a2.id})
+        with self.assertRaisesRegex(UserError, r"registered by T Sales A1"):
+            wizard.action_apply()
+
     def test_renaming_into_a_collision_is_refused(self):
         mine = self.register(self.sales_a2, partner_name="GOVT Harmless Co", phone="13900139002")
         with self.assertRaisesRegex(UserError, r"already registered by T Sales A1"):
