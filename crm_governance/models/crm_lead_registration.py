@@ -3,7 +3,7 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import is_html_empty
+from odoo.tools import format_date, is_html_empty
 
 from ..policy import registration
 from ..policy.protection import OWNED
@@ -49,6 +49,7 @@ class CrmLead(models.Model):
         string="Missing Facts (codes)", readonly=True, copy=False, index="btree_not_null",
         help="The required and to-be-completed facts this registration still lacks (ENTRY-1, ENTRY-4).")
     governance_missing_facts_label = fields.Char(string="Missing Facts", compute="_compute_governance_completion")
+    governance_completion_note = fields.Char(string="Completion", compute="_compute_governance_completion")
     governance_incomplete = fields.Boolean(
         string="Incomplete Registration", compute="_compute_governance_completion",
         search="_search_governance_incomplete")
@@ -133,13 +134,21 @@ class CrmLead(models.Model):
         leads.invalidate_recordset(list(columns) + ["governance_missing_facts_label", "governance_incomplete",
                                                     "governance_completion_late"])
 
-    @api.depends("governance_missing_facts", "governance_complete_limit")
+    @api.depends("governance_missing_facts", "governance_complete_by", "governance_complete_limit")
     def _compute_governance_completion(self):
         labels = fact_labels(self.env)
         now = fields.Datetime.now()
         for lead in self:
             codes = [c for c in (lead.governance_missing_facts or "").split(",") if c]
             lead.governance_missing_facts_label = ", ".join(labels.get(c, c) for c in codes) or False
+            if codes and lead.governance_complete_by:
+                lead.governance_completion_note = _(
+                    "Still missing: %(facts)s. Complete the registration by %(date)s (ENTRY-4).",
+                    facts=lead.governance_missing_facts_label, date=format_date(self.env, lead.governance_complete_by))
+            elif codes:
+                lead.governance_completion_note = _("Still missing: %s (ENTRY-1).", lead.governance_missing_facts_label)
+            else:
+                lead.governance_completion_note = False
             lead.governance_incomplete = bool(codes)
             lead.governance_completion_late = bool(codes and lead.governance_complete_limit
                                                    and lead.governance_complete_limit <= now)
