@@ -234,6 +234,31 @@ class TestCollision(RegistrationSetup):
         with self.assertRaisesRegex(UserError, r"registered by T Sales A1"):
             wizard.action_apply()
 
+    def test_keys_through_the_customer_a_parent_or_blanks_are_checked(self):
+        # an own lead's customer (a person, outside sections) given a taken phone
+        person = self.env["res.partner"].with_user(self.sales_a2).create({"name": "GOVT 刘先生"})
+        lead = self.register(self.sales_a2, partner_name="GOVT Person Co", phone="13900139400",
+                             partner_id=person.id)
+        with self.assertRaisesRegex(UserError, r"registered by T Sales A1"):
+            person.with_user(self.sales_a2).write({"phone": "+86 755 8123 4567"})
+        self.assertEqual(lead.governance_phone_key, "+8613900139400")
+        # a company under one's own account is a registration of its own
+        with self.assertRaisesRegex(UserError, r"registered by T Sales A1"):
+            self.env["res.partner"].with_user(self.sales_a2).create({
+                "name": "深圳星河测试电子有限公司", "is_company": True, "user_id": self.sales_a2.id,
+                "parent_id": self.env["res.partner"].create({"name": "GOVT A2 group", "is_company": True,
+                                                             "user_id": self.sales_a2.id}).id})
+        # blanks are no facts
+        with self.assertRaisesRegex(ValidationError, r"missing customer name.*phone"):
+            self.register(self.sales_a2, partner_name="  ", phone="   ")
+
+    def test_a_pooled_duplicate_is_not_claimed_past_the_holder(self):
+        twin = self.env["crm.lead"].create(self.facts(user_id=False, team_id=self.team_a.id, name="GOVT twin"))
+        self.assertEqual(twin.protection_state, "pooled")
+        with self.assertRaisesRegex(UserError, r"registered by T Sales A1"):
+            twin.with_user(self.sales_a2).action_governance_claim()
+        self.assertFalse(twin.user_id)
+
     def test_renaming_into_a_collision_is_refused(self):
         mine = self.register(self.sales_a2, partner_name="GOVT Harmless Co", phone="13900139002")
         with self.assertRaisesRegex(UserError, r"already registered by T Sales A1"):
@@ -308,6 +333,13 @@ class TestApproval(RegistrationSetup):
         with self.assertRaisesRegex(UserError, r"Approval.*cannot be written|cannot be written"):
             lead.with_user(self.sales_a1).write({"governance_registration_state": "approved"})
         self.assertEqual(lead.governance_registration_state, "pending")
+
+    def test_waiting_registrations_count_against_the_cap(self):
+        self.section_a.claim_cap = 3  # sales_a2 holds lead_a2 already
+        self.register(self.sales_a2, partner_name="GOVT Cap One", phone="13900139501")
+        self.register(self.sales_a2, partner_name="GOVT Cap Two", phone="13900139502")
+        with self.assertRaisesRegex(UserError, r"already holds 3 protected records.*cap is 3"):
+            self.register(self.sales_a2, partner_name="GOVT Cap Three", phone="13900139503")
 
     def test_a_head_s_own_registration_needs_no_approval(self):
         lead = self.register(self.head_a)
@@ -513,6 +545,34 @@ class TestRegistrationAttackedOverRpc(RpcMixin, RegistrationSetup, HttpCase):
         self.refused(res, *self.secrets)
         self.assertFalse(self.env["crm.lead"].search([("user_id", "=", self.sales_a2.id),
                                                       ("partner_name", "=", "深圳星河测试电子")]))
+
+    def test_refused_registrations_cost_check_customer_lookups(self):
+        self.section_a.customer_check_daily_limit = 2
+        self.login(self.sales_a2)
+        for n in range(3):
+            res = self.call("crm.lead", "create", [self.facts(
+                user_id=self.sales_a2.id, team_id=self.team_a.id, partner_name="深圳星河测试电子", name=f"GOVT try {n}",
+                phone=f"1390013960{n}")])
+            message = self.refused(res, *self.secrets)
+            if n < 2:
+                self.assertIn("T Sales A1", message)
+            else:
+                self.assertNotIn("T Sales A1", message)
+                self.assertIn("Check Customer limit", message)
+        self.assertEqual(self.env["crm.governance.lookup"].search_count(
+            [("user_id", "=", self.sales_a2.id), ("kind", "=", "customer_check")]), 2)
+        res = self.call("crm.governance.customer.check", "governance_check_customer", self.section_a.id,
+                        customer="GOVT anything")
+        self.assertIn("at most 2 customers per day", self.refused(res))
+
+    def test_the_mail_gateway_entry_is_the_mail_server_s(self):
+        self.login(self.sales_a2)
+        raw = ("From: x@example.com\r\nTo: nobody@example.com\r\nSubject: GOVT gateway\r\n"
+               "Message-Id: <govt-gw@example.com>\r\n\r\nhello")
+        res = self.call("mail.thread", "message_process", "crm.lead", raw,
+                        custom_values={"user_id": self.sales_a2.id, "partner_name": "深圳星河测试电子"})
+        self.refused(res, *self.secrets)
+        self.assertFalse(self.env["crm.lead"].search([("name", "=", "GOVT gateway")]))
 
     def test_checks_and_scans_are_not_a_way_in(self):
         self.login(self.sales_b1)

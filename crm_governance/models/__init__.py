@@ -19,6 +19,7 @@ from . import crm_governance_grade_change
 from . import res_users
 from . import mail_activity
 from . import mail_message
+from . import mail_thread
 from . import mail_followers
 from . import calendar_event
 from . import ir_rule

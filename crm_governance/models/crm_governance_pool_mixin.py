@@ -115,6 +115,8 @@ class CrmGovernancePoolMixin(models.AbstractModel):
         nobody: the pool), with the ledger's reason: the one way the module
         changes an owner. The reason travels as a :class:`Trusted` value, so
         a JSON-RPC caller cannot dress up a plain write as a claim."""
+        if user:
+            self._governance_check_owner_change(user)
         self.with_context(governance_change=Trusted((reason, note or False)))._governance_write_owner(user)
 
     def _governance_write_owner(self, user):

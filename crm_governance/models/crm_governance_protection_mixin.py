@@ -409,6 +409,10 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
                 governed, "deleted", {r.id: (r.user_id.id, r.section_id.id) for r in governed})
         return super().unlink()
 
+    def _governance_held_domain(self):
+        """The records that count against an owner's cap (PROT-5)."""
+        return [("protection_state", "in", OWNED)]
+
     def _governance_after_section_change(self):
         governed = self._governance_governed()
         governed.filtered(lambda r: not r.protection_state)._governance_protection_start()
@@ -425,8 +429,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
                     "%(user)s is not a salesperson of section %(section)s: records of a section "
                     "go only to its own people (PROT-5).", user=user.name, section=section.display_name))
             held = self.sudo().search_count([
-                ("section_id", "=", section.id), ("user_id", "=", user.id),
-                ("protection_state", "in", OWNED)])
+                ("section_id", "=", section.id), ("user_id", "=", user.id)] + self._governance_held_domain())
             if held + len(recs) > section.claim_cap:
                 raise UserError(_(
                     "%(user)s already holds %(held)s protected records in section %(section)s; "

@@ -1,5 +1,6 @@
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import RedirectWarning, UserError
+from odoo.modules.registry import Registry
 from odoo.tools import SQL
 
 from ..policy import registration
@@ -66,14 +67,18 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
         """``(name, phone, mobile, email, vat)`` of one record, as typed."""
         raise NotImplementedError
 
+    def _governance_company(self):
+        """The company whose lists and country a record's keys are read with:
+        its section's, never one its author picks."""
+        section = self.sudo()._governance_section()
+        return section.company_id or (self.company_id if "company_id" in self._fields else None) \
+            or self.env.company
+
     def _governance_region(self):
         """The country a phone without its country code is read in: the
         section company's, never the record's own country, which its author
         could set to read a taken number as another one."""
-        section = self.sudo()._governance_section()
-        company = section.company_id or (self.company_id if "company_id" in self._fields else None) \
-            or self.env.company
-        return company.country_id.code or "CN"
+        return self._governance_company().country_id.code or "CN"
 
     def _governance_registers(self):
         """The records of ``self`` a collision check applies to."""
@@ -94,7 +99,7 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
         suffixes = {}
         result = {}
         for rec in self.sudo():
-            company = rec.company_id if "company_id" in rec._fields and rec.company_id else self.env.company
+            company = rec._governance_company()
             if company.id not in suffixes:
                 suffixes[company.id] = self._governance_suffixes(company)
             name, phone, mobile, email, vat = rec._governance_key_facts()
@@ -120,6 +125,10 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
             field: ("varchar", [getattr(keys[i], column) for i in ids]) for column, field in KEY_FIELDS.items()})
         records.invalidate_recordset(list(KEY_FIELDS.values()))
         return keys
+
+    def _governance_stored_keys(self):
+        self.ensure_one()
+        return tuple(self[f] or None for f in KEY_FIELDS.values())
 
     # -- holders of the same keys ----------------------------------------------
     @api.model
@@ -199,6 +208,10 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
         other record (ENTRY-2, SEC-4)."""
         name = self.sudo().display_name
         holder = verdict.holder
+        if verdict.kind == registration.TAKEN_SAME_SECTION and not self._governance_count_refusal():
+            raise UserError(_(
+                "%(customer)s is already registered in your section: the first registration keeps the customer. "
+                "You reached today's Check Customer limit, so who holds it is not said (ENTRY-2).", customer=name))
         if verdict.kind == registration.TAKEN_SAME_SECTION:
             owner = self.env["res.users"].sudo().browse(holder.owner_id)
             raise UserError(_(
@@ -219,7 +232,7 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
         silently giving no key (and so a duplicate nobody sees)."""
         for rec in self.sudo():
             name, phone, mobile, email, vat = rec._governance_key_facts()
-            company = rec.company_id if "company_id" in rec._fields and rec.company_id else self.env.company
+            company = rec._governance_company()
             found = registration.bad_input(name, phone, email, vat, rec._governance_region(),
                                            self._governance_suffixes(company), mobile)
             messages = {
@@ -235,11 +248,54 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
             if found:
                 raise UserError("\n".join(messages[code] for code in found))
 
+    def _governance_count_refusal(self):
+        """A refused registration tells who holds a customer as Check
+        Customer does: it costs one of the same lookups (ENTRY-2), or a
+        refusal would be an unlimited lookup. Counted after the refusal's
+        rollback, in a transaction of its own; False when today's lookups
+        are used up (the refusal then names nobody)."""
+        section = self.sudo()._governance_section()
+        if self.env.su or not section:
+            return True
+        Lookup = self.env["crm.governance.lookup"]
+        if Lookup._governance_spent("customer_check", section) >= section.customer_check_daily_limit:
+            return False
+        dbname, uid, section_id = self.env.cr.dbname, self.env.uid, section.id
+
+        def count():
+            with Registry(dbname).cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                # (a user or section of the rolled-back transaction itself is gone with it)
+                if env["res.users"].browse(uid).exists() and env["crm.governance.section"].browse(section_id).exists():
+                    env["crm.governance.lookup"].create(
+                        {"user_id": uid, "kind": "customer_check", "section_id": section_id})
+        self.env.cr.postrollback.add(count)
+        return True
+
+    def _governance_check_owner_change(self, user):
+        """A claim, dispatch or reassignment gives records to ``user``: not
+        when another owner holds the same customer (first registered wins,
+        ENTRY-2); a pooled duplicate of a protected record stays pooled."""
+        records = self.sudo()._governance_registers()
+        if not user or not records:
+            return
+        keys = records._governance_keys()
+        holders = self._governance_holders(list(keys.values()))
+        for rec in records:
+            found = {h.id: h for kind, key in keys[rec.id].items() for h in holders.get((kind, key), ())
+                     if (h.model, h.id) != (rec._name, rec.id)}
+            verdict = registration.collision(user.id, rec.section_id.id, list(found.values()))
+            if verdict.kind in (registration.TAKEN_SAME_SECTION, registration.TAKEN_OTHER_SECTION):
+                self.browse(rec.id)._governance_refuse_collision(verdict)
+
     def _governance_checks_registration(self):
         """Is this create or write a registration the collision check applies
         to? Not for the superuser (install, the module's own passes) and not
         for the mail gateway: its leads are never lost (ENTRY-1)."""
-        return not self.env.su and not trusted(self.env, "governance_gateway") and self._governance_active()
+        # (a merge is the section admin's resolution of duplicates: the
+        # survivor takes the others' facts while they still exist)
+        return not self.env.su and not trusted(self.env, "governance_gateway") \
+            and not trusted(self.env, "governance_merging") and self._governance_active()
 
     # -- hooks into the ORM -----------------------------------------------
     def _governance_refuse_key_vals(self, vals_list, with_defaults=False):

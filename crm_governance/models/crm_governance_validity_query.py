@@ -1,6 +1,5 @@
-from datetime import datetime, time
+from datetime import timedelta
 
-import pytz
 from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
@@ -29,22 +28,26 @@ class CrmGovernanceLookup(models.Model):
     section_id = fields.Many2one("crm.governance.section", readonly=True, ondelete="cascade")
 
     @api.model
-    def _governance_count(self, kind, limit, section=None, message=None):
-        """Count one lookup of ``kind`` before it is answered; refused (and
-        not counted) past ``limit`` today. The day is the company's (its
-        time zone), never the caller's context; concurrent lookups of one
-        user take one lock row, so they are counted one after the other."""
-        user = self.env.user
-        company = section.company_id if section else self.env.company
-        tz = pytz.timezone(company.partner_id.tz or "UTC")
-        today = pytz.utc.localize(fields.Datetime.now()).astimezone(tz).date()
-        start_of_day = tz.localize(datetime.combine(today, time.min)).astimezone(pytz.UTC).replace(tzinfo=None)
-        self.env["crm.governance.registration.lock"].sudo()._governance_lock(
-            [f"lookup:{kind}:{user.id}:{section.id if section else 0}:{today}"])
-        domain = [("user_id", "=", user.id), ("kind", "=", kind), ("date", ">=", start_of_day)]
+    def _governance_spent(self, kind, section=None):
+        """The caller's lookups of ``kind`` (in ``section``) of the last 24
+        hours: a rolling day, which no time zone (the caller's context, a
+        company's editable one) can move."""
+        domain = [("user_id", "=", self.env.uid), ("kind", "=", kind),
+                  ("date", ">", fields.Datetime.now() - timedelta(days=1))]
         if section is not None:
             domain.append(("section_id", "=", section.id))
-        if self.sudo().search_count(domain) >= limit:
+        return self.sudo().search_count(domain)
+
+    @api.model
+    def _governance_count(self, kind, limit, section=None, message=None):
+        """Count one lookup of ``kind`` before it is answered; refused (and
+        not counted) past ``limit`` in the last 24 hours. Concurrent lookups
+        of one user take one lock row, so they are counted one after the
+        other."""
+        user = self.env.user
+        self.env["crm.governance.registration.lock"].sudo()._governance_lock(
+            [f"lookup:{kind}:{user.id}:{section.id if section else 0}"])
+        if self._governance_spent(kind, section) >= limit:
             raise UserError(message)
         self.sudo().create({"user_id": user.id, "kind": kind, "section_id": section.id if section else False})
 

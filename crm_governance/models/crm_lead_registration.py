@@ -3,7 +3,7 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import format_date, is_html_empty
+from odoo.tools import format_date, html2plaintext, is_html_empty
 
 from ..policy import registration
 from ..policy.protection import OWNED
@@ -71,26 +71,30 @@ class CrmLead(models.Model):
     def _governance_present_facts(self):
         """The fact codes this lead has (ENTRY-1)."""
         self.ensure_one()
+        def filled(*values):
+            # "  " is no fact: only the web client trims what is typed
+            return any(v.strip() if isinstance(v, str) else v for v in values)
+
         partner = self.partner_id
         commercial = partner.commercial_partner_id
         present = set()
-        if self.partner_name or (commercial.is_company and commercial.name):
+        if filled(self.partner_name) or (commercial.is_company and filled(commercial.name)):
             present.add("customer")
-        if self.contact_name or (partner and not partner.is_company):
+        if filled(self.contact_name) or (partner and not partner.is_company):
             present.add("contact")
-        if self.phone or self.mobile:
+        if filled(self.phone, self.mobile):
             present.add("phone")
         if self.source_id:
             present.add("source")
         if self.state_id or (self.country_id and not self.country_id.state_ids):
             present.add("region")
-        if not is_html_empty(self.description):
+        if not is_html_empty(self.description) and filled(html2plaintext(self.description)):
             present.add("need")
-        if self.email_from:
+        if filled(self.email_from):
             present.add("email")
-        if self.street or self.street2 or self.city:
+        if filled(self.street, self.street2, self.city):
             present.add("address")
-        if self.website:
+        if filled(self.website):
             present.add("website")
         return present
 
@@ -303,6 +307,17 @@ class CrmLead(models.Model):
         return super(CrmLead, self.filtered(
             lambda lead: lead.governance_registration_state not in ("pending", "rejected")
         ))._governance_protection_start(now)
+
+    def _governance_protection_init(self):
+        # enabling again: waiting or sent back registrations stay unprotected
+        return super(CrmLead, self.filtered(
+            lambda lead: lead.governance_registration_state not in ("pending", "rejected")
+        ))._governance_protection_init()
+
+    def _governance_held_domain(self):
+        # a registration waiting for approval holds its customer: it counts
+        # against the salesperson's cap as a protected one does (PROT-5)
+        return ["|", ("protection_state", "in", OWNED), ("governance_registration_state", "=", "pending")]
 
     def _governance_notify_deciders(self, subject, body):
         self.ensure_one()

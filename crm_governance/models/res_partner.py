@@ -37,7 +37,7 @@ class ResPartner(models.Model):
     def _governance_key_facts(self):
         # a customer account, or a person who is a customer; contacts of a
         # company register nothing of their own
-        if self.parent_id:
+        if self.parent_id and not self.is_company:
             return None, None, None, None, None
         return (self.name if self.is_company else None, self.phone, self.mobile, self.email, self.vat)
 
@@ -71,7 +71,12 @@ class ResPartner(models.Model):
             # customer (stored computes): its keys follow too
             leads = self.env["crm.lead"].sudo().with_context(active_test=False).search(
                 [("partner_id", "in", self.ids)])
-            leads._governance_store_keys()
+            before = {lead.id: lead._governance_stored_keys() for lead in leads}
+            keys = leads._governance_store_keys()
+            changed = leads.filtered(lambda lead: lead.id in keys and lead._governance_stored_keys() != before[lead.id])
+            if changed and self._governance_checks_registration():
+                # new keys of a registered lead are checked as if typed on it
+                changed._governance_check_collisions({i: keys[i] for i in changed.ids})
         return res
 
     @api.model_create_multi
