@@ -509,9 +509,7 @@ def registration_check(env, cr, n, samples=300):
         keys = reg.keys(f"Bench Co {i} Co., Ltd.", f"0086 138 {i:08d}", f"Buyer{i}@bench.example.com", None, "CN")
         if lock:
             Lock._governance_lock(f"{kind}:{key}" for kind, key in keys.items())
-        holders = Lead._governance_holders([keys])
-        found = {h.id: h for kind, key in keys.items() for h in holders.get((kind, key), ())}
-        return reg.collision(owner + 1, section.id, list(found.values()))
+        return reg.collision(owner + 1, section.id, reg.holders_of(keys, Lead._governance_holders([keys])))
 
     def search(i):
         return Lead.search([("governance_phone_key", "=", f"+86138{i:08d}")], limit=1)

@@ -169,3 +169,13 @@ def test_the_first_live_registration_survives_a_merge():
 
 def test_completion_dates():
     assert r.completion_dates(T0, 7, 10) == (datetime(2026, 1, 12), datetime(2026, 1, 15))
+
+
+def test_holders_of_a_registration_are_distinct_and_leave_itself_out():
+    one = holder(1, 10, rid=1)
+    other = r.Holder("res.partner", 1, 2, 10, r.PROTECTED, T0)
+    keys = r.Keys(name="acme", phone="+8613800138000", mobile="+8613900139000")
+    holders = {("name", "acme"): [one, other], ("phone", "+8613800138000"): [one],
+               ("phone", "+8613900139000"): [other]}
+    assert sorted((h.model, h.id) for h in r.holders_of(keys, holders)) == [("crm.lead", 1), ("res.partner", 1)]
+    assert r.holders_of(keys, holders, ("crm.lead", 1)) == [other]

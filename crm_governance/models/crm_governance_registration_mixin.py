@@ -178,18 +178,16 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
                 found.setdefault(pair, []).append(holder)
         return found
 
-    def _governance_verdicts(self, keys):
+    def _governance_verdicts(self, keys, owner=None):
         """record id -> :class:`registration.Verdict` for the records of
-        ``self`` (``keys``: their Keys), each against every other record."""
+        ``self`` (``keys``: their Keys), each against every other record,
+        for their owner or the one they are about to get (``owner``)."""
         # the records of ``self`` are holders for each other: a batch of two
         # registrations of one company by two owners is refused too
         holders = self._governance_holders(list(keys.values()))
-        verdicts = {}
-        for rec in self.sudo():
-            mine = {h.id: h for kind, key in keys[rec.id].items() for h in holders.get((kind, key), ())
-                    if (h.model, h.id) != (rec._name, rec.id)}
-            verdicts[rec.id] = registration.collision(rec.user_id.id or None, rec.section_id.id, list(mine.values()))
-        return verdicts
+        return {rec.id: registration.collision(
+            (owner or rec.user_id).id or None, rec.section_id.id,
+            registration.holders_of(keys[rec.id], holders, (rec._name, rec.id))) for rec in self.sudo()}
 
     def _governance_check_collisions(self, keys):
         """Refuse the registrations of ``self`` (``keys``: id -> Keys) that
@@ -279,14 +277,9 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
         records = self.sudo()._governance_registers()
         if not user or not records:
             return
-        keys = records._governance_keys()
-        holders = self._governance_holders(list(keys.values()))
-        for rec in records:
-            found = {h.id: h for kind, key in keys[rec.id].items() for h in holders.get((kind, key), ())
-                     if (h.model, h.id) != (rec._name, rec.id)}
-            verdict = registration.collision(user.id, rec.section_id.id, list(found.values()))
+        for rec_id, verdict in records._governance_verdicts(records._governance_keys(), owner=user).items():
             if verdict.kind in (registration.TAKEN_SAME_SECTION, registration.TAKEN_OTHER_SECTION):
-                self.browse(rec.id)._governance_refuse_collision(verdict)
+                self.browse(rec_id)._governance_refuse_collision(verdict)
 
     def _governance_checks_registration(self):
         """Is this create or write a registration the collision check applies
@@ -300,8 +293,8 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
     # -- hooks into the ORM -----------------------------------------------
     def _governance_refuse_key_vals(self, vals_list, with_defaults=False):
         names = forged(self.env, vals_list, set(KEY_FIELDS.values()), with_defaults)
-        # (the superuser too, e.g. Odoo's partner merge copying every field:
-        # the keys are stored again after any write)
+        # (not the superuser's: Odoo's partner merge copies every field, and
+        # the keys are stored again after any write anyway)
         if names and not self.env.su:
             raise UserError(_("%s cannot be written: registration keys follow from the name, phone, e-mail and "
                               "tax id (ENTRY-2).", ", ".join(sorted(self._fields[f].string for f in names))))

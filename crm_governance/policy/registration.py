@@ -241,6 +241,15 @@ class Holder:
     until: object = None  # protected until (its release or pool date)
 
 
+def holders_of(keys, holders, record=None):
+    """The distinct :class:`Holder` of any key of ``keys``, from ``holders``
+    (``(kind, key) -> [Holder]``), the registration's own ``record``
+    (``(model, id)``) left out."""
+    found = {(h.model, h.id): h for kind, key in keys.items() for h in holders.get((kind, key), ())}
+    found.pop(record, None)
+    return list(found.values())
+
+
 def holder_state(active, protection_state, registration_state, owner_id):
     """PROTECTED, POOL or FREE for a record's stored facts."""
     if not active:

@@ -69,9 +69,8 @@ class CrmGovernanceCustomerCheck(models.TransientModel):
                     registration.BAD_NAME: _("the company name"), registration.BAD_PHONE: _("the phone"),
                     registration.BAD_EMAIL: _("the e-mail"), registration.BAD_TAX: _("the tax id")}[c] for c in bad))}
         keys = registration.keys(customer, phone, email, vat, region, suffixes)
-        holders = Lead._governance_holders([keys])
-        found = {h.id: h for kind, key in keys.items() for h in holders.get((kind, key), ())}
-        verdict = registration.collision(user.id, section.id, list(found.values()))
+        verdict = registration.collision(user.id, section.id,
+                                         registration.holders_of(keys, Lead._governance_holders([keys])))
         holder = verdict.holder
         if verdict.kind == registration.TAKEN_SAME_SECTION:
             owner = self.env["res.users"].sudo().browse(holder.owner_id)
