@@ -12,7 +12,9 @@ help:
 	@echo "make bench-registration  collision check against REGISTRATIONS (default 1000000) registrations, vs. SQL search"
 	@echo "make lint   OCA's pre-commit checks (pylint-odoo, ruff, oca-checks-odoo-module)"
 	@echo "make pot    regenerate crm_governance/i18n/crm_governance.pot from the code"
-	@echo "make stop   stop the private PostgreSQL cluster"
+	@echo "make backup [DB=… DIR=…]     pg_dump (custom format) + filestore, timestamped"
+	@echo "make restore FILE=… DB=…     a backup into a new database"
+	@echo "make stop   stop the private PostgreSQL clusters"
 	@echo "make clean  remove .venv and .local"
 
 run:
@@ -36,10 +38,16 @@ pot:
 lint:
 	@bash scripts/lint.sh
 
+backup:
+	@bash scripts/backup.sh
+
+restore:
+	@bash scripts/restore.sh
+
 stop:
 	@bash -c 'source scripts/lib.sh; pg_stop'
 
 clean: stop
 	rm -rf .venv .local
 
-.PHONY: help run test bench bench-grading bench-registration pot lint stop clean
+.PHONY: help run test bench bench-grading bench-registration backup restore pot lint stop clean

@@ -5,7 +5,7 @@
 # the module, the FU-2 validity functions, and print one JSON document.
 source "$(dirname "$0")/lib.sh"
 ensure_venv
-ensure_pg
+ensure_pg scratch
 N=${N:-100000}
 DB=${GOV_BENCH_DB:-crm_governance_bench}
 CONF="$LOCAL/odoo-bench.conf"

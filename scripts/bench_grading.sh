@@ -5,7 +5,7 @@
 # SQL aggregate of the same figures (the floor), in the same run; one JSON.
 source "$(dirname "$0")/lib.sh"
 ensure_venv
-ensure_pg
+ensure_pg scratch
 CUSTOMERS=${CUSTOMERS:-200000}
 DB=${GOV_BENCH_DB:-crm_governance_bench}_grading
 CONF="$LOCAL/odoo-bench-grading.conf"

@@ -4,7 +4,7 @@
 # protected leads, vs. one plain indexed ORM search in the same run; one JSON.
 source "$(dirname "$0")/lib.sh"
 ensure_venv
-ensure_pg
+ensure_pg scratch
 REGISTRATIONS=${REGISTRATIONS:-1000000}
 DB=${GOV_BENCH_DB:-crm_governance_bench}_registration
 CONF="$LOCAL/odoo-bench-registration.conf"

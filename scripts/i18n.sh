@@ -4,7 +4,7 @@
 # strings show up untranslated and removed ones disappear.
 source "$(dirname "$0")/lib.sh"
 ensure_venv
-ensure_pg
+ensure_pg scratch
 DB=${GOV_I18N_DB:-crm_governance_i18n}
 CONF="$LOCAL/odoo-i18n.conf"
 write_odoo_conf "$CONF" "$DB"

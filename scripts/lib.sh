@@ -96,7 +96,16 @@ pg_runas() {
     fi
 }
 
+# Two private clusters under .local/: "durable" (make run: a trial user's
+# real customers; PostgreSQL's durability settings kept) and "scratch" (make
+# test, make bench, make pot: throw-away databases, durability traded for
+# speed). ensure_pg [durable|scratch] starts one (default: $GOV_PG_CLUSTER,
+# else durable); with PGHOST set, an existing server is used instead.
+pg_cluster_dir() { [ "$1" = scratch ] && echo "$LOCAL/pg-scratch" || echo "$LOCAL/pg"; }
+pg_cluster_port() { [ "$1" = scratch ] && echo "${GOV_PGPORT_SCRATCH:-5440}" || echo "$PGPORT_PRIVATE"; }
+
 ensure_pg() {
+    local cluster=${1:-${GOV_PG_CLUSTER:-durable}}
     if [ -n "${PGHOST:-}" ]; then
         DB_HOST=$PGHOST; DB_PORT=${PGPORT:-5432}; DB_USER=${PGUSER:-$DB_ROLE}; DB_PASSWORD=${PGPASSWORD:-}
         [ "$DB_USER" = postgres ] && die "Odoo refuses the database role 'postgres': set PGUSER to another role"
@@ -105,31 +114,39 @@ ensure_pg() {
     fi
     local bin
     bin=$(pg_bindir) || { apt_install postgresql; bin=$(pg_bindir) || die "PostgreSQL server binaries not found"; }
-    local data="$LOCAL/pg/data" run="$LOCAL/pg/run" log="$LOCAL/pg/server.log"
-    mkdir -p "$LOCAL/pg"
+    local dir port
+    dir=$(pg_cluster_dir "$cluster"); port=$(pg_cluster_port "$cluster")
+    local data="$dir/data" run="$dir/run" log="$dir/server.log"
+    mkdir -p "$dir"
     if [ ! -f "$data/PG_VERSION" ]; then
-        say "initialising a private PostgreSQL cluster in $data"
+        say "initialising a private PostgreSQL cluster ($cluster) in $data"
         mkdir -p "$data" "$run"
-        [ "$(id -u)" = 0 ] && { pg_runas true; chown -R postgres: "$LOCAL/pg"; }
+        [ "$(id -u)" = 0 ] && { pg_runas true; chown -R postgres: "$dir"; }
         pg_runas "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-        # A throw-away development cluster: durability is traded for speed.
         cat >> "$data/postgresql.conf" <<CONF
 listen_addresses = ''
 unix_socket_directories = '$run'
-port = $PGPORT_PRIVATE
-fsync = off
-synchronous_commit = off
-full_page_writes = off
+port = $port
 shared_buffers = 512MB
 max_connections = 100
 CONF
+        if [ "$cluster" = scratch ]; then
+            # throw-away databases only: durability traded for speed
+            printf 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n' >> "$data/postgresql.conf"
+        fi
     fi
     if ! pg_runas "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-        say "starting PostgreSQL ($data)"
+        say "starting PostgreSQL ($cluster, $data)"
         pg_runas "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 start >/dev/null \
             || { tail -20 "$log" >&2; die "PostgreSQL did not start"; }
     fi
-    DB_HOST=$run; DB_PORT=$PGPORT_PRIVATE; DB_USER=$DB_ROLE; DB_PASSWORD=
+    if [ "$cluster" != scratch ]; then
+        # a cluster made before the two were split had durability off: on, for good
+        psql -h "$run" -p "$port" -U postgres -d postgres -qAt \
+            -c "ALTER SYSTEM SET fsync = on" -c "ALTER SYSTEM SET full_page_writes = on" \
+            -c "ALTER SYSTEM SET synchronous_commit = on" -c "SELECT pg_reload_conf()" >/dev/null
+    fi
+    DB_HOST=$run; DB_PORT=$port; DB_USER=$DB_ROLE; DB_PASSWORD=
     export DB_HOST DB_PORT DB_USER DB_PASSWORD
     if ! psql -h "$run" -p "$DB_PORT" -U postgres -d postgres -tAc \
             "SELECT 1 FROM pg_roles WHERE rolname = '$DB_ROLE'" | grep -q 1; then
@@ -139,13 +156,16 @@ CONF
 }
 
 pg_stop() {
-    local bin data="$LOCAL/pg/data"
-    [ -f "$data/PG_VERSION" ] || return 0
+    local bin cluster data
     bin=$(pg_bindir) || return 0
-    if pg_runas "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-        pg_runas "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null
-        say "PostgreSQL stopped"
-    fi
+    for cluster in durable scratch; do
+        data="$(pg_cluster_dir $cluster)/data"
+        [ -f "$data/PG_VERSION" ] || continue
+        if pg_runas "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+            pg_runas "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+            say "PostgreSQL ($cluster) stopped"
+        fi
+    done
 }
 
 psql_odoo() { PGPASSWORD=$DB_PASSWORD psql -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" "$@"; }

@@ -4,7 +4,7 @@
 # Odoo's own crm and sales_team suites with the full registry loaded.
 source "$(dirname "$0")/lib.sh"
 ensure_venv
-ensure_pg
+ensure_pg scratch
 ensure_chromium
 # fresh_db CONF DB PORT MODULE: a configuration with a port of its own (a
 # running `make run` does not collide) and a fresh database with MODULE
