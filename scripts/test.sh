@@ -22,6 +22,10 @@ fresh_db "$CONF" "$DB" "${GOV_TEST_HTTP_PORT:-8169}" crm_governance
 export GOV_UNINSTALL_DB="${DB}_uninstall"
 psql_odoo -q -d postgres -c "DROP DATABASE IF EXISTS \"$GOV_UNINSTALL_DB\" WITH (FORCE)" \
     -c "CREATE DATABASE \"$GOV_UNINSTALL_DB\" TEMPLATE \"$DB\""
+# and one for tests/test_crash_resume.py (release passes that commit, one of them killed)
+export GOV_CRASH_DB="${DB}_crash"
+psql_odoo -q -d postgres -c "DROP DATABASE IF EXISTS \"$GOV_CRASH_DB\" WITH (FORCE)" \
+    -c "CREATE DATABASE \"$GOV_CRASH_DB\" TEMPLATE \"$DB\""
 # the Sales bridge (crm_governance_sale pulls in sale_crm and sale_margin) in a
 # database of its own, so the main suite runs on a CRM without Sales
 SALE_DB="${DB}_sale"
