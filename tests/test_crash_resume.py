@@ -82,7 +82,8 @@ class TestCrashResume(BaseCase):
     def released(self, db):
         """Ledger rows of the automatic release, per crash-test lead."""
         return _query(db, """SELECT l.id, count(g.id) FROM crm_lead l
-                               LEFT JOIN crm_governance_ledger g ON g.lead_id = l.id AND g.reason IN ('expired', 'invalid')
+                               LEFT JOIN crm_governance_ledger g
+                                      ON g.lead_id = l.id AND g.reason IN ('expired', 'invalid')
                               WHERE l.name LIKE 'GOVT crash %%' GROUP BY l.id""")
 
     def test_a_release_run_killed_mid_way_is_finished_by_the_next(self):
