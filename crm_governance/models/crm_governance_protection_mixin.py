@@ -1,3 +1,5 @@
+from collections import namedtuple
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -13,10 +15,13 @@ PROTECTION_STATES = [
     (protection.WARNING, "No Recent Contact"),
     (protection.POOLED, "Public Pool"),
 ]
-# written by the module only, by SQL (see _governance_refuse_protection_vals)
+# written by the module only, by SQL (see _governance_result_groups)
 PROTECTION_FIELDS = frozenset(protection.COLUMNS)
 # what no caller sets: the protection and the due date last reminded of
 PROTECTION_RESULTS = PROTECTION_FIELDS | {"followup_reminded_at"}
+# fields only the module writes: the refusal (of the names sent) and whether
+# the superuser is refused too
+ResultGroup = namedtuple("ResultGroup", "fields refusal superuser")
 # the SQL type of each protection column, for the set-wise UPDATE
 _COLUMN_TYPES = {"protection_state": "varchar", "invalid_followup_count": "int"}
 
@@ -323,23 +328,32 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         ]).unlink()
 
     # -- hooks into the ORM -----------------------------------------------
-    def _governance_refuse_protection_vals(self, vals_list, with_defaults=False):
-        """Protection dates and states are the module's own results (PROT-2,
-        FU-4): valid follow-ups, the scheduled passes and the pool actions
-        write them by SQL. An ORM write of any of them, by anyone, is refused,
-        and so is a ``default_<field>`` in the context (stock create and
-        onchange add those): otherwise one call could keep a record
-        protected until 2099."""
-        names = forged(self.env, vals_list, PROTECTION_RESULTS, with_defaults)
-        if names:
-            raise UserError(_(
-                "%(fields)s cannot be written: protection dates and states follow from valid "
-                "follow-ups and the section's rules only (PROT-2, FU-4).",
-                fields=", ".join(sorted(self._fields[f].string for f in names))))
+    def _governance_result_groups(self):
+        """The fields only the module writes, in groups: :class:`ResultGroup`
+        (the fields, the refusal naming those sent, whether the superuser is
+        refused too). Each model adds its own groups.
+
+        Protection dates and states (PROT-2, FU-4) come from valid follow-ups,
+        the scheduled passes and the pool actions, written by SQL: refused to
+        anyone, or one call could keep a record protected until 2099."""
+        return [ResultGroup(PROTECTION_RESULTS, lambda env, names: env._(
+            "%(fields)s cannot be written: protection dates and states follow from valid "
+            "follow-ups and the section's rules only (PROT-2, FU-4).", fields=names), True)]
 
     def _governance_result_fields(self):
-        """The fields only the module writes; each model adds its own."""
-        return PROTECTION_RESULTS
+        """The fields only the module writes."""
+        return frozenset().union(*(group.fields for group in self._governance_result_groups()))
+
+    def _governance_refuse_results(self, vals_list, with_defaults=False):
+        """The one refusal of the module's results in ``vals_list`` and, with
+        ``with_defaults``, as ``default_<field>`` keys of the context (stock
+        create and onchange add those)."""
+        for group in self._governance_result_groups():
+            if self.env.su and not group.superuser:
+                continue
+            names = forged(self.env, vals_list, group.fields, with_defaults)
+            if names:
+                raise UserError(group.refusal(self.env, ", ".join(sorted(self._fields[f].string for f in names))))
 
     @api.model
     def default_get(self, fields_list):
@@ -349,7 +363,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._governance_refuse_protection_vals(vals_list, with_defaults=True)
+        self._governance_refuse_results(vals_list, with_defaults=True)
         # the section mixin (inside) checked the registration: caller's rights,
         # the owner's membership and cap (_governance_check_registered)
         records = super().create(vals_list)
@@ -360,7 +374,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         return records
 
     def write(self, vals):
-        self._governance_refuse_protection_vals([vals])
+        self._governance_refuse_results([vals])
         if "user_id" not in vals:
             moved_before = {r.id: r.section_id for r in self.sudo()} \
                 if "section_id" in vals or "team_id" in vals else {}

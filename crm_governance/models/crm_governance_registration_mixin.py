@@ -4,8 +4,9 @@ from odoo.modules.registry import Registry
 from odoo.tools import SQL
 
 from ..policy import registration
+from .crm_governance_protection_mixin import ResultGroup
 from .set_wise import update_by_id
-from .trusted import forged, trusted
+from .trusted import trusted
 
 # the stored key of each kind (ENTRY-2)
 KEY_FIELDS = {column: f"governance_{column}_key" for column in registration.COLUMNS}
@@ -84,8 +85,13 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
         """The records of ``self`` a collision check applies to."""
         return self._governance_governed()
 
-    def _governance_result_fields(self):
-        return super()._governance_result_fields() | set(KEY_FIELDS.values())
+    def _governance_result_groups(self):
+        # (not refused to the superuser: Odoo's partner merge copies every
+        # field, and the keys are stored again after any write anyway)
+        keys = ResultGroup(frozenset(KEY_FIELDS.values()), lambda env, names: env._(
+            "%s cannot be written: registration keys follow from the name, phone, e-mail and tax id (ENTRY-2).",
+            names), False)
+        return super()._governance_result_groups() + [keys]
 
     # -- keys --------------------------------------------------------------
     @api.model
@@ -291,17 +297,8 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
             and not trusted(self.env, "governance_merging") and self._governance_active()
 
     # -- hooks into the ORM -----------------------------------------------
-    def _governance_refuse_key_vals(self, vals_list, with_defaults=False):
-        names = forged(self.env, vals_list, set(KEY_FIELDS.values()), with_defaults)
-        # (not the superuser's: Odoo's partner merge copies every field, and
-        # the keys are stored again after any write anyway)
-        if names and not self.env.su:
-            raise UserError(_("%s cannot be written: registration keys follow from the name, phone, e-mail and "
-                              "tax id (ENTRY-2).", ", ".join(sorted(self._fields[f].string for f in names))))
-
     @api.model_create_multi
     def create(self, vals_list):
-        self._governance_refuse_key_vals(vals_list, with_defaults=True)
         records = super().create(vals_list)
         keys = records._governance_store_keys()
         if records._governance_checks_registration():
@@ -313,7 +310,6 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
         return records
 
     def write(self, vals):
-        self._governance_refuse_key_vals([vals])
         key_change = set(vals) & self._governance_key_sources()
         if not key_change and not set(vals) & ENTERING_FIELDS or not self._governance_active():
             return super().write(vals)

@@ -269,7 +269,7 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
         # one, and protection fields matter only as context defaults here
         # (an onchange saves nothing).
         values = values if isinstance(values, dict) else {}
-        self._governance_refuse_protection_vals([{}], with_defaults=True)
+        self._governance_refuse_results([{}], with_defaults=True)
         current = self.sudo()[:1]
         self._governance_check_links([{
             fname: values[fname] for fname in self._governance_link_fields

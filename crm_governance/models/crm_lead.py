@@ -1,12 +1,13 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.exceptions import AccessError, MissingError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
 
 from ..policy.protection import OWNED
+from .crm_governance_protection_mixin import ResultGroup
 from .crm_governance_section_mixin import governance_access_error
 from .res_partner_grade import GRADE_SELECTION
-from .trusted import Trusted, as_id, forged
+from .trusted import Trusted, as_id
 
 
 class CrmLead(models.Model):
@@ -149,20 +150,12 @@ class CrmLead(models.Model):
         self.sudo()._governance_protection_recompute()
         return res
 
-    def _governance_result_fields(self):
-        return super()._governance_result_fields() | {"governance_grade"}
-
-    def _governance_refuse_grade_vals(self, vals_list, with_defaults=False):
-        if forged(self.env, vals_list, {"governance_grade"}, with_defaults):
-            raise UserError(_("Customer Grade cannot be written: a lead has its customer's grade (GRADE-1)."))
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._governance_refuse_grade_vals(vals_list, with_defaults=True)
-        return super().create(vals_list)
+    def _governance_result_groups(self):
+        grade = ResultGroup(frozenset({"governance_grade"}), lambda env, names: env._(
+            "Customer Grade cannot be written: a lead has its customer's grade (GRADE-1)."), True)
+        return super()._governance_result_groups() + [grade]
 
     def write(self, vals):
-        self._governance_refuse_grade_vals([vals])
         grades = {lead.id: lead.governance_grade for lead in self.sudo()} if "partner_id" in vals else {}
         try:
             res = super().write(vals)

@@ -7,10 +7,11 @@ from odoo.tools import format_date, html2plaintext, is_html_empty
 
 from ..policy import registration
 from ..policy.protection import OWNED
+from .crm_governance_protection_mixin import ResultGroup
 from .crm_governance_registration_mixin import KEY_FIELDS
 from .crm_governance_section_mixin import governance_access_error
 from .set_wise import update_by_id
-from .trusted import Trusted, as_id, forged, trusted
+from .trusted import Trusted, as_id, trusted
 
 REGISTRATION_STATES = [("pending", "Waiting for Approval"), ("approved", "Approved"), ("rejected", "Sent Back")]
 REVIEW_STATES = [("checked", "Checked"), ("returned", "Sent Back")]
@@ -216,15 +217,12 @@ class CrmLead(models.Model):
                                  self._governance_suffixes(self.company_id or None), self.mobile)
 
     # -- the model boundary ---------------------------------------------------
-    def _governance_result_fields(self):
-        return super()._governance_result_fields() | REGISTRATION_RESULTS
-
-    def _governance_refuse_registration_vals(self, vals_list, with_defaults=False):
-        names = forged(self.env, vals_list, REGISTRATION_RESULTS, with_defaults)
-        if names and not self.env.su:
-            raise UserError(_(
-                "%s cannot be written: approval, completion and spot-check follow from the section's "
-                "decisions only (ENTRY-3, ENTRY-4).", ", ".join(sorted(self._fields[f].string for f in names))))
+    def _governance_result_groups(self):
+        # (the module's own decisions write them as superuser)
+        decisions = ResultGroup(REGISTRATION_RESULTS, lambda env, names: env._(
+            "%s cannot be written: approval, completion and spot-check follow from the section's "
+            "decisions only (ENTRY-3, ENTRY-4).", names), False)
+        return super()._governance_result_groups() + [decisions]
 
     def _governance_registering(self):
         """A registration the ENTRY rules apply to: a governed lead, by a
@@ -234,7 +232,6 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._governance_refuse_registration_vals(vals_list, with_defaults=True)
         leads = super().create(vals_list)
         registering = leads._governance_registering()
         if registering:
@@ -246,7 +243,6 @@ class CrmLead(models.Model):
         return leads
 
     def write(self, vals):
-        self._governance_refuse_registration_vals([vals])
         facts = FACT_FIELDS & set(vals)
         placing = {"team_id", "section_id", "user_id"} & set(vals)
         if not (facts or placing or vals.get("type") == "opportunity") or not self._governance_active():

@@ -8,13 +8,13 @@ customer's chatter and in the grade history, and moves the protection dates
 of the customer's records (GRADE-4).
 """
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..policy import grading
 from ..policy.protection import OWNED
+from .crm_governance_protection_mixin import ResultGroup
 from .set_wise import update_by_id
-from .trusted import forged
 
 GRADE_SELECTION = [
     ("A", "A · Key"),
@@ -109,27 +109,13 @@ class ResPartner(models.Model):
             partner.governance_grade_reason = "\n".join(lines)
 
     # -- the model boundary ---------------------------------------------------
-    def _governance_refuse_grade_vals(self, vals_list, with_defaults=False):
-        """Grades and their figures are results of the grading (GRADE-2) and of
-        approved overrides: no ORM write may set them, by anyone."""
-        names = forged(self.env, vals_list, GRADE_FIELDS, with_defaults)
-        if names:
-            raise UserError(_(
-                "%(fields)s cannot be written: a grade comes from the customer's won deals, or from an "
-                "override a section head approved (GRADE-2).",
-                fields=", ".join(sorted(self._fields[f].string for f in names))))
-
-    def _governance_result_fields(self):
-        return super()._governance_result_fields() | GRADE_FIELDS
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._governance_refuse_grade_vals(vals_list, with_defaults=True)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._governance_refuse_grade_vals([vals])
-        return super().write(vals)
+    def _governance_result_groups(self):
+        # grades and their figures are results of the grading (GRADE-2) and of
+        # approved overrides: no ORM write may set them, by anyone
+        grades = ResultGroup(GRADE_FIELDS, lambda env, names: env._(
+            "%(fields)s cannot be written: a grade comes from the customer's won deals, or from an "
+            "override a section head approved (GRADE-2).", fields=names), True)
+        return super()._governance_result_groups() + [grades]
 
     def _governance_grades(self):
         return {p.id: p.commercial_partner_id.governance_grade for p in self.sudo()
