@@ -1,7 +1,9 @@
 """Shared fixtures: two governed sections, one user per role, records of each."""
 import json
+import uuid
 from contextlib import contextmanager
 
+from odoo import SUPERUSER_ID, api
 from odoo.tests.common import TransactionCase, new_test_user
 
 
@@ -113,3 +115,46 @@ class RpcMixin:
         for secret in secrets:
             self.assertNotIn(secret, text, "the refusal leaks what the caller may not read")
         return res["error"]["data"]["message"]
+
+
+class CommittedSectionCase(RefusalMixin, TransactionCase):
+    """For tests of what other transactions see: a governed section with two
+    salespeople, made and committed in setUp, removed with everything the
+    test committed in it (leads, their ledger rows, messages, lock rows)."""
+    @contextmanager
+    def _env(self, uid=SUPERUSER_ID):
+        with self.registry.cursor() as cr:
+            yield api.Environment(cr, uid, {})
+
+    def setUp(self):
+        super().setUp()
+        tag = uuid.uuid4().hex[:8]
+        with self._env() as env:
+            env = env(context={"no_reset_password": True})
+            groups = "base.group_user,crm_governance.group_salesperson"
+            users = [new_test_user(env, f"gov_{n}_{tag}", groups=groups, name=f"GOVT {n} {tag}")
+                     for n in ("first", "second")]
+            section = env["crm.governance.section"].create(dict({
+                "name": f"Race {tag}", "code": f"R-{tag}", "governance_enabled": True,
+                "member_ids": [(6, 0, [u.id for u in users])]}, **self._section_values()))
+            self.user_ids = [u.id for u in users]
+            self.section_id = section.id
+        self.tag = tag
+        self.addCleanup(self._cleanup)
+
+    def _section_values(self):
+        """More values of the section: a test's own policy."""
+        return {}
+
+    def _cleanup(self):
+        with self._env() as env:
+            leads = env["crm.lead"].with_context(active_test=False).search([("section_id", "=", self.section_id)])
+            keys = [f"{kind}:{key}" for keys in leads._governance_keys().values() for kind, key in keys.items()]
+            env.cr.execute("DELETE FROM crm_governance_registration_lock WHERE key = ANY(%s)", [keys])
+            env["crm.governance.ledger"].search([("lead_id", "in", leads.ids)]).unlink()
+            env["mail.message"].search([("model", "=", "crm.lead"), ("res_id", "in", leads.ids)]).unlink()
+            env["mail.message"].search([("body", "like", f"%{self.tag}%")]).unlink()
+            leads.unlink()
+            env["crm.governance.section"].browse(self.section_id).unlink()
+            for user in env["res.users"].browse(self.user_ids):
+                user.write({"active": False, "login": f"gone_{self.tag}_{user.id}"})

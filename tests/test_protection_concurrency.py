@@ -5,7 +5,6 @@ These tests commit (the point is what other transactions see); they create
 their own section, users and leads and remove them afterwards.
 """
 import threading
-import uuid
 from contextlib import contextmanager
 from datetime import timedelta
 from unittest.mock import patch
@@ -13,45 +12,12 @@ from unittest.mock import patch
 from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
-from odoo.tests.common import TransactionCase, new_test_user
 
-from .common import RefusalMixin
+from .common import CommittedSectionCase
 
 
 @tagged("post_install", "-at_install", "crm_governance")
-class TestCommitted(RefusalMixin, TransactionCase):
-
-    @contextmanager
-    def _env(self, uid=SUPERUSER_ID):
-        with self.registry.cursor() as cr:
-            yield api.Environment(cr, uid, {})
-
-    def setUp(self):
-        super().setUp()
-        tag = uuid.uuid4().hex[:8]
-        with self._env() as env:
-            env = env(context={"no_reset_password": True})
-            groups = "base.group_user,crm_governance.group_salesperson"
-            users = [new_test_user(env, f"gov_{n}_{tag}", groups=groups, name=f"GOVT {n} {tag}")
-                     for n in ("first", "second")]
-            section = env["crm.governance.section"].create({
-                "name": f"Race {tag}", "code": f"R-{tag}", "governance_enabled": True,
-                "member_ids": [(6, 0, [u.id for u in users])]})
-            self.user_ids = [u.id for u in users]
-            self.section_id = section.id
-        self.tag = tag
-        self.addCleanup(self._cleanup)
-
-    def _cleanup(self):
-        with self._env() as env:
-            leads = env["crm.lead"].with_context(active_test=False).search([("section_id", "=", self.section_id)])
-            env["crm.governance.ledger"].search([("lead_id", "in", leads.ids)]).unlink()
-            env["mail.message"].search([("model", "=", "crm.lead"), ("res_id", "in", leads.ids)]).unlink()
-            env["mail.message"].search([("body", "like", f"%{self.tag}%")]).unlink()
-            leads.unlink()
-            env["crm.governance.section"].browse(self.section_id).unlink()
-            for user in env["res.users"].browse(self.user_ids):
-                user.write({"active": False, "login": f"gone_{self.tag}_{user.id}"})
+class TestCommitted(CommittedSectionCase):
 
     def test_claim_race_has_exactly_one_winner(self):
         with self._env() as env:

@@ -5,55 +5,26 @@ users and leads and removes them afterwards."""
 import random
 import threading
 import time
-import uuid
-from contextlib import contextmanager
 
-from odoo import SUPERUSER_ID, api
+from odoo import api
 from odoo.exceptions import UserError
 from odoo.service.model import retrying
 from odoo.tests import tagged
-from odoo.tests.common import TransactionCase, new_test_user
+
+from .common import CommittedSectionCase
 
 
 @tagged("post_install", "-at_install", "crm_governance")
-class TestRegistrationRace(TransactionCase):
+class TestRegistrationRace(CommittedSectionCase):
 
-    @contextmanager
-    def _env(self, uid=SUPERUSER_ID):
-        with self.registry.cursor() as cr:
-            yield api.Environment(cr, uid, {})
+    def _section_values(self):
+        return {"registration_facts": ""}
 
     def setUp(self):
         super().setUp()
-        tag = uuid.uuid4().hex[:8]
-        with self._env() as env:
-            env = env(context={"no_reset_password": True})
-            groups = "base.group_user,crm_governance.group_salesperson"
-            users = [new_test_user(env, f"gov_reg_{n}_{tag}", groups=groups, name=f"GOVT {n} {tag}")
-                     for n in ("first", "second")]
-            section = env["crm.governance.section"].create({
-                "name": f"Race {tag}", "code": f"R-{tag}", "governance_enabled": True, "registration_facts": "",
-                "member_ids": [(6, 0, [u.id for u in users])]})
-            self.user_ids = [u.id for u in users]
-            self.section_id = section.id
-        self.tag = tag
         # a company nobody registered yet
         self.phone = f"+86 139 {random.randint(1000, 9999)} {random.randint(1000, 9999)}"
-        self.company = f"GOVT 竞速测试 {tag} 有限公司"
-        self.addCleanup(self._cleanup)
-
-    def _cleanup(self):
-        with self._env() as env:
-            leads = env["crm.lead"].with_context(active_test=False).search([("section_id", "=", self.section_id)])
-            keys = [f"{kind}:{key}" for lead in leads for kind, key in (
-                ("name", lead.governance_name_key), ("phone", lead.governance_phone_key)) if key]
-            env.cr.execute("DELETE FROM crm_governance_registration_lock WHERE key = ANY(%s)", [keys])
-            env["crm.governance.ledger"].search([("lead_id", "in", leads.ids)]).unlink()
-            env["mail.message"].search([("model", "=", "crm.lead"), ("res_id", "in", leads.ids)]).unlink()
-            leads.unlink()
-            env["crm.governance.section"].browse(self.section_id).unlink()
-            for user in env["res.users"].browse(self.user_ids):
-                user.write({"active": False, "login": f"gone_{self.tag}_{user.id}"})
+        self.company = f"GOVT 竞速测试 {self.tag} 有限公司"
 
     def _vals(self, uid):
         return {"name": f"GOVT race {self.tag}", "partner_name": self.company, "phone": self.phone,
