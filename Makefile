@@ -27,10 +27,10 @@ bench:
 	@bash scripts/bench.sh
 
 bench-grading:
-	@bash scripts/bench_grading.sh
+	@bash scripts/bench_sizes.sh grading $${CUSTOMERS:-200000}
 
 bench-registration:
-	@bash scripts/bench_registration.sh
+	@bash scripts/bench_sizes.sh registration $${REGISTRATIONS:-1000000}
 
 pot:
 	@bash scripts/i18n.sh

@@ -18,6 +18,7 @@ Run through scripts/bench.sh (make bench), which installs the modules between.
 """
 import argparse
 import json
+import platform
 import random
 import statistics
 import sys
@@ -538,15 +539,34 @@ def registration_check(env, cr, n, samples=300):
             "ratio_check_and_lock": round(med["check_and_lock"] / med["search"], 2), "target_ratio": 2}
 
 
+def sizes(step, small, large):
+    """The two sizes of one step in one JSON; the grading also says how its
+    runs grew with the data."""
+    out = {"machine": f"{platform.machine()} {platform.python_version()}", "small": small, "large": large}
+    if step == "grading":
+        out["customers_grew"] = round(large["customers"] / small["customers"], 1)
+        out["second_run_grew"] = round(large["second_run_seconds"] / small["second_run_seconds"], 1)
+        out["first_run_grew"] = round(large["first_run_seconds"] / small["first_run_seconds"], 1)
+    return out
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("step", choices=["seed", "measure", "release", "post", "validity", "grading",
-                                         "registration"])
-    parser.add_argument("--conf", required=True)
-    parser.add_argument("--db", required=True)
+                                         "registration", "sizes"])
+    parser.add_argument("--conf")
+    parser.add_argument("--db")
+    parser.add_argument("--step", dest="sized", help="sizes: the step measured")
+    parser.add_argument("--small", help="sizes: its JSON at the smaller size")
+    parser.add_argument("--large", help="sizes: its JSON at the larger size")
     parser.add_argument("-n", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
+    if args.step != "sizes" and not (args.conf and args.db):
+        parser.error("--conf and --db are required")
+    if args.step == "sizes":
+        print(json.dumps(sizes(args.sized, json.loads(args.small), json.loads(args.large)), indent=2))
+        return
     if args.step == "validity":
         odoo.tools.config.parse_config(["-c", args.conf, "--log-level=warn"])
         json.dump(validity(args.n), sys.stdout)
