@@ -538,6 +538,41 @@ class TestRegistrationAttackedOverRpc(RpcMixin, RegistrationSetup, HttpCase):
                      *self.secrets)
         self.assertEqual(self.pending.governance_registration_state, "pending")
 
+    def test_keys_dialogs_and_the_form_tell_nothing_of_others(self):
+        key = self.pending.governance_name_key
+        # the owner is told of the own registration while typing (what the next calls must not tell others)
+        self.login(self.sales_a1)
+        res = self.call("crm.lead", "onchange", [], {"partner_name": "深圳星河测试电子", "team_id": self.team_a.id},
+                        ["partner_name"], {"partner_name": {}, "team_id": {}})
+        self.assertIn("You registered this customer already", res["result"]["warning"]["message"])
+        self.env["crm.governance.customer.check"].with_user(self.sales_a2).create(
+            {"section_id": self.section_a.id, "customer": "GOVT A2's question"})
+        self.login(self.sales_b1)
+        # the keys are searched and grouped under the caller's rules only
+        self.assertEqual(self.call("crm.lead", "search_count", [("governance_name_key", "=", key)])["result"], 0)
+        groups = self.call("crm.lead", "read_group", [("governance_phone_key", "!=", False)],
+                           ["governance_phone_key"], ["governance_phone_key"], lazy=False)["result"]
+        self.assertNotIn("+8675581234567", [g["governance_phone_key"] for g in groups])
+        self.refused(self.call("crm.lead", "read", [self.pending.id], ["governance_email_key"]), *self.secrets)
+        # the form's own-registration warning looks at the caller's own records only
+        res = self.call("crm.lead", "onchange", [], {"partner_name": "深圳星河测试电子", "team_id": self.team_b.id},
+                        ["partner_name"], {"partner_name": {}, "team_id": {}})
+        self.assertIn("value", res.get("result", {}), res)
+        self.assertNotIn("warning", res["result"])
+        # another user's Check Customer question and answer
+        self.assertEqual(self.call("crm.governance.customer.check", "search_read", [], ["customer", "answer"])
+                         ["result"], [])
+        # another section's head sends back nothing of section A
+        self.login(self.head_b)
+        created = self.call("crm.governance.registration.decision", "create",
+                            {"lead_ids": [(6, 0, self.pending.ids)], "reason": "GOVT forged"})
+        if "result" in created:
+            self.refused(self.call("crm.governance.registration.decision", "action_send_back", [created["result"]]),
+                         *self.secrets)
+        else:
+            self.refused(created, *self.secrets)
+        self.assertEqual(self.pending.governance_registration_state, "pending")
+
     def test_the_mail_gateway_is_not_an_rpc_method(self):
         self.login(self.sales_a2)
         res = self.call("crm.lead", "message_new", {"subject": "x"},

@@ -17,7 +17,8 @@ from .common import GovernanceCase, RpcMixin
 # not bound to an existing record: creating is covered by the boundary tests
 NOT_RECORD_METHODS = {"create", "default_get", "init", "name_create", "onchange"}
 ARGUMENTS = {"user": "caller", "note": "a reason", "decision": "a decision", "section": "own_section",
-             "fields": ["display_name"], "vals": {"display_name": "x"}}
+             "section_id": "target_section", "reason": "a reason", "fields": ["display_name"],
+             "vals": {"display_name": "x"}}
 
 
 def module_methods(registry):
@@ -61,6 +62,13 @@ class TestRpcSweep(RpcMixin, GovernanceCase, HttpCase):
     def _targets(self, attacker):
         """Per model, a record ``attacker`` may not reach, and the words
         that must not appear in the refusal."""
+        if attacker == self.head_b:
+            # another section's head: section A's records, its registrations and duplicates
+            return {
+                "crm.lead": self.lead_a1, "res.partner": self.cust_a1, "crm.governance.section": self.section_a,
+                "crm.governance.ledger":
+                    self.env["crm.governance.ledger"].search([("lead_id", "=", self.lead_a1.id)], limit=1),
+            }, ("GOVT lead A1", "GOVT customer A1", "T Sales A1")
         if attacker == self.frozen:
             # the frozen user's own section, own records included
             return {
@@ -88,23 +96,36 @@ class TestRpcSweep(RpcMixin, GovernanceCase, HttpCase):
                                             "section_id": self.section_a.id, "note": "x"},
             "crm.governance.dry.run": {"section_id": targets["crm.governance.section"].id},
             "crm.governance.validity.query.wizard": {"customer": "GOVT typed name", "reason": "x"},
-            "crm.governance.validity.decision": {"query_id": self.query_b.id, "decision": "x"},
+            # (no query in another head's reach to decide on: that head is not swept here)
+            "crm.governance.validity.decision": {"query_id": targets["crm.governance.validity.query"].id,
+                                                 "decision": "x"} if "crm.governance.validity.query" in targets
+            else None,
+            "crm.governance.customer.check": {"section_id": targets["crm.governance.section"].id,
+                                              "customer": "GOVT lead B1"},
+            "crm.governance.registration.decision": {"lead_ids": [(6, 0, lead.ids)], "reason": "x"},
+            "crm.governance.duplicate.scan": {"section_id": targets["crm.governance.section"].id},
         }.get(model)
 
-    def _args(self, model, method, attacker):
+    def _args(self, model, method, attacker, targets):
         func = getattr(type(self.env[model]), method)
         args = []
         for param in list(inspect.signature(func).parameters.values())[1:]:
             if param.default is not param.empty or param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
                 continue
             value = ARGUMENTS.get(param.name, "x")
-            value = {"caller": attacker.id, "own_section": self.section_a.id}.get(value, value) \
+            value = {"caller": attacker.id, "own_section": self.section_a.id,
+                     "target_section": targets["crm.governance.section"].id}.get(value, value) \
                 if isinstance(value, str) else value
             args.append(value)
         return args
 
     def _state(self):
         return (self.lead_b1.read(["user_id", "section_id", "protection_state", "release_at", "team_id"]),
+                self.lead_a1.read(["user_id", "section_id", "protection_state", "governance_registration_state",
+                                   "governance_review_state", "governance_missing_facts"]),
+                # (a validity query's lookup costs one whatever it finds, FU-6; a check of a
+                # section that is not the caller's is refused before anything is counted)
+                self.env["crm.governance.lookup"].search_count([("kind", "=", "customer_check")]),
                 self.lead_a_frozen.read(["user_id", "section_id", "protection_state", "release_at"]),
                 self.cust_b1.read(["user_id", "section_id", "protection_state"]),
                 self.sales_b1.governance_frozen, self.sales_a2.governance_frozen,
@@ -119,11 +140,15 @@ class TestRpcSweep(RpcMixin, GovernanceCase, HttpCase):
         for model, method in [("crm.lead", "action_governance_claim"), ("res.partner", "action_governance_dispatch"),
                               ("crm.governance.validity.query", "action_transfer"),
                               ("res.users", "action_governance_freeze"), ("crm.governance.dispatch", "action_dispatch"),
-                              ("crm.governance.followup.log", "action_save")]:
+                              ("crm.governance.followup.log", "action_save"),
+                              ("crm.lead", "action_governance_approve_registration"),
+                              ("crm.governance.customer.check", "governance_check_customer"),
+                              ("crm.governance.registration.decision", "action_send_back"),
+                              ("crm.governance.duplicate.scan", "action_scan")]:
             self.assertIn(method, methods.get(model, []), model)
         before = self._state()
         swept = 0
-        for attacker in (self.sales_a1, self.frozen):
+        for attacker in (self.sales_a1, self.frozen, self.head_b):
             self.login(attacker)
             targets, secrets = self._targets(attacker)
             for model, names in sorted(methods.items()):
@@ -143,7 +168,7 @@ class TestRpcSweep(RpcMixin, GovernanceCase, HttpCase):
                     continue  # stock models we only extend (mail.message …): covered by the boundary tests
                 for method in names:
                     with self.subTest(attacker=attacker.login, model=model, method=method):
-                        res = self.call(model, method, ids, *self._args(model, method, attacker))
+                        res = self.call(model, method, ids, *self._args(model, method, attacker, targets))
                         self.refused(res, *secrets)
                         swept += 1
         self.assertGreater(swept, 40)

@@ -275,7 +275,8 @@ class CrmLead(models.Model):
                 {i: tuple(c for c in after.get(i, ()) if c not in before.get(i, ())) for i in after},
                 _("saved"))
         if facts or placing:
-            self._governance_store_completion()
+            # the clock starts for records registered by this write, and only for them
+            (self.sudo() - unsectioned)._governance_store_completion()
             unsectioned.filtered("section_id")._governance_store_completion(start=True)
         if entered:
             self.browse(entered.ids)._governance_hold_for_approval()

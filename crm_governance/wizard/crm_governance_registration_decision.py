@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, fields, models
+from odoo.exceptions import UserError
 
 
 class CrmGovernanceRegistrationDecision(models.TransientModel):
@@ -13,6 +14,9 @@ class CrmGovernanceRegistrationDecision(models.TransientModel):
 
     def action_send_back(self):
         self.ensure_one()
+        if not self.lead_ids:
+            # foreign ids are not read back through the caller's rules: nothing to decide on
+            raise UserError(_("Field 'Registrations': none you may decide on (ENTRY-3, ENTRY-4)."))
         if self.mode == "review":
             self.lead_ids.action_governance_review_send_back(self.reason)
         else:
