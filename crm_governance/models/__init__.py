@@ -1,4 +1,5 @@
 from . import crm_governance_section
+from . import crm_governance_section_job
 from . import res_company
 from . import res_config_settings
 from . import crm_governance_ledger

@@ -173,7 +173,9 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
 
     # -- facts, gathered in bulk ---------------------------------------------
     def _governance_governed(self):
-        return self.filtered(lambda r: r.section_id.governance_enabled)
+        # a section's background enabling job prepares its records as governed
+        preparing = trusted(self.env, "governance_preparing", frozenset())
+        return self.filtered(lambda r: r.section_id.governance_enabled or r.section_id.id in preparing)
 
     @api.model
     def _governance_contact_facts_sql(self):

@@ -3,14 +3,18 @@ from collections import namedtuple
 from datetime import timedelta
 
 from odoo import _, api, fields, models, tools
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..policy import protection, registration, settings
+from ..policy import protection, registration, sections, settings
 from .crm_governance_policy_fields import section_fields
+from .trusted import trusted
 
 # ``policies``: the protection policy per customer grade (None: no grade)
 FollowupSettings = namedtuple("FollowupSettings", "rules governed policies copy_days")
 RegistrationRules = namedtuple("RegistrationRules", "required completion")
+# the background job's state: only the job writes it
+JOB_FIELDS = frozenset(("governance_job", "governance_job_position", "governance_job_started_at",
+                        "governance_job_done", "governance_job_total"))
 
 
 class CrmGovernanceSection(models.Model):
@@ -44,6 +48,20 @@ class CrmGovernanceSection(models.Model):
         "res.users", "crm_governance_section_member_rel", "section_id", "user_id",
         string="Salespeople", domain=[("share", "=", False)])
     team_ids = fields.One2many("crm.team", "section_id", string="Sales Teams")
+    # work too big for a request (switching governance on, a policy change
+    # moving many dates) runs as a scheduled job in committed batches; the
+    # job's state lives here so that a killed run resumes where it stopped
+    governance_job = fields.Selection(
+        [("enable", "Enabling"), ("recompute", "Updating dates")], string="Background Job", readonly=True,
+        copy=False, help="Governance is being switched on, or protection dates follow a policy change, "
+                         "in the background; until the job is done the records not yet reached keep "
+                         "their previous behaviour.")
+    governance_job_position = fields.Char(readonly=True, copy=False)
+    governance_job_started_at = fields.Datetime(readonly=True, copy=False)
+    governance_job_done = fields.Integer(readonly=True, copy=False)
+    governance_job_total = fields.Integer(readonly=True, copy=False)
+    governance_job_progress = fields.Integer(string="Progress (%)", compute="_compute_governance_status")
+    governance_status = fields.Char(string="Governance", compute="_compute_governance_status")
     lead_count = fields.Integer(compute="_compute_lead_count", string="Leads/Opportunities")
 
     # the section's policy: one field per setting of policy/settings.py
@@ -65,6 +83,20 @@ class CrmGovernanceSection(models.Model):
         ("code_company_uniq", "unique(company_id, code)",
          "Section code must be unique within a company (SEC-1)."),
     ]
+
+    @api.depends("governance_enabled", "governance_job", "governance_job_done", "governance_job_total")
+    def _compute_governance_status(self):
+        for section in self:
+            percent = sections.progress(section.governance_job_done, section.governance_job_total)
+            section.governance_job_progress = percent if section.governance_job else 0
+            if section.governance_job == "enable":
+                section.governance_status = _("Enabling… %(percent)s %%", percent=percent)
+            elif section.governance_job == "recompute":
+                section.governance_status = _("Updating dates… %(percent)s %%", percent=percent)
+            elif section.governance_enabled:
+                section.governance_status = _("Enabled")
+            else:
+                section.governance_status = _("Disabled")
 
     def _compute_lead_count(self):
         counts = dict(self.env["crm.lead"]._read_group(
@@ -187,19 +219,53 @@ class CrmGovernanceSection(models.Model):
     def write(self, vals):
         if "company_id" in vals and not vals["company_id"]:
             raise ValidationError(_("Field 'Company' is required on a section (SEC-1)."))
+        job = trusted(self.env, "governance_job")
+        forged = sorted(JOB_FIELDS & set(vals))
+        if forged and not job:
+            raise UserError(_("%(fields)s cannot be written: the background job of a section keeps them.",
+                              fields=", ".join(self._fields[f].string for f in forged)))
         if "code" in vals or "company_id" in vals:
             for section in self:
                 section._check_code_free(vals.get("code", section.code),
                                          vals.get("company_id", section.company_id.id))
-        enabling = self.filtered(lambda s: not s.governance_enabled) \
+        # switching on a section already being enabled changes nothing
+        enabling = self.filtered(lambda s: not s.governance_enabled and s.governance_job != "enable") \
             if vals.get("governance_enabled") else self.browse()
-        disabling = self.filtered("governance_enabled") if vals.get("governance_enabled") is False else self.browse()
+        background = enabling._governance_in_background("enable") if job != "finish" else self.browse()
+        if background:
+            # switched on by the job once every record is ready (_governance_job_finish)
+            rest = {k: v for k, v in vals.items() if k != "governance_enabled"}
+            if self - background:
+                (self - background).write(vals)
+            if rest:
+                background.write(rest)
+            background._governance_job_start("enable")
+            return True
+        switching_off = vals.get("governance_enabled") is False
+        # switched off while a job runs: an enabling job had governed nothing yet
+        disabling = self.filtered(lambda s: s.governance_enabled or s.governance_job) if switching_off \
+            else self.browse()
+        moved = (settings.PROTECTION_NUMBERS & set(vals)) and not job
         res = super().write(vals)
         if {"governance_enabled", "head_ids", "admin_ids", "member_ids", "active"} & set(vals):
             self._governance_access_changed()
         elif (settings.JUDGING | settings.PROTECTION_NUMBERS) & set(vals):
             # the cached settings a chatter note is judged and counted with
             self.env.registry.clear_cache()
+        disabling.filtered("governance_job")._governance_job_stop()
+        recompute = (self - enabling).filtered("governance_enabled") if moved else self.browse()
+        later = recompute._governance_in_background("recompute")
+        self._governance_update_records(enabling if job != "finish" else self.browse(), disabling,
+                                        recompute - later)
+        later._governance_job_start("recompute")
+        if moved:
+            # an enabling job half-way prepared records with the old numbers: start it again
+            self.filtered(lambda s: s.governance_job == "enable")._governance_job_start("enable")
+        return res
+
+    def _governance_update_records(self, enabling, disabling, recompute):
+        """The records of sections switched on, off, or with new protection
+        numbers, in the request."""
         for model in ("crm.lead", "res.partner"):
             Model = self.env[model].sudo().with_context(active_test=False)
             if enabling:
@@ -208,11 +274,11 @@ class CrmGovernanceSection(models.Model):
                 # what registrations are checked against (ENTRY-2)
                 records._governance_store_keys()
             if disabling:
-                Model.search([("section_id", "in", disabling.ids)])._governance_protection_clear()
-            if settings.PROTECTION_NUMBERS & set(vals):
-                Model.search([("section_id", "in", (self - enabling).filtered("governance_enabled").ids),
+                Model.search([("section_id", "in", disabling.ids),
+                              ("protection_state", "!=", False)])._governance_protection_clear()
+            if recompute:
+                Model.search([("section_id", "in", recompute.ids),
                               ("protection_state", "in", ("protected", "warning"))])._governance_protection_recompute()
-        return res
 
     def unlink(self):
         res = super().unlink()

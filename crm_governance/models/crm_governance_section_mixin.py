@@ -95,7 +95,8 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
     @api.model
     def _governance_active(self):
         """Is governance on in any section? (See _governance_enabled_ids.)"""
-        return bool(self.env["crm.governance.section"]._governance_enabled_ids())
+        return bool(self.env["crm.governance.section"]._governance_enabled_ids()
+                    or trusted(self.env, "governance_preparing"))
 
     # -- links to other governed records (SEC-4) -------------------------------
     _governance_link_fields = ()
