@@ -10,6 +10,7 @@ help:
 	@echo "make bench  seed N leads (default 100000) and time rules and install hook"
 	@echo "make bench-grading  grading on CUSTOMERS (default 200000) customers, 10 won deals each, vs. SQL"
 	@echo "make bench-registration  collision check against REGISTRATIONS (default 1000000) registrations, vs. SQL search"
+	@echo "make load   Locust against Odoo's prefork server on N (100000) leads, stock vs governed, invariants checked"
 	@echo "make lint   OCA's pre-commit checks (pylint-odoo, ruff, oca-checks-odoo-module)"
 	@echo "make pot    regenerate crm_governance/i18n/crm_governance.pot from the code"
 	@echo "make backup [DB=… DIR=…]     pg_dump (custom format) + filestore, timestamped"
@@ -32,6 +33,9 @@ bench-grading:
 bench-registration:
 	@bash scripts/bench_sizes.sh registration $${REGISTRATIONS:-1000000}
 
+load:
+	@bash scripts/load.sh
+
 pot:
 	@bash scripts/i18n.sh
 
@@ -50,4 +54,4 @@ stop:
 clean: stop
 	rm -rf .venv .local
 
-.PHONY: help run test bench bench-grading bench-registration backup restore pot lint stop clean
+.PHONY: help run test bench bench-grading bench-registration load backup restore pot lint stop clean

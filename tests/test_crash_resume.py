@@ -40,11 +40,12 @@ env.cr.commit()
 SLOW_RELEASE = """
 import time
 Section = type(env["crm.governance.section"])
-commit = Section._governance_commit
-def slow_commit(self, done, remaining):
-    commit(self, done, remaining)
+in_batch = Section._governance_in_batch
+def slow_batch(self, func):
+    result = in_batch(self, func)
     time.sleep(0.4)
-Section._governance_commit = slow_commit
+    return result
+Section._governance_in_batch = slow_batch
 env["crm.governance.section"]._cron_protection_release()
 env.cr.commit()
 """

@@ -1,9 +1,11 @@
+import functools
 import threading
 from collections import namedtuple
 from datetime import timedelta
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.service.model import retrying
 
 from ..policy import protection, registration, sections, settings
 from .crm_governance_policy_fields import section_fields
@@ -362,22 +364,44 @@ class CrmGovernanceSection(models.Model):
                 for model in ("crm.lead", "res.partner")}
         total, done = sum(todo.values()), 0
         for model in todo:
-            Model = self.env[model].sudo().with_context(active_test=False)
             last_id = 0
-            while ids := Model._governance_due_ids(kind, now, batch, after_id=last_id):
-                records = Model.browse(ids)
-                if kind == "followup":
-                    records._governance_remind(now)
-                elif kind == "warning":
-                    records._governance_warn(now)
-                else:
-                    records._governance_release(now)
+            while ids := self._governance_in_batch(functools.partial(
+                    self._governance_pass_batch, kind, now, batch, model, last_id, done, total)):
                 last_id, done = ids[-1], done + len(ids)
-                self._governance_commit(done, max(total - done, 0))
         if kind == "release":
-            self.env["crm.governance.ledger"].sudo()._notify_released_owners()
-            self._governance_commit(done, 0)
+            self._governance_in_batch(self.env["crm.governance.ledger"].sudo()._notify_released_owners)
         return done
+
+    @api.model
+    def _governance_pass_batch(self, kind, now, batch, model, after_id, done, total):
+        """One batch of a pass: the next due records after ``after_id``, acted
+        on; their ids."""
+        Model = self.env[model].sudo().with_context(active_test=False)
+        ids = Model._governance_due_ids(kind, now, batch, after_id=after_id)
+        if ids:
+            records = Model.browse(ids)
+            if kind == "followup":
+                records._governance_remind(now)
+            elif kind == "warning":
+                records._governance_warn(now)
+            else:
+                records._governance_release(now)
+            self.env["ir.cron"]._notify_progress(done=done + len(ids), remaining=max(total - done - len(ids), 0))
+        return ids
+
+    @api.model
+    def _governance_in_batch(self, func):
+        """Run ``func``, one batch of a scheduled job, as a transaction of its
+        own, committed: killed half-way, the next run resumes after the last
+        batch (Odoo 18's cron pattern). A concurrent transaction that wrote the
+        same rows (a claim, a note renewing protection) makes PostgreSQL refuse
+        the batch with a serialization failure; it is then rolled back and run
+        again on fresh data, as Odoo retries an HTTP request (``retrying``)."""
+        if getattr(threading.current_thread(), "testing", False) or self.env.context.get("governance_no_commit") \
+                or not self.env.registry.ready:
+            # tests, demo data, and module installation: one transaction
+            return func()
+        return retrying(func, self.env)
 
     # -- registration keys of existing records (ENTRY-2) ------------------------
     REKEY_PARAM = "crm_governance.registration_keys_after"
@@ -397,21 +421,29 @@ class CrmGovernanceSection(models.Model):
         with progress; a killed run resumes after its last batch."""
         params = self.env["ir.config_parameter"].sudo()
         batch = int(params.get_param("crm_governance.rekey_batch_size", 5000))
-        position = params.get_param(self.REKEY_PARAM) or ""
-        models = ("crm.lead", "res.partner")
         done = 0
-        while ":" in position:
-            model, after = position.split(":")
-            last = self.env[model]._governance_rekey(batch, int(after))
-            if last:
-                position = f"{model}:{last}"
-            else:
-                following = models[models.index(model) + 1:] if model in models else ()
-                position = f"{following[0]}:0" if following else ""
-            params.set_param(self.REKEY_PARAM, position)
-            done += batch if last else 0
-            self._governance_commit(done, 1 if position else 0)
+        while (count := self._governance_in_batch(functools.partial(self._governance_rekey_batch, batch))) is not None:
+            done += count
         return done
+
+    @api.model
+    def _governance_rekey_batch(self, batch):
+        """The next batch of keys; None when every record has them."""
+        params = self.env["ir.config_parameter"].sudo()
+        position = params.get_param(self.REKEY_PARAM) or ""
+        if ":" not in position:
+            return None
+        models = ("crm.lead", "res.partner")
+        model, after = position.split(":")
+        last = self.env[model]._governance_rekey(batch, int(after))
+        if last:
+            position = f"{model}:{last}"
+        else:
+            following = models[models.index(model) + 1:] if model in models else ()
+            position = f"{following[0]}:0" if following else ""
+        params.set_param(self.REKEY_PARAM, position)
+        self.env["ir.cron"]._notify_progress(done=batch if last else 0, remaining=1 if position else 0)
+        return batch if last else 0
 
     @api.model
     def _governance_commit(self, done, remaining):

@@ -1,3 +1,4 @@
+import functools
 from datetime import timedelta
 
 from odoo import _, api, fields, models
@@ -89,30 +90,38 @@ class CrmGovernanceSection(models.Model):
         position; the last batch finishes the job in its own transaction."""
         self.ensure_one()
         kind, done, batches = self.governance_job, 0, 0
-        while self.governance_job == kind and ":" in (self.governance_job_position or "") \
-                and (max_batches is None or batches < max_batches):
-            batches += 1
-            model, after = self.governance_job_position.split(":")
-            # records of a section being enabled are prepared as if it were governed
-            Model = self.env[model].sudo().with_context(
-                active_test=False, governance_preparing=Trusted(frozenset(self.ids)))
-            records = Model.search(self._governance_job_domain(kind) + [("id", ">", int(after))],
-                                   order="id", limit=batch)
-            if records:
-                self._governance_job_step(kind, records)
-                position = f"{model}:{records[-1].id}"
-            else:
-                following = JOB_MODELS[JOB_MODELS.index(model) + 1:]
-                position = f"{following[0]}:0" if following else False
-            done += len(records)
-            self._governance_job_write({"governance_job_position": position,
-                                        "governance_job_done": self.governance_job_done + len(records)})
-            if not position:
-                self._governance_job_finish(kind)
-            self._governance_commit(self.governance_job_done,
-                                    max(self.governance_job_total - self.governance_job_done, 0) if position else 0)
-            self.invalidate_recordset()
+        while max_batches is None or batches < max_batches:
+            count = self._governance_in_batch(functools.partial(self._governance_job_batch, kind, batch))
+            if count is None:
+                break
+            done, batches = done + count, batches + 1
         return done
+
+    def _governance_job_batch(self, kind, batch):
+        """The job's next batch: the number of records done, None once the job
+        is over (finished, stopped, or replaced by another)."""
+        self.invalidate_recordset()
+        if self.governance_job != kind or ":" not in (self.governance_job_position or ""):
+            return None
+        model, after = self.governance_job_position.split(":")
+        # records of a section being enabled are prepared as if it were governed
+        Model = self.env[model].sudo().with_context(
+            active_test=False, governance_preparing=Trusted(frozenset(self.ids)))
+        records = Model.search(self._governance_job_domain(kind) + [("id", ">", int(after))], order="id", limit=batch)
+        if records:
+            self._governance_job_step(kind, records)
+            position = f"{model}:{records[-1].id}"
+        else:
+            following = JOB_MODELS[JOB_MODELS.index(model) + 1:]
+            position = f"{following[0]}:0" if following else False
+        self._governance_job_write({"governance_job_position": position,
+                                    "governance_job_done": self.governance_job_done + len(records)})
+        remaining = max(self.governance_job_total - self.governance_job_done, 0)
+        if not position:
+            self._governance_job_finish(kind)
+            remaining = 0
+        self.env["ir.cron"]._notify_progress(done=self.governance_job_done, remaining=remaining)
+        return len(records)
 
     @api.model
     def _governance_job_step(self, kind, records):
