@@ -17,18 +17,11 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
-import odoo
-from odoo import SUPERUSER_ID, api, fields
-from odoo.modules.registry import Registry
+from odoo import fields
 
-SECTIONS = 10
-
-
-def _env(conf, db):
-    odoo.tools.config.parse_config(["-c", conf, "-d", db, "--log-level=warn"])
-    registry = Registry(db)
-    cr = registry.cursor()
-    return api.Environment(cr, SUPERUSER_ID, {}), cr
+# bench.py beside this file: one way to open the database, one seed shape
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench import SECTIONS, _env  # noqa: E402
 
 
 def setup(env, cr):
@@ -184,11 +177,39 @@ def check_notes(cr, since, ledger):
     return len(posted), raced, missing, doubled
 
 
+LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \S+ (\d+) (\w+) ")
+CONCURRENCY = ("could not serialize access", "deadlock detected")
+
+
 def check_log(text):
-    """ERROR/CRITICAL lines (an unhandled serialization failure or deadlock
-    among them), and the retries Odoo made."""
-    errors = [line for line in text.splitlines() if re.search(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ", line)]
-    return errors, len(re.findall(r"tries left, try again", text)), len(re.findall(r"deadlock detected", text))
+    """The errors left unhandled in an Odoo log, the retries Odoo made, and the
+    deadlocks. PostgreSQL's refusal of a concurrent update is logged as an
+    ERROR "bad query" by every worker that meets it; it is handled when the
+    same worker's next line is Odoo's retry (``retrying``)."""
+    entries = []  # (pid, level, text with its continuation lines)
+    for line in text.splitlines():
+        match = LOG_LINE.match(line)
+        if match:
+            entries.append([match.group(1), match.group(2), line])
+        elif entries:
+            entries[-1][2] += "\n" + line
+    errors, pending, retries, deadlocks = [], {}, 0, 0
+    for pid, level, entry in entries:
+        deadlocks += "deadlock detected" in entry
+        if "tries left, try again" in entry:
+            retries += 1
+            pending.pop(pid, None)
+        elif level in ("ERROR", "CRITICAL"):
+            if "bad query" in entry and any(c in entry for c in CONCURRENCY) and pid not in pending:
+                pending[pid] = entry
+                continue
+            errors.append(entry.splitlines()[0][:300])
+        elif "maximum number of tries reached" in entry:
+            errors.append(entry.splitlines()[0][:300])
+        if pid in pending and "tries left" not in entry:
+            errors.append(pending.pop(pid).splitlines()[0][:300])
+    errors.extend(entry.splitlines()[0][:300] for entry in pending.values())
+    return errors, retries, deadlocks
 
 
 def check(env, cr, since, results, log):

@@ -16,6 +16,8 @@ def run_stats(path):
     actions = {}
     with open(path / "locust_stats.csv", newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
+            if not int(row["Request Count"]):
+                continue  # only before the statistics were reset (logging in)
             actions[row["Name"]] = {
                 "requests": int(row["Request Count"]), "failures": int(row["Failure Count"]),
                 "rps": round(float(row["Requests/s"]), 2),

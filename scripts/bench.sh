@@ -29,6 +29,11 @@ say "validity functions on ${VALIDITY_N:-1000000} generated notes"
 validity=$("$PY" "$ROOT/bench/bench.py" validity --conf "$CONF" --db "$DB" -n "${VALIDITY_N:-1000000}")
 say "release pass"
 release=$("$PY" "$ROOT/bench/bench.py" release --conf "$CONF" --db "$DB")
+say "-u crm_governance on the governed database"
+t0=$(date +%s.%N)
+odoo_bin -c "$CONF" -d "$DB" -u crm_governance --stop-after-init --log-level=warn
+upgrade=$(echo "$(date +%s.%N) - $t0" | bc)
+release=$("$PY" -c 'import json, sys; r = json.loads(sys.argv[1]); print(json.dumps({**r, "upgrade_module_seconds": round(float(sys.argv[2]), 2)}))' "$release" "$upgrade")
 measure=$("$PY" - "$measure" "$release" "$validity" "$post_stock" "$post_governed" <<'PY'
 import json, sys
 measure, release, validity, stock, governed = map(json.loads, sys.argv[1:])

@@ -89,17 +89,20 @@ for users in $USERS; do
         done
         since=$(date -u +"%Y-%m-%d %H:%M:%S")
         spawn=$(( users > 10 ? users / 5 : 2 ))
+        # every user logs in (Odoo's password hash: ~0.5 s of CPU each) and
+        # warms up; statistics start after that
+        warmup=$(( 10 + users / 2 ))
         (
-            # once everyone is logged in, wake the release and warning passes
-            sleep $(( users / spawn + 3 ))
+            # then wake the release and warning passes, under load
+            sleep $(( warmup + 3 ))
             psql_odoo -q -d "$DB" -c "INSERT INTO ir_cron_trigger (cron_id, call_at)
                 SELECT res_id, now() at time zone 'utc' FROM ir_model_data
                  WHERE module = 'crm_governance' AND name IN ('ir_cron_protection_release', 'ir_cron_protection_warning')" \
                 -c "NOTIFY cron_trigger, '$DB'"
         ) &
-        LOAD_MODE=$mode LOAD_DB=$DB LOAD_OUT="$run/seen.json" "$LOAD_VENV/bin/locust" \
-            -f "$ROOT/bench/locustfile.py" --headless -u "$users" -r "$spawn" -t "${DURATION}s" \
-            --host "http://127.0.0.1:$PORT" --csv "$run/locust" --reset-stats --only-summary \
+        LOAD_MODE=$mode LOAD_DB=$DB LOAD_OUT="$run/seen.json" LOAD_WARMUP=$warmup "$LOAD_VENV/bin/locust" \
+            -f "$ROOT/bench/locustfile.py" --headless -u "$users" -r "$spawn" -t "$(( warmup + DURATION ))s" \
+            --host "http://127.0.0.1:$PORT" --csv "$run/locust" --only-summary \
             --stop-timeout 10 --loglevel WARNING > "$run/locust.out" 2>&1 || true  # failures: judged below
         wait $! 2>/dev/null || true
         # let the passes finish what they started before the server stops
