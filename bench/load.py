@@ -2,6 +2,7 @@
 
   setup      sections over the seeded teams (bench.py seed), their salespeople
              and one head each, passwords = logins, claim limits out of the way
+  settle     owners follow their records, the install's keying job done
   govern     switch governance on for every section (the background job run
              to its end here) or off (--off)
   due        make DUE owned records due for release and as many for a warning
@@ -53,9 +54,24 @@ def setup(env, cr):
     # the first login): 210 KDF runs here would take minutes
     cr.execute("UPDATE res_users SET password = login WHERE login LIKE 'bench\\_%%'")
     cr.commit()
+    settle(env, cr)
     return {"sections": len(sections), "heads": len(sections),
             "salespeople": env["res.users"].search_count([("login", "=like", "bench_%"),
                                                           ("login", "not like", "bench_head")])}
+
+
+def settle(env, cr):
+    """What a live database has and SQL seeding does not: every owner follows
+    their records, and the registration keys job left by the install is done
+    (it would otherwise run during the first load)."""
+    cr.execute("""INSERT INTO mail_followers (res_model, res_id, partner_id)
+                  SELECT 'crm.lead', l.id, u.partner_id FROM crm_lead l JOIN res_users u ON u.id = l.user_id
+                  ON CONFLICT DO NOTHING""")
+    followers = cr.rowcount
+    cr.commit()
+    env["crm.governance.section"]._cron_governance_registration_keys()
+    cr.commit()
+    return {"followers_added": followers}
 
 
 def govern(env, cr, on=True):
@@ -78,6 +94,7 @@ def govern(env, cr, on=True):
                 fields.Datetime.now() - timedelta(days=5))
             cr.commit()
             env.invalidate_all()
+        settle(env, cr)
     return {"governed_sections": len(sections.filtered("governance_enabled"))}
 
 
@@ -249,7 +266,7 @@ def check(env, cr, since, results, log):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("step", choices=["setup", "govern", "due", "check"])
+    parser.add_argument("step", choices=["setup", "settle", "govern", "due", "check"])
     parser.add_argument("--conf", required=True)
     parser.add_argument("--db", required=True)
     parser.add_argument("--off", action="store_true")
@@ -262,6 +279,8 @@ def main():
     try:
         if args.step == "setup":
             result = setup(env, cr)
+        elif args.step == "settle":
+            result = settle(env, cr)
         elif args.step == "govern":
             result = govern(env, cr, on=not args.off)
         elif args.step == "due":

@@ -25,8 +25,10 @@ DB = os.environ["LOAD_DB"]
 # logging in runs Odoo's password hash (600,000 rounds): the users log in and
 # warm up first, then the statistics start from zero
 WARMUP = float(os.environ.get("LOAD_WARMUP", "0"))
+# answers, not failures; NotFound is how Odoo's chatter routes answer a note
+# on a record one can no longer reach (released to the pool meanwhile)
 BUSINESS = {"odoo.exceptions.UserError", "odoo.exceptions.AccessError", "odoo.exceptions.ValidationError",
-            "odoo.exceptions.MissingError", "odoo.exceptions.RedirectWarning"}
+            "odoo.exceptions.MissingError", "odoo.exceptions.RedirectWarning", "werkzeug.exceptions.NotFound"}
 VALID = ["拜访了{c}的采购王经理，确认明年预算约80万，下周三前发报价单并约技术交流。",
          "Called {c}'s IT manager: they compare two vendors, want a demo on the 12th; sending the deck today.",
          "与{c}电话沟通：试用反馈良好，财务要求分两期付款，已请法务准备合同草稿。"]

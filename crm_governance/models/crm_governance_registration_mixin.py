@@ -126,7 +126,10 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
             return {}
         records.sudo().flush_recordset()
         keys = records._governance_keys()
-        ids = list(keys)
+        # only rows whose keys change are written: a re-keying pass then
+        # leaves alone (and does not collide with) the rows users are editing
+        stored = {rec.id: rec.sudo()._governance_stored_keys() for rec in records}
+        ids = [i for i in keys if tuple(getattr(keys[i], c) or None for c in KEY_FIELDS) != stored.get(i)]
         update_by_id(self.env.cr, self._table, ids, {
             field: ("varchar", [getattr(keys[i], column) for i in ids]) for column, field in KEY_FIELDS.items()})
         records.invalidate_recordset(list(KEY_FIELDS.values()))
