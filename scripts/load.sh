@@ -97,8 +97,9 @@ for users in $USERS; do
             sleep $(( warmup + 3 ))
             psql_odoo -q -d "$DB" -c "INSERT INTO ir_cron_trigger (cron_id, call_at)
                 SELECT res_id, now() at time zone 'utc' FROM ir_model_data
-                 WHERE module = 'crm_governance' AND name IN ('ir_cron_protection_release', 'ir_cron_protection_warning')" \
-                -c "NOTIFY cron_trigger, '$DB'"
+                 WHERE module = 'crm_governance' AND name IN ('ir_cron_protection_release', 'ir_cron_protection_warning')"
+            # Odoo's cron workers listen on the postgres database (ir.cron._notifydb)
+            psql_odoo -q -d postgres -c "NOTIFY cron_trigger, '$DB'"
         ) &
         LOAD_MODE=$mode LOAD_DB=$DB LOAD_OUT="$run/seen.json" LOAD_WARMUP=$warmup "$LOAD_VENV/bin/locust" \
             -f "$ROOT/bench/locustfile.py" --headless -u "$users" -r "$spawn" -t "$(( warmup + DURATION ))s" \
