@@ -446,14 +446,6 @@ class CrmGovernanceSection(models.Model):
         return batch if last else 0
 
     @api.model
-    def _governance_commit(self, done, remaining):
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-        if not (getattr(threading.current_thread(), "testing", False)
-                or self.env.context.get("governance_no_commit")):
-            # progress kept: a killed run resumes after the last batch (Odoo 18's cron pattern)
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-
-    @api.model
     def _governance_access_changed(self):
         """Record rules are cached per user; who reaches which section has just
         changed, so drop the cached rule domains (all workers are signalled)."""

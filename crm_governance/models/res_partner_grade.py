@@ -7,6 +7,8 @@ scores and grades; what changed is written set-wise, logged in the
 customer's chatter and in the grade history, and moves the protection dates
 of the customer's records (GRADE-4).
 """
+import functools
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
@@ -192,7 +194,10 @@ class ResPartner(models.Model):
         written or logged twice. ``section``: apply only to its customers
         (the ranks of top-percentage bands are still company-wide)."""
         today = today or fields.Date.context_today(self)
-        self.env["crm.governance.grade.override"]._governance_expire(today)
+        Section = self.env["crm.governance.section"]
+        # in a transaction of its own: a batch retried below does not undo it
+        Section._governance_in_batch(functools.partial(
+            self.env["crm.governance.grade.override"]._governance_expire, today))
         by_company = {}
         for cid, (company_id, figures) in self._governance_figures(today).items():
             by_company.setdefault(company_id, {})[cid] = figures
@@ -215,9 +220,16 @@ class ResPartner(models.Model):
         changed_total = 0
         for index in range(0, len(candidates), batch):
             ids = candidates[index:index + batch]
-            changed_total += Partner.browse(ids)._governance_store_grading(results, companies, today)
-            self.env["crm.governance.section"]._governance_commit(index + len(ids), len(candidates) - index - len(ids))
+            changed_total += Section._governance_in_batch(functools.partial(
+                Partner.browse(ids)._governance_grading_batch, results, companies, today,
+                index + len(ids), len(candidates) - index - len(ids)))
         return changed_total
+
+    def _governance_grading_batch(self, results, companies, today, done, remaining):
+        """One batch of the grading run, with the run's progress."""
+        changed = self._governance_store_grading(results, companies, today)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return changed
 
     def _governance_store_grading(self, results, companies, today):
         """Write the figures of ``self`` that differ from what is stored, then
