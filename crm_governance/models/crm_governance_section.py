@@ -233,7 +233,7 @@ class CrmGovernanceSection(models.Model):
         # switching on a section already being enabled changes nothing
         enabling = self.filtered(lambda s: not s.governance_enabled and s.governance_job != "enable") \
             if vals.get("governance_enabled") else self.browse()
-        background = enabling._governance_in_background("enable") if job != "finish" else self.browse()
+        background, sizes = enabling._governance_in_background("enable") if job != "finish" else (self.browse(), {})
         if background:
             # switched on by the job once every record is ready (_governance_job_finish)
             rest = {k: v for k, v in vals.items() if k != "governance_enabled"}
@@ -241,7 +241,7 @@ class CrmGovernanceSection(models.Model):
                 (self - background).write(vals)
             if rest:
                 background.write(rest)
-            background._governance_job_start("enable")
+            background._governance_job_start("enable", sizes)
             return True
         switching_off = vals.get("governance_enabled") is False
         # switched off while a job runs: an enabling job had governed nothing yet
@@ -256,10 +256,10 @@ class CrmGovernanceSection(models.Model):
             self.env.registry.clear_cache()
         disabling.filtered("governance_job")._governance_job_stop()
         recompute = (self - enabling).filtered("governance_enabled") if moved else self.browse()
-        later = recompute._governance_in_background("recompute")
+        later, sizes = recompute._governance_in_background("recompute")
         self._governance_update_records(enabling if job != "finish" else self.browse(), disabling,
                                         recompute - later)
-        later._governance_job_start("recompute")
+        later._governance_job_start("recompute", sizes)
         if moved:
             # an enabling job half-way prepared records with the old numbers: start it again
             self.filtered(lambda s: s.governance_job == "enable")._governance_job_start("enable")

@@ -44,25 +44,28 @@ class CrmGovernanceSection(models.Model):
             self._governance_job_domain(kind)) for model in JOB_MODELS)
 
     def _governance_in_background(self, kind):
-        """The sections of ``self`` too big for ``kind`` in the request."""
+        """The sections of ``self`` too big for ``kind`` in the request, and
+        the size of each (which the job starts from)."""
         threshold = self._governance_background_threshold()
-        return self.filtered(lambda s: sections.in_background(s._governance_job_size(kind), threshold))
+        sizes = {s.id: s._governance_job_size(kind) for s in self}
+        return self.filtered(lambda s: sections.in_background(sizes[s.id], threshold)), sizes
 
     def _governance_job_write(self, vals):
         if not self:
             return True
         return self.with_context(governance_job=Trusted("write")).sudo().write(vals)
 
-    def _governance_job_start(self, kind):
+    def _governance_job_start(self, kind, sizes=None):
         """Queue ``kind`` ("enable", "recompute") for ``self`` and wake the job;
-        starting again restarts from the first record."""
+        starting again restarts from the first record. ``sizes``: section id
+        -> records, when already counted."""
         if not self:
             return
         for section in self:
             section._governance_job_write({
                 "governance_job": kind, "governance_job_position": f"{JOB_MODELS[0]}:0",
                 "governance_job_started_at": fields.Datetime.now(), "governance_job_done": 0,
-                "governance_job_total": section._governance_job_size(kind)})
+                "governance_job_total": sizes[section.id] if sizes else section._governance_job_size(kind)})
             section.message_post(body=_(
                 "Enabling governance in the background: %(count)s records to prepare. The section "
                 "behaves as before until they are all ready.", count=section.governance_job_total)
