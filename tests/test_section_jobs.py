@@ -171,6 +171,13 @@ class TestBackgroundJobsOverRpc(BigSectionMixin, RpcMixin, GovernanceCase, HttpC
                              ("governance_job_position", "res.partner:0")):
             message = self.refused(self.call("crm.governance.section", "write", [self.big.id], {field: value}))
             self.assertIn("background job", message)
+        # nor at creation, as a value or as a context default
+        for values, context in (({"governance_job": "enable", "governance_job_position": "crm.lead:0"}, {}),
+                                ({}, {"default_governance_job": "enable"})):
+            message = self.refused(self.call("crm.governance.section", "create",
+                                             [{"name": "Forged", "code": "T-FORGED", **values}], context=context))
+            self.assertIn("background job", message)
+        self.assertFalse(self.env["crm.governance.section"].search([("code", "=", "T-FORGED")]))
         self.big.invalidate_recordset()
         self.assertEqual((self.big.governance_job, self.big.governance_job_done), ("enable", 0))
         # a salesperson of the section cannot stop (or start) it

@@ -9,7 +9,7 @@ from odoo.service.model import retrying
 
 from ..policy import protection, registration, sections, settings
 from .crm_governance_policy_fields import section_fields
-from .trusted import trusted
+from .trusted import forged, trusted
 
 # ``policies``: the protection policy per customer grade (None: no grade)
 FollowupSettings = namedtuple("FollowupSettings", "rules governed policies copy_days")
@@ -208,8 +208,19 @@ class CrmGovernanceSection(models.Model):
                 "code must be unique within a company (SEC-1).",
                 code=code, section=clash.display_name, company=clash.company_id.display_name))
 
+    def _governance_refuse_job_fields(self, vals_list, with_defaults=False):
+        """The background job's state is written by the job only: refused to
+        anyone else, system admins included, as values or context defaults."""
+        if trusted(self.env, "governance_job"):
+            return
+        names = sorted(forged(self.env, vals_list, JOB_FIELDS, with_defaults))
+        if names:
+            raise UserError(_("%(fields)s cannot be written: the background job of a section keeps them.",
+                              fields=", ".join(self._fields[f].string for f in names)))
+
     @api.model_create_multi
     def create(self, vals_list):
+        self._governance_refuse_job_fields(vals_list, with_defaults=True)
         for vals in vals_list:
             if "company_id" in vals and not vals["company_id"]:
                 raise ValidationError(_("Field 'Company' is required on a section (SEC-1)."))
@@ -221,11 +232,8 @@ class CrmGovernanceSection(models.Model):
     def write(self, vals):
         if "company_id" in vals and not vals["company_id"]:
             raise ValidationError(_("Field 'Company' is required on a section (SEC-1)."))
+        self._governance_refuse_job_fields([vals])
         job = trusted(self.env, "governance_job")
-        forged = sorted(JOB_FIELDS & set(vals))
-        if forged and not job:
-            raise UserError(_("%(fields)s cannot be written: the background job of a section keeps them.",
-                              fields=", ".join(self._fields[f].string for f in forged)))
         if "code" in vals or "company_id" in vals:
             for section in self:
                 section._check_code_free(vals.get("code", section.code),
