@@ -14,6 +14,8 @@ from .trusted import forged, trusted
 # ``policies``: the protection policy per customer grade (None: no grade)
 FollowupSettings = namedtuple("FollowupSettings", "rules governed policies copy_days")
 RegistrationRules = namedtuple("RegistrationRules", "required completion")
+# the records a section governs, and a background job walks through
+JOB_MODELS = ("crm.lead", "res.partner")
 # the background job's state: only the job writes it
 JOB_FIELDS = frozenset(("governance_job", "governance_job_position", "governance_job_started_at",
                         "governance_job_done", "governance_job_total"))
@@ -275,20 +277,16 @@ class CrmGovernanceSection(models.Model):
 
     def _governance_update_records(self, enabling, disabling, recompute):
         """The records of sections switched on, off, or with new protection
-        numbers, in the request."""
-        for model in ("crm.lead", "res.partner"):
+        numbers, in the request: the job's steps, all at once."""
+        for model in JOB_MODELS:
             Model = self.env[model].sudo().with_context(active_test=False)
             if enabling:
-                records = Model.search([("section_id", "in", enabling.ids)])
-                records._governance_protection_init()
-                # what registrations are checked against (ENTRY-2)
-                records._governance_store_keys()
+                self._governance_job_step("enable", Model.search(enabling._governance_job_domain("enable")))
             if disabling:
                 Model.search([("section_id", "in", disabling.ids),
                               ("protection_state", "!=", False)])._governance_protection_clear()
             if recompute:
-                Model.search([("section_id", "in", recompute.ids),
-                              ("protection_state", "in", ("protected", "warning"))])._governance_protection_recompute()
+                self._governance_job_step("recompute", Model.search(recompute._governance_job_domain("recompute")))
 
     def unlink(self):
         res = super().unlink()
@@ -369,7 +367,7 @@ class CrmGovernanceSection(models.Model):
         batch = int(self.env["ir.config_parameter"].sudo().get_param("crm_governance.cron_batch_size", 1000))
         now = fields.Datetime.now()
         todo = {model: len(self.env[model]._governance_due_ids(kind, now, None))
-                for model in ("crm.lead", "res.partner")}
+                for model in JOB_MODELS}
         total, done = sum(todo.values()), 0
         for model in todo:
             last_id = 0
@@ -441,7 +439,7 @@ class CrmGovernanceSection(models.Model):
         position = params.get_param(self.REKEY_PARAM) or ""
         if ":" not in position:
             return None
-        models = ("crm.lead", "res.partner")
+        models = JOB_MODELS
         model, after = position.split(":")
         last = self.env[model]._governance_rekey(batch, int(after))
         if last:

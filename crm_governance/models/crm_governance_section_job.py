@@ -6,9 +6,8 @@ from odoo.tools import SQL
 
 from ..policy import sections
 from ..policy.protection import OWNED
+from .crm_governance_section import JOB_MODELS
 from .trusted import Trusted
-
-JOB_MODELS = ("crm.lead", "res.partner")
 
 
 class CrmGovernanceSection(models.Model):
@@ -32,8 +31,7 @@ class CrmGovernanceSection(models.Model):
             "crm_governance.background_threshold", sections.BACKGROUND_THRESHOLD_DEFAULT))
 
     def _governance_job_domain(self, kind):
-        self.ensure_one()
-        domain = [("section_id", "=", self.id)]
+        domain = [("section_id", "in", self.ids)]
         if kind == "recompute":
             domain.append(("protection_state", "in", OWNED))
         return domain
