@@ -8,7 +8,7 @@
   due        make DUE owned records due for release and as many for a warning
   check      the invariants of a run since --since, given what Locust saw
              (--results); prints JSON, exits 1 when one is broken
-  summary    one JSON of every run (scripts/load.sh collects them)
+(bench/load_report.py makes the one JSON of every run.)
 """
 import argparse
 import json
@@ -94,7 +94,6 @@ def govern(env, cr, on=True):
                 fields.Datetime.now() - timedelta(days=5))
             cr.commit()
             env.invalidate_all()
-        settle(env, cr)
     return {"governed_sections": len(sections.filtered("governance_enabled"))}
 
 

@@ -40,7 +40,7 @@ RESULTS = {"mode": MODE, "claims_won": [], "claims_lost": 0, "notes": 0, "follow
            "releases": 0, "dispatches": 0, "refusals": {}, "server_errors": []}
 
 
-def _next(prefix, size):
+def _next(size):
     with _lock:
         return next(_logins) % size
 
@@ -108,7 +108,7 @@ class Salesperson(OdooClient):
     weight = 20
 
     def on_start(self):
-        n = _next("sales", SECTIONS * SALES_PER_SECTION)
+        n = _next(SECTIONS * SALES_PER_SECTION)
         self._login(f"bench_{n // SALES_PER_SECTION}_{n % SALES_PER_SECTION}")
         me = self.call("login", "res.users", "read", [self.uid], ["sale_team_id"])
         self.team_id = me[0]["sale_team_id"][0] if me and me[0]["sale_team_id"] else False
@@ -169,18 +169,20 @@ class Salesperson(OdooClient):
 
     @task(1)
     def claim(self):
-        # everyone of a section sees the same first records of its pool: a race
-        for lead in self.pool():
-            if GOVERNED:
-                done = self.call("claim", "crm.lead", "action_governance_claim", [lead])
-            else:
-                done = self.call("claim", "crm.lead", "write", [lead], {"user_id": self.uid})
-            if done is not None:
-                RESULTS["claims_won"].append([lead, self.uid])
-                self.own.append(lead)
-            else:
-                RESULTS["claims_lost"] += 1
+        # everyone of a section sees the same first record of its pool: a race
+        pool = self.pool(limit=1)
+        if not pool:
             return
+        lead = pool[0]
+        if GOVERNED:
+            done = self.call("claim", "crm.lead", "action_governance_claim", [lead])
+        else:
+            done = self.call("claim", "crm.lead", "write", [lead], {"user_id": self.uid})
+        if done is not None:
+            RESULTS["claims_won"].append([lead, self.uid])
+            self.own.append(lead)
+        else:
+            RESULTS["claims_lost"] += 1
 
     @task(1)
     def release(self):
@@ -200,7 +202,7 @@ class SectionHead(OdooClient):
     weight = 1
 
     def on_start(self):
-        n = _next("head", SECTIONS)
+        n = _next(SECTIONS)
         self._login(f"bench_head_{n}")
         self.team_id = self.call("login", "crm.team", "search", [("name", "=", f"Bench team {n}")], limit=1)
         self.team_id = self.team_id[0] if self.team_id else False

@@ -201,6 +201,30 @@ recreate_db() {
     rm -rf "$LOCAL/data/filestore/$1"
 }
 
+clone_db() {
+    # $1 template database, $2 copy (made fresh), with the template's filestore
+    recreate_db "$2"
+    psql_odoo -q -d postgres -c "CREATE DATABASE \"$2\" TEMPLATE \"$1\""
+    if [ -d "$LOCAL/data/filestore/$1" ]; then
+        cp -r "$LOCAL/data/filestore/$1" "$LOCAL/data/filestore/$2"
+    fi
+}
+
+ensure_tool_venv() {
+    # $1 directory, $2 requirements file, $3 the tool it must hold: a
+    # virtualenv apart from Odoo's for tools whose pins clash with Odoo's,
+    # remade whenever the requirements file changes
+    if [ ! -x "$1/bin/$3" ] || ! cmp -s "$2" "$1/.requirements"; then
+        say "$3 into $1"
+        rm -rf "$1"
+        mkdir -p "$(dirname "$1")"
+        python3 -m venv "$1" || die "python3 -m venv failed (install python3-venv)"
+        "$1/bin/pip" install -q --disable-pip-version-check -r "$2" \
+            || die "could not install $3 from the package registry"
+        cp "$2" "$1/.requirements"
+    fi
+}
+
 ensure_chromium() {
     # Odoo's HttpCase finds chromium on PATH; without it tours are skipped.
     command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \

@@ -5,16 +5,7 @@
 # (pylint, astroid) are their own.
 source "$(dirname "$0")/lib.sh"
 LINT_VENV="$LOCAL/lint-venv"
-STAMP="$LINT_VENV/.requirements"
-if [ ! -x "$LINT_VENV/bin/pre-commit" ] || ! cmp -s "$ROOT/requirements-lint.txt" "$STAMP"; then
-    say "lint tools into $LINT_VENV"
-    rm -rf "$LINT_VENV"
-    mkdir -p "$LOCAL"
-    python3 -m venv "$LINT_VENV" || die "python3 -m venv failed (install python3-venv)"
-    "$LINT_VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/requirements-lint.txt" \
-        || die "could not install the lint tools from the package registry"
-    cp "$ROOT/requirements-lint.txt" "$STAMP"
-fi
+ensure_tool_venv "$LINT_VENV" "$ROOT/requirements-lint.txt" pre-commit
 cd "$ROOT"
 say "pre-commit: OCA checks, ruff, pylint-odoo"
 # hooks are `language: system`: they find the tools on PATH

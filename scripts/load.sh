@@ -22,19 +22,11 @@ mkdir -p "$WORK" "$OUT"
 
 # Locust pins its own gevent/greenlet/requests: a virtualenv of its own
 LOAD_VENV="$LOCAL/load-venv"
-if [ ! -x "$LOAD_VENV/bin/locust" ] || ! cmp -s "$ROOT/requirements-load.txt" "$LOAD_VENV/.requirements"; then
-    say "Locust into $LOAD_VENV"
-    rm -rf "$LOAD_VENV"
-    python3 -m venv "$LOAD_VENV" || die "python3 -m venv failed"
-    "$LOAD_VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/requirements-load.txt" \
-        || die "could not install Locust from the package registry"
-    cp "$ROOT/requirements-load.txt" "$LOAD_VENV/.requirements"
-fi
+ensure_tool_venv "$LOAD_VENV" "$ROOT/requirements-load.txt" locust
 
 CONF="$WORK/odoo.conf"
-write_odoo_conf "$CONF" "$DB"
-sed -i -e "s/^http_port = .*/http_port = $PORT/" -e "s/^gevent_port = .*/gevent_port = $((PORT + 3))/" \
-    -e "s/^workers = .*/workers = 4/" -e "s/^max_cron_threads = .*/max_cron_threads = 2/" "$CONF"
+GOV_HTTP_PORT=$PORT GOV_GEVENT_PORT=$((PORT + 3)) write_odoo_conf "$CONF" "$DB"
+sed -i -e "s/^workers = .*/workers = 4/" -e "s/^max_cron_threads = .*/max_cron_threads = 2/" "$CONF"
 load_py() { "$PY" "$ROOT/bench/load.py" "$@" --conf "$CONF"; }
 
 # Two templates made once per N: the seeded database with governance off and
@@ -50,10 +42,7 @@ if ! psql_odoo -d "${DB}_stock" -tAc "SELECT value FROM ir_config_parameter WHER
     load_py setup --db "${DB}_stock" >/dev/null
     psql_odoo -q -d "${DB}_stock" -c "INSERT INTO ir_config_parameter (key, value) VALUES ('load.n', '$N')"
     say "the same with governance on: ${DB}_governed"
-    psql_odoo -q -d postgres -c "DROP DATABASE IF EXISTS \"${DB}_governed\" WITH (FORCE)" \
-        -c "CREATE DATABASE \"${DB}_governed\" TEMPLATE \"${DB}_stock\""
-    rm -rf "$LOCAL/data/filestore/${DB}_governed"
-    cp -r "$LOCAL/data/filestore/${DB}_stock" "$LOCAL/data/filestore/${DB}_governed" 2>/dev/null || true
+    clone_db "${DB}_stock" "${DB}_governed"
     load_py govern --db "${DB}_governed" >/dev/null
 fi
 
@@ -74,10 +63,7 @@ for users in $USERS; do
         run="$WORK/$mode-$users"
         rm -rf "$run" && mkdir -p "$run"
         say "$mode, $users users, ${DURATION}s"
-        psql_odoo -q -d postgres -c "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" \
-            -c "CREATE DATABASE \"$DB\" TEMPLATE \"${DB}_$mode\""
-        rm -rf "$LOCAL/data/filestore/$DB"
-        cp -r "$LOCAL/data/filestore/${DB}_$mode" "$LOCAL/data/filestore/$DB" 2>/dev/null || true
+        clone_db "${DB}_$mode" "$DB"
         # the passes woken below act on records due now
         if [ "$mode" = governed ]; then load_py due --db "$DB" -n "$DUE" > "$run/due.json"; fi
         # not through odoo_bin(): $! must be the server itself, to stop it

@@ -20,12 +20,10 @@ CONF="$LOCAL/odoo-test.conf"
 fresh_db "$CONF" "$DB" "${GOV_TEST_HTTP_PORT:-8169}" crm_governance
 # a copy with the same data for tests/test_uninstall.py (uninstall, reinstall)
 export GOV_UNINSTALL_DB="${DB}_uninstall"
-psql_odoo -q -d postgres -c "DROP DATABASE IF EXISTS \"$GOV_UNINSTALL_DB\" WITH (FORCE)" \
-    -c "CREATE DATABASE \"$GOV_UNINSTALL_DB\" TEMPLATE \"$DB\""
+clone_db "$DB" "$GOV_UNINSTALL_DB"
 # and one for tests/test_crash_resume.py (release passes that commit, one of them killed)
 export GOV_CRASH_DB="${DB}_crash"
-psql_odoo -q -d postgres -c "DROP DATABASE IF EXISTS \"$GOV_CRASH_DB\" WITH (FORCE)" \
-    -c "CREATE DATABASE \"$GOV_CRASH_DB\" TEMPLATE \"$DB\""
+clone_db "$DB" "$GOV_CRASH_DB"
 # the Sales bridge (crm_governance_sale pulls in sale_crm and sale_margin) in a
 # database of its own, so the main suite runs on a CRM without Sales
 SALE_DB="${DB}_sale"
