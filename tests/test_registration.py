@@ -520,6 +520,25 @@ class TestRegistrationAttackedOverRpc(RpcMixin, RegistrationSetup, HttpCase):
                                                           partner_name="GOVT RPC Co", phone="+86 755 8123 4567")])
         self.assertIn("Sales A1", self.refused(res, *self.secrets))
 
+    def test_editing_a_shared_customer_names_no_foreign_lead_or_owner(self):
+        # a person outside any section (anyone may edit it), customer of a
+        # lead of section A that another section's salesperson cannot see
+        person = self.env["res.partner"].create({"name": "GOVT 共享联系人"})
+        lead = self.register(self.sales_a2, name="GOVT hidden lead", partner_name="GOVT Hidden Co",
+                             phone="13900139500", partner_id=person.id)
+        for attacker in (self.sales_b1, self.frozen):
+            self.login(attacker)
+            # the phone section A's first registration holds
+            message = self.refused(self.call("res.partner", "write", [person.id], {"phone": "+86 755 8123 4567"}),
+                                   "Sales A1", "Sales A2", "GOVT hidden lead", "GOVT Hidden Co", *self.secrets)
+            self.assertIn("cannot see", message)
+            lead.invalidate_recordset()
+            self.assertEqual(lead.governance_phone_key, "+8613900139500")
+        # the lead's owner is told who holds it, as before
+        self.login(self.sales_a2)
+        self.assertIn("Sales A1", self.refused(self.call("res.partner", "write", [person.id],
+                                                         {"phone": "+86 755 8123 4567"})))
+
     def test_decisions_and_results_cannot_be_forged(self):
         self.login(self.sales_a1)
         for vals in ({"governance_registration_state": "approved"}, {"governance_missing_facts": False},

@@ -1,5 +1,5 @@
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import RedirectWarning, UserError
+from odoo.exceptions import AccessError, RedirectWarning, UserError
 from odoo.modules.registry import Registry
 from odoo.tools import SQL
 
@@ -213,6 +213,11 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
         """The refusal says who holds it and since when in the same section,
         only "another section" otherwise, and never another field of the
         other record (ENTRY-2, SEC-4)."""
+        if not self.env.su and not self._governance_readable():
+            # a record the caller changed without seeing it (a lead of another
+            # section following a customer they edited): nothing of it is told
+            raise UserError(_("This change would make a registration you cannot see collide with another "
+                              "registration of the same customer; it is refused (ENTRY-2, SEC-4)."))
         name = self.sudo().display_name
         holder = verdict.holder
         if verdict.kind == registration.TAKEN_SAME_SECTION and not self._governance_count_refusal():
@@ -233,6 +238,13 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
             {"type": "ir.actions.act_window", "res_model": holder.model, "res_id": holder.id,
              "views": [(False, "form")], "target": "current"},
             _("Open it to claim"))
+
+    def _governance_readable(self):
+        try:
+            self.check_access("read")
+        except AccessError:
+            return False
+        return True
 
     def _governance_refuse_bad_input(self):
         """Garbage is refused where it is typed, naming the field, instead of

@@ -76,7 +76,8 @@ class ResPartner(models.Model):
             changed = leads.filtered(lambda lead: lead.id in keys and lead._governance_stored_keys() != before[lead.id])
             if changed and self._governance_checks_registration():
                 # new keys of a registered lead are checked as if typed on it
-                changed._governance_check_collisions({i: keys[i] for i in changed.ids})
+                # as the caller: the leads may be ones they cannot see
+                changed.with_env(self.env)._governance_check_collisions({i: keys[i] for i in changed.ids})
         return res
 
     @api.model_create_multi
