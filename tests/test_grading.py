@@ -424,7 +424,8 @@ class TestGradingAttackedOverRpc(RpcMixin, GradingSetup, HttpCase):
 
     def test_users_outside_sales_read_no_grade(self):
         self.login(self.internal)
-        self.refused(self.call("res.partner", "read", [self.mine.id], ["governance_grade"]))
+        for field in ("governance_grade", "governance_grade_override", "governance_grade_override_until"):
+            self.refused(self.call("res.partner", "read", [self.mine.id], [field]))
         self.refused(self.call("res.partner", "read_group", [], ["governance_won_amount:sum"], ["governance_grade"]))
         self.refused(self.call("res.partner", "get_governance_key_customers"))
 

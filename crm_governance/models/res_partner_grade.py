@@ -73,7 +73,7 @@ class ResPartner(models.Model):
     governance_customer_months = fields.Integer(string="Customer For (Months)", readonly=True, copy=False, groups=SALES)
     governance_graded_at = fields.Datetime(string="Figures Of", readonly=True, copy=False, groups=SALES)
     governance_grade_override = fields.Selection(GRADE_SELECTION, string="Approved Grade Override", readonly=True,
-                                                 copy=False)
+                                                 copy=False, groups=SALES)
     governance_grade_override_until = fields.Date(string="Override Until", readonly=True, copy=False, groups=SALES)
     governance_grade_reason = fields.Text(string="Why This Grade", compute="_compute_governance_grade_reason",
                                           groups=SALES)
