@@ -61,3 +61,34 @@ class TestRegistrationRace(CommittedSectionCase):
             leads = env["crm.lead"].search([("section_id", "=", self.section_id)])
             self.assertEqual(leads.user_id.ids, [self.user_ids[0]])
             self.assertEqual(len(leads), 1)
+
+    def test_an_import_s_refused_rows_cost_lookups_too(self):
+        """An import refuses rows in savepoints and commits: each refusal that
+        named the holder costs a Check Customer lookup all the same, and
+        past the day's limit the rows name nobody."""
+        self.addCleanup(self._drop_lookups)
+        with self.registry.cursor() as cr:
+            api.Environment(cr, self.user_ids[0], {})["crm.lead"].create(self._vals(self.user_ids[0]))
+        with self._env() as env:
+            env["crm.governance.section"].browse(self.section_id).customer_check_daily_limit = 2
+        with self.registry.cursor() as cr:
+            result = api.Environment(cr, self.user_ids[1], {})["crm.lead"].load(
+                ["name", "partner_name", "phone", "user_id/.id", "section_id/.id"],
+                [[f"GOVT import {n} {self.tag}", self.company, self.phone, str(self.user_ids[1]),
+                  str(self.section_id)] for n in range(3)])
+        messages = [m["message"] for m in result["messages"]]
+        self.assertEqual(len(messages), 3, messages)
+        named = sum(f"GOVT first {self.tag}" in m for m in messages)
+        # (Odoo's import tries the rows as a batch first: that attempt's
+        # refusal is counted too, though its message is not shown)
+        self.assertGreaterEqual(named, 1, messages)
+        self.assertIn("limit", messages[-1])
+        with self._env() as env:
+            spent = env["crm.governance.lookup"].search_count(
+                [("user_id", "=", self.user_ids[1]), ("section_id", "=", self.section_id)])
+            self.assertEqual(spent, 2, "the day's limit, used up and not exceeded")
+            self.assertFalse(env["crm.lead"].search([("name", "like", f"GOVT import % {self.tag}")]))
+
+    def _drop_lookups(self):
+        with self._env() as env:
+            env["crm.governance.lookup"].search([("user_id", "in", self.user_ids)]).unlink()

@@ -270,25 +270,34 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
     def _governance_count_refusal(self):
         """A refused registration tells who holds a customer as Check
         Customer does: it costs one of the same lookups (ENTRY-2), or a
-        refusal would be an unlimited lookup. Counted after the refusal's
-        rollback, in a transaction of its own; False when today's lookups
+        refusal would be an unlimited lookup. Counted once the transaction
+        ends (rolled back, or committed around an import's refused rows), in
+        a transaction of its own; False when today's lookups
         are used up (the refusal then names nobody)."""
         section = self.sudo()._governance_section()
         if self.env.su or not section:
             return True
         Lookup = self.env["crm.governance.lookup"]
-        if Lookup._governance_spent("customer_check", section) >= section.customer_check_daily_limit:
-            return False
+        # refusals of this transaction not counted yet (an import refuses row by row)
+        pending = self.env.cr.cache.setdefault("governance_refusals", {})
         dbname, uid, section_id = self.env.cr.dbname, self.env.uid, section.id
+        spent = Lookup._governance_spent("customer_check", section) + pending.get((uid, section_id), 0)
+        if spent >= section.customer_check_daily_limit:
+            return False
+        pending[(uid, section_id)] = pending.get((uid, section_id), 0) + 1
 
         def count():
+            pending.clear()
             with Registry(dbname).cursor() as cr:
                 env = api.Environment(cr, SUPERUSER_ID, {})
                 # (a user or section of the rolled-back transaction itself is gone with it)
                 if env["res.users"].browse(uid).exists() and env["crm.governance.section"].browse(section_id).exists():
                     env["crm.governance.lookup"].create(
                         {"user_id": uid, "kind": "customer_check", "section_id": section_id})
+        # the refusal usually rolls the transaction back; an import refuses
+        # rows in savepoints and commits the rest: exactly one of the two runs
         self.env.cr.postrollback.add(count)
+        self.env.cr.postcommit.add(count)
         return True
 
     def _governance_check_owner_change(self, user):
