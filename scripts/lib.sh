@@ -229,4 +229,6 @@ ensure_chromium() {
     # Odoo's HttpCase finds chromium on PATH; without it tours are skipped.
     command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
         || apt_install chromium
+    # Chinese glyphs for screenshots of the zh_CN interface (tours' failure shots, README)
+    apt_install fonts-wqy-microhei
 }

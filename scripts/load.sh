@@ -29,10 +29,13 @@ GOV_HTTP_PORT=$PORT GOV_GEVENT_PORT=$((PORT + 3)) write_odoo_conf "$CONF" "$DB"
 sed -i -e "s/^workers = .*/workers = 4/" -e "s/^max_cron_threads = .*/max_cron_threads = 2/" "$CONF"
 load_py() { "$PY" "$ROOT/bench/load.py" "$@" --conf "$CONF"; }
 
-# Two templates made once per N: the seeded database with governance off and
-# with it on; every run starts from a copy, so runs compare like with like.
+# Two templates made once per N and version of the module: the seeded database
+# with governance off and with it on; every run starts from a copy, so runs
+# compare like with like (a template of older code would miss its tables).
+KEY="$N-$(cd "$ROOT" && find crm_governance bench -type f \( -name '*.py' -o -name '*.xml' -o -name '*.csv' \) \
+    -print0 | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-12)"
 if ! psql_odoo -d "${DB}_stock" -tAc "SELECT value FROM ir_config_parameter WHERE key = 'load.n'" 2>/dev/null \
-        | grep -qx "$N" || ! psql_odoo -d "${DB}_governed" -tAc "SELECT 1" >/dev/null 2>&1; then
+        | grep -qx "$KEY" || ! psql_odoo -d "${DB}_governed" -tAc "SELECT 1" >/dev/null 2>&1; then
     say "seeding $N leads into ${DB}_stock"
     recreate_db "${DB}_stock"
     odoo_bin -c "$CONF" -d "${DB}_stock" -i crm --without-demo=all --stop-after-init --log-level=warn --workers=0
@@ -40,7 +43,7 @@ if ! psql_odoo -d "${DB}_stock" -tAc "SELECT value FROM ir_config_parameter WHER
     odoo_bin -c "$CONF" -d "${DB}_stock" -i crm_governance --without-demo=all --stop-after-init \
         --log-level=warn --workers=0
     load_py setup --db "${DB}_stock" >/dev/null
-    psql_odoo -q -d "${DB}_stock" -c "INSERT INTO ir_config_parameter (key, value) VALUES ('load.n', '$N')"
+    psql_odoo -q -d "${DB}_stock" -c "INSERT INTO ir_config_parameter (key, value) VALUES ('load.n', '$KEY')"
     say "the same with governance on: ${DB}_governed"
     clone_db "${DB}_stock" "${DB}_governed"
     load_py govern --db "${DB}_governed" >/dev/null
