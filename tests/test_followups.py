@@ -245,7 +245,7 @@ class TestProtectionFollowsValidFollowups(FollowupCase):
             self.assertEqual(lead.user_id, self.sales_a1)
         with freeze_time(T0 + timedelta(days=15, hours=1)):
             self.assertTrue(lead.governance_invalid_protection)
-            self.assertEqual(lead.protection_badge, "Invalid protection")
+            self.assertEqual(lead.protection_badge, "Invalid protection · pool in 0 days")
             self.run_crons()
             self.assertEqual(lead.protection_state, "pooled")
             row = self.env["crm.governance.ledger"].search([("lead_id", "=", lead.id), ("reason", "=", "invalid")])

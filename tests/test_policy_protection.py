@@ -42,6 +42,12 @@ def test_claim_refusals_in_order():
     assert p.claim_refusal(**ok, lost_at=lost, cooldown_days=30, now=lost + timedelta(days=30)) is None
     assert p.claim_refusal(**ok, claimed_today=5, daily_limit=5) == p.DAILY_LIMIT
     assert p.claim_refusal(**ok, claimed_today=5, daily_limit=0) is None
+    # another owner's registration of the same customer: after membership, before the cap
+    assert p.claim_refusal(**dict(ok, held_elsewhere=True)) == p.HELD
+    assert p.claim_refusal(**dict(ok, held_elsewhere=True, member=False)) == p.NOT_MEMBER
+    assert p.claim_refusal(**dict(ok, held_elsewhere=True, held=200)) == p.HELD
+    assert p.cooldown_until(lost, 30) == lost + timedelta(days=30)
+    assert p.cooldown_until(None, 30) is None and p.cooldown_until(lost, 0) is None
 
 
 # -- the deadline function: policy.protection.evaluate (PROT-2/3/4, FU-4) ------

@@ -41,7 +41,8 @@ class TestProtectionLife(GovernanceCase):
             self.assertEqual(lead.protection_state, "protected")
             self.assertEqual((lead.protected_since, lead.warn_at, lead.release_at),
                              (T0, T0 + timedelta(days=30), T0 + timedelta(days=60)))
-            self.assertEqual((lead.protection_days_left, lead.protection_badge), (60, "60 days left"))
+            # the badge counts down to the next follow-up due, the days left to the release
+            self.assertEqual((lead.protection_days_left, lead.protection_badge), (60, "Next follow-up in 15 days"))
         with freeze_time(T0 + timedelta(days=29, hours=23)):
             self._warn()
             self.assertEqual(lead.protection_state, "protected")

@@ -1,13 +1,19 @@
+from collections import namedtuple
+from datetime import timedelta
+
 from psycopg2.errors import LockNotAvailable
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
-from ..policy import protection
+from ..policy import protection, registration
 from ..policy.protection import OWNED
 from .crm_governance_ledger import RECORD_FIELD
 from .trusted import Trusted
+
+# what a claim refusal is told with (PROT-5)
+ClaimFacts = namedtuple("ClaimFacts", "held cap daily_limit lost_at until")
 
 
 class CrmGovernancePoolMixin(models.AbstractModel):
@@ -55,58 +61,193 @@ class CrmGovernancePoolMixin(models.AbstractModel):
                               "pool (PROT-5).")) from None
         self.invalidate_recordset()
 
-    def action_governance_claim(self):
-        """Claim (领取) pooled records of one's own section."""
-        self._governance_check_caller("read")
-        user = self.env.user
-        records = self.sudo()
-        records._governance_lock()
+    # -- the pool as a salesperson sees it (PROT-5) -------------------------
+    governance_pooled_at = fields.Datetime(string="In the Pool Since", compute="_compute_governance_pool_info")
+    governance_previous_owner_id = fields.Many2one("res.users", string="Previous Owner",
+                                                   compute="_compute_governance_pool_info")
+    governance_pool_reason = fields.Char(string="Why in the Pool", compute="_compute_governance_pool_info")
+    governance_claimable = fields.Boolean(string="I May Claim It", compute="_compute_governance_pool_info")
+    governance_claim_status = fields.Char(string="Claim", compute="_compute_governance_pool_info")
+
+    # the ledger reasons by which an owner loses a record (the claim cool-down)
+    _GOVERNANCE_LOST_REASONS = ("expired", "invalid", "release", "reassign", "validity_query")
+
+    @api.depends_context("uid")
+    def _compute_governance_pool_info(self):
+        pooled = self.filtered(lambda r: r.id and r.protection_state == protection.POOLED)
+        (self - pooled).update({"governance_pooled_at": False, "governance_previous_owner_id": False,
+                                "governance_pool_reason": False, "governance_claimable": False,
+                                "governance_claim_status": False})
+        if not pooled:
+            return
+        records = pooled.sudo()
+        field = RECORD_FIELD[self._name]
+        # the row that put each record into the pool: its latest ownerless one
+        rows = self.env["crm.governance.ledger"].sudo().search(
+            [(field, "in", records.ids), ("new_user_id", "=", False)], order="date desc, id desc")
+        entered = {}
+        for row in rows:
+            entered.setdefault(row[field].id, row)
+        reasons = dict(rows._fields["reason"]._description_selection(self.env))
+        refusals = records._governance_claim_refusals(self.env.user)
+        for rec in pooled:
+            row = entered.get(rec.id)
+            rec.governance_pooled_at = row.date if row else False
+            rec.governance_previous_owner_id = row.old_user_id if row else False
+            rec.governance_pool_reason = (reasons.get(row.reason, row.reason) + (
+                f": {row.note}" if row.note and row.reason == "release" else "")) if row else False
+            refusal, facts = refusals[rec.id]
+            rec.governance_claimable = not refusal
+            rec.governance_claim_status = self._governance_claim_status(refusal, facts)
+
+    def _governance_claim_status(self, refusal, facts):
+        """What the pool list says of a record for its reader (PROT-5)."""
+        if not refusal:
+            return self.env._("You may claim it")
+        if refusal == protection.COOLDOWN:
+            return self.env._("Cool-down: you lost it on %(lost)s; you may claim it again from %(until)s (PROT-5)",
+                              lost=format_date(self.env, facts.lost_at), until=format_date(self.env, facts.until))
+        if refusal == protection.OVER_CAP:
+            return self.env._("Your cap is reached: you hold %(held)s of %(cap)s (PROT-5)", held=facts.held,
+                              cap=facts.cap)
+        if refusal == protection.DAILY_LIMIT:
+            return self.env._("Today's claims are used up: %(limit)s per day (PROT-5)", limit=facts.daily_limit)
+        if refusal == protection.HELD:
+            return self.env._("Held by another registration of this customer (ENTRY-2)")
+        if refusal == protection.NOT_MEMBER:
+            return self.env._("Not a pool of your sections (PROT-5)")
+        return self.env._("Not in the public pool (PROT-5)")
+
+    def _governance_claim_refusals(self, user, claiming=None, with_holders=True):
+        """record id -> (refusal code or None, :class:`ClaimFacts`) for
+        ``user`` claiming the records of ``self`` (the superuser's), from
+        facts gathered in bulk: one home for the claim and the pool list
+        (``policy.protection.claim_refusal``). ``claiming``: how many are
+        claimed at once per section (default 1, the pool list's question)."""
         now = fields.Datetime.now()
         Ledger = self.env["crm.governance.ledger"].sudo()
         field = RECORD_FIELD[self._name]
+        start_of_day = fields.Datetime.to_datetime(fields.Date.context_today(self.with_user(user)))
+        claimed_today = Ledger.search_count([("author_id", "=", user.id), ("reason", "=", "claim"),
+                                             ("date", ">=", start_of_day)])
+        lost = dict(Ledger._read_group(
+            [(field, "in", self.ids), ("old_user_id", "=", user.id), ("reason", "in", self._GOVERNANCE_LOST_REASONS)],
+            [field], ["date:max"]))
+        held_elsewhere = set()
+        if with_holders:
+            registers = self._governance_registers().filtered(lambda r: r.protection_state == protection.POOLED)
+            if registers:
+                verdicts = registers._governance_verdicts(registers._governance_keys(), owner=user)
+                held_elsewhere = {rid for rid, verdict in verdicts.items() if verdict.kind in (
+                    registration.TAKEN_SAME_SECTION, registration.TAKEN_OTHER_SECTION)}
+        result = {}
+        for section, recs in self.grouped("section_id").items():
+            member = user in section._governance_people() and not user.governance_frozen
+            held = self.search_count([("section_id", "=", section.id), ("user_id", "=", user.id),
+                                      ("protection_state", "in", OWNED)]) if section else 0
+            for rec in recs:
+                lost_at = lost.get(rec)
+                facts = ClaimFacts(held=held, cap=section.claim_cap, daily_limit=section.daily_claim_limit,
+                                   lost_at=lost_at,
+                                   until=protection.cooldown_until(lost_at, section.reclaim_cooldown_days))
+                result[rec.id] = (protection.claim_refusal(
+                    pooled=rec.protection_state == protection.POOLED and section.governance_enabled, member=member,
+                    held=held, cap=section.claim_cap, claiming=claiming or 1, lost_at=lost_at,
+                    cooldown_days=section.reclaim_cooldown_days, now=now, claimed_today=claimed_today,
+                    daily_limit=section.daily_claim_limit, held_elsewhere=rec.id in held_elsewhere), facts)
+        return result
+
+    def action_governance_claim(self):
+        """Claim (领取) pooled records of one's own section. From the web
+        client (``governance_from_ui`` in the button's context) a refusal is
+        a notice and the list or form reloads; over JSON-RPC it is raised.
+        Either way nothing is half-done: all the records, or none."""
+        if not self.env.context.get("governance_from_ui"):
+            self._governance_claim()
+            return True
+        try:
+            with self.env.cr.savepoint():
+                self._governance_claim()
+        except (UserError, AccessError) as error:
+            return self._governance_notice("danger", self.env._("Nothing was claimed"), error.args[0])
+        due = min(filter(None, self.sudo().mapped("followup_due_at")), default=None)
+        return self._governance_notice("success", self.env._("Claimed"), self.env._(
+            "%(count)s record(s) are yours now and protected from today; the next valid follow-up is due by "
+            "%(date)s (PROT-5, PROT-2).", count=len(self), date=format_date(self.env, due) if due else "-"))
+
+    def _governance_notice(self, kind, title, message):
+        """A notice in the web client, then the list or form reloads."""
+        return {"type": "ir.actions.client", "tag": "display_notification", "params": {
+            "type": kind, "sticky": kind == "danger", "title": title, "message": message,
+            "next": {"type": "ir.actions.client", "tag": "soft_reload"}}}
+
+    def _governance_claim(self):
+        try:
+            self._governance_check_caller("read")
+        except AccessError:
+            # in the web client the pool list was shown a moment ago: say what
+            # happened, as a count; over JSON-RPC the one refusal (SEC-4)
+            if self.env.context.get("governance_from_ui") and self._governance_taken_meanwhile():
+                raise UserError(self.env._(
+                    "Someone else took %(count)s of these records a moment ago: they are no longer in the public "
+                    "pool. Nothing was claimed (PROT-5).", count=len(self._governance_taken_meanwhile()))) from None
+            raise
+        user = self.env.user
+        records = self.sudo()
+        records._governance_lock()
         for section, recs in records.grouped("section_id").items():
             if user not in section._governance_people():
                 # said without any name: an outsider learns nothing of another
                 # section's records (SEC-4)
                 raise UserError(_("You may only claim pool records of your own sections (PROT-5)."))
+            # inside the lock, for the records as they are now; the cap and the
+            # daily limit count every record claimed at once
+            refusals = recs._governance_claim_refusals(user, claiming=len(recs), with_holders=False)
             for rec in recs:
-                if rec.protection_state != "pooled" or not section.governance_enabled:
+                refusal, facts = refusals[rec.id]
+                if refusal == protection.NOT_POOLED:
                     # readable to the caller (checked above): their own, or a head's view
                     raise UserError(_(
                         "%(record)s is not in the public pool: %(owner)s holds it since %(since)s (PROT-5).",
                         record=rec.display_name, owner=rec.user_id.name or _("nobody"),
-                        since=rec.protected_since and fields.Datetime.to_string(rec.protected_since) or "-"))
-            held = records.search_count([("section_id", "=", section.id), ("user_id", "=", user.id),
-                                         ("protection_state", "in", OWNED)])
-            start_of_day = fields.Datetime.to_datetime(fields.Date.context_today(self))
-            claimed_today = Ledger.search_count([("author_id", "=", user.id), ("reason", "=", "claim"),
-                                                 ("date", ">=", start_of_day)])
-            lost = dict(Ledger._read_group(
-                [(field, "in", recs.ids), ("old_user_id", "=", user.id),
-                 ("reason", "in", ("expired", "invalid", "release", "reassign", "validity_query"))],
-                [field], ["date:max"]))
-            for rec in recs:
-                refusal = protection.claim_refusal(
-                    pooled=True, member=user in section._governance_people(),
-                    held=held, cap=section.claim_cap, claiming=len(recs), lost_at=lost.get(rec),
-                    cooldown_days=section.reclaim_cooldown_days, now=now,
-                    claimed_today=claimed_today, daily_limit=section.daily_claim_limit)
+                        since=rec.protected_since and format_date(self.env, rec.protected_since) or "-"))
                 if refusal:
-                    raise UserError(self._governance_claim_message(refusal, rec, section, held, lost.get(rec)))
-            # a salesperson cannot write a pooled record: the checks above are the rule
+                    raise UserError(self._governance_claim_message(refusal, rec, section, facts))
+            # a salesperson cannot write a pooled record: the checks above are
+            # the rule; another owner's registration of the customer is refused
+            # by the owner change, naming the holder (ENTRY-2)
             recs._governance_set_owner(user, "claim")
-        return True
 
-    def _governance_claim_message(self, refusal, rec, section, held, lost_at):
+    def _governance_taken_meanwhile(self):
+        """The records of ``self`` the caller no longer reads because someone
+        of their own section took them from the pool since the list was
+        shown (a claim or a dispatch): told as a count, never by name."""
+        user = self.env.user.sudo()
+        if user.governance_frozen:
+            return self.browse()
+        records = self.sudo().exists()
+        if len(records) != len(self):
+            return self.browse()
+        mine = user._governance_listed_sections()
+        unreadable = records.filtered(lambda r: not r.with_env(self.env).has_access("read"))
+        field = RECORD_FIELD[self._name]
+        if not unreadable or any(r.section_id not in mine or not r.user_id for r in unreadable):
+            return self.browse()
+        taken = self.env["crm.governance.ledger"].sudo().search_count([
+            (field, "in", unreadable.ids), ("reason", "in", ("claim", "dispatch")),
+            ("date", ">=", fields.Datetime.now() - timedelta(hours=1))])
+        return unreadable if taken >= len(unreadable) else self.browse()
+
+    def _governance_claim_message(self, refusal, rec, section, facts):
         if refusal == protection.NOT_MEMBER:
             return _("Only salespeople of section %(section)s may claim its pool records (PROT-5).",
                      section=section.display_name)
         if refusal == protection.OVER_CAP:
             return _("You already hold %(held)s protected records in section %(section)s; the cap is "
-                     "%(cap)s (PROT-5).", held=held, section=section.display_name, cap=section.claim_cap)
+                     "%(cap)s (PROT-5).", held=facts.held, section=section.display_name, cap=section.claim_cap)
         if refusal == protection.COOLDOWN:
-            return _("You lost %(record)s on %(date)s: you may claim it again %(days)s days after that "
-                     "(PROT-5).", record=rec.display_name, date=fields.Date.to_string(lost_at),
+            return _("You lost %(record)s on %(date)s: you may claim it again %(days)s days after that (PROT-5).",
+                     record=rec.display_name, date=format_date(self.env, facts.lost_at),
                      days=section.reclaim_cooldown_days)
         return _("You may claim at most %(limit)s pool records per day in section %(section)s (PROT-5).",
                  limit=section.daily_claim_limit, section=section.display_name)

@@ -2,7 +2,7 @@ from collections import namedtuple
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..policy import protection
 from ..policy.protection import OWNED
@@ -53,6 +53,12 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
     warn_at = fields.Datetime(string="Warning On", readonly=True, copy=False, index="btree_not_null")
     release_at = fields.Datetime(string="Release On", readonly=True, copy=False, index="btree_not_null")
     protection_days_left = fields.Integer(string="Days Left", compute="_compute_protection_days_left")
+    governance_followup_days_left = fields.Integer(
+        string="Days to Next Follow-up", compute="_compute_protection_days_left",
+        help="Whole days until the next valid follow-up is due (PROT-2); 0 once overdue.")
+    governance_closed = fields.Boolean(
+        string="Closed", compute="_compute_protection_days_left",
+        help="Won, lost or archived: no follow-up is due and nothing counts down (PROT-2).")
     protection_badge = fields.Char(string="Protection Status", compute="_compute_protection_days_left")
     governance_followup_overdue = fields.Boolean(
         string="Follow-up Overdue", compute="_compute_protection_days_left",
@@ -91,24 +97,52 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
     governance_followup_count = fields.Integer(
         string="Follow-ups", compute="_compute_governance_followup_count")
 
-    @api.depends("release_at", "protection_state", "invalid_since", "followup_due_at")
+    @api.depends("release_at", "protection_state", "invalid_since", "followup_due_at", "pool_due_at", "active")
     def _compute_protection_days_left(self):
         now = fields.Datetime.now()
+        closed = self._governance_closed_ids()
         for rec in self:
             left = protection.days_left(rec.release_at, now)
             rec.protection_days_left = left
-            owned = rec.protection_state in OWNED
+            rec.governance_followup_days_left = protection.days_left(rec.followup_due_at, now)
+            rec.governance_closed = rec.id in closed
+            owned = rec.protection_state in OWNED and not rec.governance_closed
             rec.governance_followup_overdue = bool(owned and rec.followup_due_at and rec.followup_due_at <= now)
+            pool_in = protection.days_left(rec.pool_due_at or rec.release_at, now)
             if rec.protection_state == protection.POOLED:
                 rec.protection_badge = _("Public pool")
+            elif rec.protection_state in OWNED and rec.governance_closed:
+                # a won deal keeps its owner; lost and archived ones wait
+                rec.protection_badge = self._governance_closed_label(rec)
             elif owned and rec.invalid_since and rec.invalid_since <= now:
-                rec.protection_badge = _("Invalid protection")
+                rec.protection_badge = _("Invalid protection · pool in %s days", pool_in)
             elif rec.governance_followup_overdue:
-                rec.protection_badge = _("Follow-up overdue · %s days left", left)
+                rec.protection_badge = _("Follow-up overdue · pool in %s days", pool_in)
             elif owned:
-                rec.protection_badge = _("%s days left", left)
+                rec.protection_badge = _("Next follow-up in %s days", rec.governance_followup_days_left)
             else:
                 rec.protection_badge = False
+
+    def _governance_renewal_text(self):
+        """What a valid follow-up did to ``self``'s protection, for its
+        author (FU-3): the new dates, or why nothing was renewed."""
+        self.ensure_one()
+        rec = self.sudo()
+        if rec.protection_state not in OWNED or rec.user_id != self.env.user:
+            return self.env._("It is kept as a valid follow-up; it renews protection only when the owner logs "
+                              "it (FU-3).")
+        return self.env._(
+            "Protection renewed: the next valid follow-up is due by %(due)s; without one the record goes to the "
+            "public pool on %(release)s (FU-3, PROT-2).", due=format_date(self.env, rec.followup_due_at),
+            release=format_date(self.env, rec.pool_due_at or rec.release_at))
+
+    def _governance_closed_ids(self):
+        """Ids of the records of ``self`` that are closed: archived (lost
+        leads are archived); leads add their won stage."""
+        return {rec.id for rec in self if rec.id and "active" in rec._fields and not rec.active}
+
+    def _governance_closed_label(self, rec):
+        return _("Closed")
 
     def _search_governance_followup_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -273,7 +307,8 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         """The protection columns were written by SQL: drop them from the
         cache, and the computed badge and flags that read them."""
         self.invalidate_recordset(list(protection.COLUMNS) + [
-            "protection_days_left", "protection_badge", "governance_followup_overdue",
+            "protection_days_left", "protection_badge", "governance_followup_overdue", "governance_followup_days_left",
+            "governance_closed",
             "governance_invalid_protection", "governance_invalid_reason"])
 
     # -- when protection starts, restarts, changes ---------------------------
@@ -408,6 +443,8 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
             governed._governance_protection_start()
             reason, note = change or ("reassign" if new_owner else "release", False)
             self.env["crm.governance.ledger"]._log(governed, reason, old, note)
+            # a validity query about the previous owner's hold is moot now (FU-6)
+            self.env["crm.governance.validity.query"]._governance_close_moot(governed)
         # a record that only now got a (governed) section through its new owner
         self.sudo()._governance_governed().filtered(lambda r: not r.protection_state)._governance_protection_start()
         return res

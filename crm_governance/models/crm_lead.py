@@ -56,6 +56,13 @@ class CrmLead(models.Model):
         for team, leads in self.grouped("team_id").items():
             leads.write({"user_id": user.id, "team_id": team.id})
 
+    def _governance_closed_ids(self):
+        # a won deal keeps its owner and needs no more follow-ups
+        return super()._governance_closed_ids() | {lead.id for lead in self if lead.id and lead.stage_id.is_won}
+
+    def _governance_closed_label(self, rec):
+        return self.env._("Won") if rec.active and rec.stage_id.is_won else super()._governance_closed_label(rec)
+
     def _governance_due_sql(self):
         # a won deal keeps its owner; lost ones are archived
         return SQL("r.active AND NOT EXISTS (SELECT 1 FROM crm_stage st WHERE st.id = r.stage_id AND st.is_won)")

@@ -232,19 +232,24 @@ OVER_CAP = "over_cap"
 COOLDOWN = "cooldown"
 DAILY_LIMIT = "daily_limit"
 NOT_MEMBER = "not_member"
+# another owner's registration holds the same customer (ENTRY-2)
+HELD = "held"
 
 
 def claim_refusal(*, pooled, member, held, cap, claiming=1, lost_at=None, cooldown_days=0,
-                  now=None, claimed_today=0, daily_limit=0):
+                  now=None, claimed_today=0, daily_limit=0, held_elsewhere=False):
     """Why this user may not take these records, or ``None`` when they may.
 
     ``held``: protected records the user already holds in the section;
-    ``lost_at``: when the user last lost this record (released or expired).
+    ``lost_at``: when the user last lost this record (released or expired);
+    ``held_elsewhere``: another owner's registration holds the same customer.
     """
     if not pooled:
         return NOT_POOLED
     if not member:
         return NOT_MEMBER
+    if held_elsewhere:
+        return HELD
     if held + claiming > cap:
         return OVER_CAP
     if lost_at and cooldown_days and now and now < lost_at + timedelta(days=cooldown_days):
@@ -252,6 +257,11 @@ def claim_refusal(*, pooled, member, held, cap, claiming=1, lost_at=None, cooldo
     if daily_limit and claimed_today + claiming > daily_limit:
         return DAILY_LIMIT
     return None
+
+
+def cooldown_until(lost_at, cooldown_days):
+    """When a previous owner may claim a record again (PROT-5)."""
+    return lost_at + timedelta(days=cooldown_days) if lost_at and cooldown_days else None
 
 
 def dry_run(results, horizon: datetime):
