@@ -88,8 +88,9 @@ class TestModelBoundary(RpcMixin, GovernanceCase, HttpCase):
                                                                  "team_id": self.team_a.id})
         self.assertRegex(self.refused(res), "SEC-1")
         self.assertIn("result", self.call("crm.lead", "action_governance_move_section", [self.lead_a2.id],
-                                          self.section_b.id, "customer moved north"))
-        self.assertEqual((self.lead_a2.section_id, self.lead_a2.team_id), (self.section_b, self.team_b))
+                                          self.section_b.id, "customer moved north", self.sales_b1.id))
+        self.assertEqual((self.lead_a2.section_id, self.lead_a2.team_id, self.lead_a2.user_id),
+                         (self.section_b, self.team_b, self.sales_b1))
 
     # 3. links --------------------------------------------------------------------
     def test_linking_another_section_s_record_is_refused(self):
@@ -243,7 +244,7 @@ class TestModelBoundary(RpcMixin, GovernanceCase, HttpCase):
         note.invalidate_recordset()
         self.assertIn("预算约80万", note.body)
         # the module's own notes: a cross-section move, seen by the new section's head
-        self.lead_a2.with_user(self.management).action_governance_move_section(self.section_b, "north")
+        self.lead_a2.with_user(self.management).action_governance_move_section(self.section_b, "north", self.sales_b1)
         move_note = self.lead_a2.message_ids.filtered(lambda m: "SEC-3" in (m.body or ""))
         self.assertEqual(len(move_note), 1)
         self.login(self.head_b)
@@ -429,7 +430,8 @@ class TestModelBoundary(RpcMixin, GovernanceCase, HttpCase):
         """The web client's onchange sends every field of the form, the
         protection fields and existing links included: that is not forging."""
         from odoo.tests import Form
-        with Form(self.env["crm.lead"].with_user(self.sales_a1)) as form:
+        # a salesperson works leads too (group_use_lead): the opportunity form is this one
+        with Form(self.env["crm.lead"].with_user(self.sales_a1).with_context(default_type="opportunity")) as form:
             form.name = "GOVT from the form"
             form.partner_id = self.cust_a1
             form.team_id = self.team_a

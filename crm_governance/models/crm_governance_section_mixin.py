@@ -177,6 +177,18 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
                 records=", ".join(moving.sudo().mapped("display_name"))))
         if self.env.user.sudo().governance_frozen and not self.env.su:
             raise AccessError(_("Your account is frozen: it may not move records (SEC-5)."))
+        # the owner of a record moved into a governed section is one of its
+        # people: a new owner there, or its public pool (SEC-3, PROT-5)
+        owner = trusted(self.env, "governance_move_owner")
+        if target.governance_enabled and owner is None:
+            people = target._governance_people()
+            stranded = moving.sudo().filtered(
+                lambda r: r.user_id and (r.user_id not in people or r.user_id.governance_frozen))
+            if stranded:
+                raise UserError(_(
+                    "%(owner)s is not a salesperson of section %(section)s: a record moved there gets a new owner "
+                    "of that section, or goes to its public pool (SEC-3, PROT-5).",
+                    owner=stranded[0].user_id.name, section=target.display_name))
         vals = dict(vals, section_id=target.id)
         old = {r.id: (r.user_id.id, r.section_id.id) for r in moving.sudo()}
         old_names = {r.id: r.section_id.display_name for r in moving.sudo()}
@@ -188,12 +200,24 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
         res = super(CrmGovernanceSectionMixin, writer).write(vals)
         note = trusted(self.env, "governance_move_note")
         self._governance_after_move(moving, old, old_names, note)
+        if owner is not None and target.governance_enabled:
+            moving._governance_move_owner(self.env["res.users"].browse(owner or []), note)
         return res
+
+    def _governance_move_owner(self, owner, note):
+        """After a move: the owner the mover chose in the target section, or
+        nobody (its pool), through the one owner change (SEC-3, PROT-5)."""
+        moved = self.sudo()
+        if owner:
+            moved._governance_check_new_owner(moved, owner)
+        moved._governance_lock()
+        moved._governance_set_owner(owner, "section_move", note)
 
     def _governance_after_move(self, moving, old, old_names, note):
         moving = moving.sudo()
         self.env["crm.governance.ledger"]._log(moving, "section_move", old, note)
         self.env["mail.activity"]._governance_sync_section(moving)
+        self.env["crm.governance.validity.query"]._governance_close_moot(moving)
         for rec in moving:
             body = Markup("%s") % _(
                 "Moved from section %(old)s to section %(new)s by %(user)s (SEC-3).",
@@ -204,15 +228,27 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
             # by OdooBot: the module's notes are kept as written (FU-5, see mail.message)
             rec._message_log(body=body, author_id=self.env.ref("base.partner_root").id)
 
-    def action_governance_move_section(self, section, note=False):
-        """Move ``self`` to ``section`` (a record or id), as the wizard does."""
+    def action_governance_move_section(self, section, note=False, owner=None):
+        """Move ``self`` to ``section`` (a record or id), as the wizard does.
+        ``owner``: the new owner in a governed target section (a user or
+        id), ``False`` for its public pool, ``None`` to keep owners who are
+        people of the target section."""
         self._governance_check_caller("read")
         section_id = section.id if isinstance(section, models.BaseModel) else section
         if not isinstance(section_id, int) or isinstance(section_id, bool):
             raise UserError(_("Field 'Target Section' is required for a cross-section move (SEC-3)."))
         if note is not False and not isinstance(note, str):
             raise UserError(_("Field 'Reason' must be text (SEC-3)."))
-        return self.with_context(governance_move_note=Trusted(note)).write({"section_id": section_id})
+        if isinstance(owner, models.BaseModel):
+            owner = owner.id
+        if owner is not None and owner is not False and (not isinstance(owner, int) or isinstance(owner, bool)
+                                                         or owner <= 0):
+            raise UserError(_("Field 'New Owner': choose a salesperson of the target section, or its public pool "
+                              "(SEC-3)."))
+        context = {"governance_move_note": Trusted(note)}
+        if owner is not None:
+            context["governance_move_owner"] = Trusted(owner or False)
+        return self.with_context(**context).write({"section_id": section_id})
 
     # -- the caller of a module action (SEC-4, SEC-5) -----------------------
     def _governance_check_caller(self, operation="read"):

@@ -38,17 +38,20 @@ class CrmGovernanceDuplicateScan(models.TransientModel):
     def _governance_groups(self, section):
         """One row per model and key shared by two or more active records
         of ``section`` (leads with leads, customers with customers: each
-        has its own merge tool)."""
+        has its own merge tool). A won deal is the customer's history, not
+        a second registration of it: only open leads are compared."""
         rows = []
         for model in ("crm.lead", "res.partner"):
             Model = self.env[model]
             Model.flush_model(list(KEY_FIELDS.values()) + ["section_id", "active"])
             for kind, column in KEY_FIELDS.items():
+                # set-wise: one grouped query per key kind over the section
                 self.env.cr.execute(SQL(
-                    "SELECT %(col)s, array_agg(id ORDER BY id) FROM %(table)s "
-                    "WHERE section_id = %(section)s AND active AND %(col)s IS NOT NULL "
-                    "GROUP BY %(col)s HAVING count(*) > 1 ORDER BY count(*) DESC, %(col)s LIMIT 500",
-                    col=SQL.identifier(column), table=SQL.identifier(Model._table), section=section.id))
+                    "SELECT r.%(col)s, array_agg(r.id ORDER BY r.id) FROM %(table)s r "
+                    "WHERE r.section_id = %(section)s AND %(open)s AND r.%(col)s IS NOT NULL "
+                    "GROUP BY r.%(col)s HAVING count(*) > 1 ORDER BY count(*) DESC, r.%(col)s LIMIT 500",
+                    col=SQL.identifier(column), table=SQL.identifier(Model._table), section=section.id,
+                    open=Model._governance_due_sql()))
                 for key, ids in self.env.cr.fetchall():
                     field = "lead_ids" if model == "crm.lead" else "partner_ids"
                     rows.append({"scan_id": self.id, "res_model": model, "kind": kind, "key": key,

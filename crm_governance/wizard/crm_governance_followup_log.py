@@ -130,10 +130,16 @@ class CrmGovernanceFollowupLog(models.TransientModel):
             record.sudo().activity_schedule(
                 "mail.mail_activity_data_todo", date_deadline=self.next_date, user_id=self.env.uid,
                 summary=self.next_step or _("Follow up"))
+        # the reasons as the author reads them, not as the superuser who wrote
+        # the follow-up: they may name only records the author reads (SEC-4)
+        followup = followup.with_env(self.env)
         if not followup.is_valid:
             return {
                 "type": "ir.actions.client", "tag": "display_notification",
                 "params": {"type": "warning", "sticky": False, "title": _("Saved, but it does not count"),
                            "message": followup.reason_text, "next": {"type": "ir.actions.act_window_close"}},
             }
-        return {"type": "ir.actions.act_window_close"}
+        return {"type": "ir.actions.client", "tag": "display_notification",
+                "params": {"type": "success", "sticky": False, "title": _("Follow-up counted"),
+                           "message": record._governance_renewal_text(),
+                           "next": {"type": "ir.actions.act_window_close"}}}
