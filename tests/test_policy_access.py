@@ -1,5 +1,5 @@
 """policy.access and policy.sections: pure functions, no database needed."""
-from odoo.addons.crm_governance.policy import Roles, pick_section, section_scopes
+from odoo.addons.crm_governance.policy import Roles, default_section, pick_section, section_scopes
 
 GOVERNED = {1, 2, 3}
 
@@ -39,3 +39,16 @@ def test_pick_section():
     assert pick_section(None, [3, 3]) == 3
     assert pick_section(None, [3, 4]) is None
     assert pick_section(None, []) is None
+
+
+def test_default_section():
+    # the team Odoo picks is kept when it is in one of the user's governed sections
+    assert default_section(5, [5, 6]) is None
+    # not listed on any governed section: stock behaviour
+    assert default_section(None, []) is None
+    assert default_section(7, []) is None
+    # listed on one: that one, whatever team Odoo would pick
+    assert default_section(None, [5]) == 5
+    assert default_section(7, [5, 5]) == 5
+    # several: the user chooses
+    assert default_section(7, [5, 6]) is None

@@ -187,16 +187,32 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
                 found.setdefault(pair, []).append(holder)
         return found
 
-    def _governance_verdicts(self, keys, owner=None):
+    def _governance_verdicts(self, keys, owner=None, moving=()):
         """record id -> :class:`registration.Verdict` for the records of
         ``self`` (``keys``: their Keys), each against every other record,
-        for their owner or the one they are about to get (``owner``)."""
+        for their owner or the one they are about to get (``owner``);
+        ``moving``: ``(model, id)`` of records going to that owner with them."""
         # the records of ``self`` are holders for each other: a batch of two
         # registrations of one company by two owners is refused too
         holders = self._governance_holders(list(keys.values()))
         return {rec.id: registration.collision(
             (owner or rec.user_id).id or None, rec.section_id.id,
-            registration.holders_of(keys[rec.id], holders, (rec._name, rec.id))) for rec in self.sudo()}
+            registration.holders_of(keys[rec.id], holders, (rec._name, rec.id), moving)) for rec in self.sudo()}
+
+    def _governance_customer_family(self, owner):
+        """The other records of the same customers (sharing a key: its
+        account, its other opportunities) that ``owner`` holds in the same
+        section, per model: what goes with ``self`` when a decision gives it
+        to someone else (first registered wins, ENTRY-2)."""
+        records = self.sudo()
+        holders = records._governance_holders(list(records._governance_keys().values()))
+        refs = {(h.model, h.id) for found in holders.values() for h in found
+                if h.owner_id == owner.id and h.state == registration.PROTECTED
+                and h.section_id in records.section_id.ids} - {(r._name, r.id) for r in records}
+        family = {}
+        for model, rid in refs:
+            family.setdefault(model, []).append(rid)
+        return {model: self.env[model].sudo().browse(ids) for model, ids in family.items()}
 
     def _governance_check_collisions(self, keys):
         """Refuse the registrations of ``self`` (``keys``: id -> Keys) that
@@ -307,7 +323,9 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
         records = self.sudo()._governance_registers()
         if not user or not records:
             return
-        for rec_id, verdict in records._governance_verdicts(records._governance_keys(), owner=user).items():
+        moving = trusted(self.env, "governance_moving_together", frozenset())
+        for rec_id, verdict in records._governance_verdicts(records._governance_keys(), owner=user,
+                                                            moving=moving).items():
             if verdict.kind in (registration.TAKEN_SAME_SECTION, registration.TAKEN_OTHER_SECTION):
                 self.browse(rec_id)._governance_refuse_collision(verdict)
 

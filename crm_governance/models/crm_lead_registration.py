@@ -10,6 +10,7 @@ from ..policy.protection import OWNED
 from .crm_governance_protection_mixin import ResultGroup
 from .crm_governance_registration_mixin import KEY_FIELDS
 from .crm_governance_section_mixin import governance_access_error
+from .reader_language import notify
 from .set_wise import update_by_id
 from .trusted import Trusted, as_id, trusted
 
@@ -66,6 +67,9 @@ class CrmLead(models.Model):
     governance_reviewed_by_id = fields.Many2one("res.users", string="Checked By", readonly=True, copy=False)
     governance_reviewed_at = fields.Datetime(string="Checked On", readonly=True, copy=False)
     governance_required_facts = fields.Char(compute="_compute_governance_required_facts")
+    governance_form_section_id = fields.Many2one(
+        "crm.governance.section", string="Registered In", compute="_compute_governance_required_facts",
+        help="The section a new lead or opportunity is registered in: its sales team's (SEC-1).")
     governance_can_decide_registration = fields.Boolean(compute="_compute_governance_can_decide_registration")
 
     # -- facts ------------------------------------------------------------
@@ -178,6 +182,8 @@ class CrmLead(models.Model):
             section = lead._governance_form_section()
             lead.governance_required_facts = ",".join(section._governance_registration_rules().required) \
                 if section.governance_enabled else ""
+            # (the name of a section the user is in, or of the team they chose)
+            lead.governance_form_section_id = section.sudo(False) if section else False
 
     def _governance_form_section(self):
         """The section a lead on the form is (or will be) registered in."""
@@ -295,9 +301,11 @@ class CrmLead(models.Model):
         waiting._governance_protection_clear()
         waiting.write({"governance_registration_state": "pending"})
         for lead in waiting:
-            lead._governance_notify_deciders(_("Registration to approve: %s", lead.display_name), _(
-                "%(user)s registered %(record)s; it waits for your approval before its protection starts "
-                "(ENTRY-3).", user=self.env.user.name, record=lead.display_name))
+            lead._governance_notify_deciders(
+                lambda env, lead=lead: env._("Registration to approve: %s", lead.display_name),
+                lambda env, lead=lead: env._(
+                    "%(user)s registered %(record)s; it waits for your approval before its protection starts "
+                    "(ENTRY-3).", user=self.env.user.name, record=lead.display_name))
 
     def _governance_protection_start(self, now=None):
         # waiting or sent back: no protection until approved (ENTRY-3)
@@ -323,12 +331,12 @@ class CrmLead(models.Model):
         self._governance_notify(deciders, subject, body)
 
     def _governance_notify(self, users, subject, body):
-        # by OdooBot, into the users' inbox; logged on the record too
-        self.sudo()._message_log(body=Markup("%s") % body, author_id=self.env.ref("base.partner_root").id)
+        """By OdooBot, into the users' inbox, each in their language;
+        logged on the record too (in the actor's). ``subject`` and ``body``
+        render the texts in a language (see reader_language)."""
+        self.sudo()._message_log(body=Markup("%s") % body(self.env), author_id=self.env.ref("base.partner_root").id)
         if users:
-            self.env["mail.thread"].sudo().message_notify(
-                partner_ids=users.partner_id.ids, subject=subject, body=body, model=self._name, res_id=self.id,
-                author_id=self.env.ref("base.partner_root").id)
+            notify(self.env, users, subject, body, model=self._name, res_id=self.id)
 
     def _governance_check_decider(self, what):
         """Heads and admins of the lead's section (not frozen: a frozen user
@@ -354,9 +362,12 @@ class CrmLead(models.Model):
         leads.write({"governance_registration_state": "approved", "governance_rejection_reason": False})
         leads._governance_protection_start()
         for lead in leads:
-            lead._governance_notify(lead.create_uid | lead.user_id, _("Registration approved: %s", lead.display_name),
-                                    _("%(user)s approved the registration of %(record)s; its protection starts now "
-                                      "(ENTRY-3).", user=self.env.user.name, record=lead.display_name))
+            lead._governance_notify(
+                lead.create_uid | lead.user_id,
+                lambda env, lead=lead: env._("Registration approved: %s", lead.display_name),
+                lambda env, lead=lead: env._("%(user)s approved the registration of %(record)s; its protection "
+                                             "starts now (ENTRY-3).", user=self.env.user.name,
+                                             record=lead.display_name))
         return True
 
     def action_governance_reject_registration(self, reason=None):
@@ -369,10 +380,12 @@ class CrmLead(models.Model):
         leads = self.sudo()
         leads.write({"governance_registration_state": "rejected", "governance_rejection_reason": reason.strip()})
         for lead in leads:
-            lead._governance_notify(lead.create_uid | lead.user_id, _("Registration sent back: %s", lead.display_name),
-                                    _("%(user)s sent the registration of %(record)s back: %(reason)s. Correct it and "
-                                      "submit it again (ENTRY-3).", user=self.env.user.name,
-                                      record=lead.display_name, reason=reason.strip()))
+            lead._governance_notify(
+                lead.create_uid | lead.user_id,
+                lambda env, lead=lead: env._("Registration sent back: %s", lead.display_name),
+                lambda env, lead=lead: env._("%(user)s sent the registration of %(record)s back: %(reason)s. "
+                                             "Correct it and submit it again (ENTRY-3).", user=self.env.user.name,
+                                             record=lead.display_name, reason=reason.strip()))
         return True
 
     def action_governance_resubmit_registration(self):
@@ -387,9 +400,11 @@ class CrmLead(models.Model):
         leads = self.sudo()
         leads.write({"governance_registration_state": "pending"})
         for lead in leads:
-            lead._governance_notify_deciders(_("Registration to approve: %s", lead.display_name), _(
-                "%(user)s corrected %(record)s and submits it again: %(reason)s (ENTRY-3).", user=self.env.user.name,
-                record=lead.display_name, reason=lead.governance_rejection_reason or ""))
+            lead._governance_notify_deciders(
+                lambda env, lead=lead: env._("Registration to approve: %s", lead.display_name),
+                lambda env, lead=lead: env._(
+                    "%(user)s corrected %(record)s and submits it again: %(reason)s (ENTRY-3).",
+                    user=self.env.user.name, record=lead.display_name, reason=lead.governance_rejection_reason or ""))
         return True
 
     # -- the daily spot-check (规范性检查, ENTRY-4) ---------------------------------
@@ -407,10 +422,12 @@ class CrmLead(models.Model):
         leads.write({"governance_review_state": "returned", "governance_review_note": reason.strip(),
                      "governance_reviewed_by_id": self.env.uid, "governance_reviewed_at": fields.Datetime.now()})
         for lead in leads:
-            lead._governance_notify(lead.user_id | lead.create_uid, _("Registration to correct: %s", lead.display_name),
-                                    _("%(user)s checked the registration of %(record)s and sends it back: %(reason)s "
-                                      "(ENTRY-4).", user=self.env.user.name, record=lead.display_name,
-                                      reason=reason.strip()))
+            lead._governance_notify(
+                lead.user_id | lead.create_uid,
+                lambda env, lead=lead: env._("Registration to correct: %s", lead.display_name),
+                lambda env, lead=lead: env._("%(user)s checked the registration of %(record)s and sends it back: "
+                                             "%(reason)s (ENTRY-4).", user=self.env.user.name,
+                                             record=lead.display_name, reason=reason.strip()))
         return True
 
     def action_governance_open_send_back(self):

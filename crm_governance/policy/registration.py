@@ -241,12 +241,15 @@ class Holder:
     until: object = None  # protected until (its release or pool date)
 
 
-def holders_of(keys, holders, record=None):
+def holders_of(keys, holders, record=None, moving=()):
     """The distinct :class:`Holder` of any key of ``keys``, from ``holders``
     (``(kind, key) -> [Holder]``), the registration's own ``record``
-    (``(model, id)``) left out."""
+    (``(model, id)``) left out, and the records ``moving`` to the same new
+    owner with it (a customer account and its opportunities, together)."""
     found = {(h.model, h.id): h for kind, key in keys.items() for h in holders.get((kind, key), ())}
     found.pop(record, None)
+    for ref in moving:
+        found.pop(ref, None)
     return list(found.values())
 
 

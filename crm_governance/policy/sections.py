@@ -13,6 +13,22 @@ def pick_section(team_section_id=None, owner_section_ids=()):
     return None
 
 
+def default_section(team_section_id=None, listed_governed_ids=()):
+    """The section a user's new record goes to by default (SEC-1): the team
+    Odoo would pick, when its section is one of the governed sections the
+    user is listed on (or the user is listed on none); else the one
+    governed section the user is listed on, so that a quick-created lead of
+    a salesperson who belongs to no sales team lands under their rules and
+    not in the stock "Sales" team; with several, the user chooses (``None``:
+    keep Odoo's team)."""
+    listed = list(dict.fromkeys(listed_governed_ids))
+    if not listed or team_section_id in listed:
+        return None
+    if len(listed) == 1:
+        return listed[0]
+    return None
+
+
 # Switching governance on, or a policy change that moves dates, is done in the
 # request when the section is small, else by a scheduled job in committed
 # batches (a million records take minutes, longer than any HTTP request).
