@@ -19,6 +19,7 @@
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/crm_governance_followup_reason_data.xml",
+        "data/crm_governance_registration_fact_data.xml",
         "wizard/crm_governance_section_move_views.xml",
         "wizard/crm_governance_release_views.xml",
         "wizard/crm_governance_dispatch_views.xml",
@@ -37,12 +38,16 @@
         "views/res_users_views.xml",
         "views/crm_team_views.xml",
         "views/res_config_settings_views.xml",
+        "views/crm_governance_config_views.xml",
         "views/menus.xml",
     ],
     "demo": [
         "demo/crm_governance_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "crm_governance/static/src/**/*",
+        ],
         "web.assets_tests": [
             "crm_governance/static/tests/tours/*.js",
         ],

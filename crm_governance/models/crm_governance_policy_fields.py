@@ -38,3 +38,9 @@ def config_fields():
     """The company defaults and grading numbers on the Settings screen."""
     return {f"governance_{s.name}": _field(s, related=f"company_id.governance_{s.name}", readonly=False)
             for s in settings.SETTINGS + settings.GRADING + settings.REGISTRATION}
+
+
+def company_default_fields():
+    """The company defaults and grading numbers as plain fields, for the
+    module's own settings dialog (its system admins are not Odoo admins)."""
+    return {f"governance_{s.name}": _field(s) for s in settings.SETTINGS + settings.GRADING + settings.REGISTRATION}

@@ -1,5 +1,6 @@
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
 
 from ..policy import Roles, section_scopes
 
@@ -81,6 +82,35 @@ class ResUsers(models.Model):
             user.governance_unlink_section_ids = Section.browse(sorted(scopes.unlink_all))
             user.governance_own_section_ids = Section.browse(sorted(scopes.own))
             user.governance_any_section_ids = Section.browse(sorted(scopes.any))
+
+    governance_may_freeze = fields.Boolean(
+        string="I May Freeze", compute="_compute_governance_may_freeze", search="_search_governance_may_freeze",
+        help="The people the current user may freeze or unfreeze (SEC-5): a system admin everyone of the sales "
+             "organisation, a section admin the salespeople and heads of their own sections.")
+
+    @api.depends_context("uid")
+    def _compute_governance_may_freeze(self):
+        allowed = self.search([("governance_may_freeze", "=", True), ("id", "in", self.ids)])
+        for user in self:
+            user.governance_may_freeze = user in allowed
+
+    def _search_governance_may_freeze(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on 'I May Freeze'."))
+        me = self.env.user
+        sales = self.env.ref("sales_team.group_sale_salesman")
+        if me.sudo().governance_frozen:
+            domain = [("id", "=", False)]
+        elif self.env.su or me.has_group("crm_governance.group_system_admin"):
+            domain = [("share", "=", False), ("groups_id", "in", sales.ids), ("id", "!=", me.id)]
+        elif me.has_group("crm_governance.group_section_admin"):
+            mine = me.sudo().governance_admin_section_ids.ids
+            management = self.env.ref("crm_governance.group_management")
+            domain = ["|", ("governance_member_section_ids", "in", mine), ("governance_head_section_ids", "in", mine),
+                      ("groups_id", "not in", management.ids), ("id", "!=", me.id)]
+        else:
+            domain = [("id", "=", False)]
+        return domain if (operator == "=") == value else ["!"] + expression.normalize_domain(domain)
 
     def write(self, vals):
         res = super().write(vals)
