@@ -142,13 +142,16 @@ class CrmGovernanceFollowup(models.Model):
         rules = section._governance_followup_rules() if section else fu.DEFAULT_RULES
         copy_days = section.followup_copy_days if section else 30
         when = fields.Date.to_string(repeats.sudo().date) if repeats else "-"
-        # the other record and the date are said only to someone who may read
-        # it, or wrote the note: a colleague's copy tells nothing more (SEC-4)
-        other = repeats.sudo()[RECORD_FIELD.get(repeats.sudo().res_model, "lead_id")].with_env(self.env) \
-            if repeats else None
-        readable = bool(other) and other.has_access("read")
+        # the other record is named only to someone who may read it, asked as
+        # that person even where the text is built as superuser (a follow-up
+        # is created with sudo); its author is told the date of their own
+        # note; a colleague's copy tells nothing more (SEC-4)
+        reader = self.env.user
+        other = repeats.sudo()[RECORD_FIELD.get(repeats.sudo().res_model, "lead_id")] if repeats else None
+        readable = bool(other) and (reader._is_superuser() or other.with_user(reader).has_access("read"))
+        mine = bool(repeats) and repeats.sudo().author_id == reader
         where = other.display_name if readable else self.env._("another record")
-        told = readable or (repeats and repeats.sudo().author_id == self.env.user)
+        told = readable or mine
         messages = {
             fu.TOO_SHORT: self.env._(
                 "Too short: a follow-up needs at least %(chars)s Chinese characters or %(words)s words "

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
+from .reader_language import notify
+
 REASONS = [
     ("install", "Installed"),
     ("register", "Registered"),
@@ -102,12 +104,12 @@ class CrmGovernanceLedger(models.Model):
              GROUP BY old_user_id""")
         for user_id, row_ids, names in self.env.cr.fetchall():
             owner = self.env["res.users"].browse(user_id)
-            shown = ", ".join(names[:20]) + (_(" and %s more", len(names) - 20) if len(names) > 20 else "")
-            self.env["mail.thread"].sudo().message_notify(
-                partner_ids=owner.partner_id.ids,
-                subject=_("%s record(s) went back to the public pool", len(names)),
-                body=_("Without a valid follow-up in time, these records were released to the public "
-                       "pool (PROT-2): %s", shown))
+            # in the owner's language, not the scheduled pass's (OdooBot's)
+            notify(self.env, owner, lambda env, names=names: env._(
+                "%s record(s) went back to the public pool", len(names)),
+                lambda env, names=names: env._(
+                "Without a valid follow-up in time, these records were released to the public pool (PROT-2): %s",
+                ", ".join(names[:20]) + (env._(" and %s more", len(names) - 20) if len(names) > 20 else "")))
             self.env.cr.execute("UPDATE crm_governance_ledger SET owner_notified = true WHERE id = ANY(%s)",
                                 [row_ids])
         self.invalidate_model(["owner_notified"])

@@ -1,8 +1,9 @@
-from odoo import SUPERUSER_ID, api, fields, models
-from odoo.tools import SQL
+from odoo import SUPERUSER_ID, api, models
+from odoo.tools import SQL, format_date
 
 from ..policy import protection
 from ..policy.protection import OWNED
+from .reader_language import reader_env
 
 # the moment of a record that makes it due for each pass; the dates are the
 # policy's results (policy.protection.evaluate), the passes only compare
@@ -46,15 +47,18 @@ class CrmGovernanceScheduleMixin(models.AbstractModel):
             extra=self._governance_due_sql(), limit=limit or None, after=after_id))
         return [r[0] for r in self.env.cr.fetchall()]
 
-    def _governance_activities(self, kind, summaries):
-        """One activity of ``kind`` per record for its owner; ``summaries``:
-        record id -> (summary, deadline)."""
+    def _governance_activities(self, kind, summary):
+        """One activity of ``kind`` per record for its owner; ``summary(rec,
+        env)``: its ``(text, deadline)``, the text in the owner's language."""
         activity_type = self.env.ref(f"crm_governance.mail_activity_type_{kind}")
         model_id = self.env["ir.model"]._get_id(self._name)
-        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create([{
-            "res_model_id": model_id, "res_id": rec.id, "activity_type_id": activity_type.id,
-            "user_id": rec.user_id.id, "summary": summaries[rec.id][0], "date_deadline": summaries[rec.id][1],
-        } for rec in self])
+        envs = {}
+        vals = []
+        for rec in self:
+            text, deadline = summary(rec, reader_env(self.env, rec.user_id, envs))
+            vals.append({"res_model_id": model_id, "res_id": rec.id, "activity_type_id": activity_type.id,
+                         "user_id": rec.user_id.id, "summary": text, "date_deadline": deadline})
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals)
 
     def _governance_remind(self, now):
         """Follow-up pass on ``self``: the owner of a record whose valid
@@ -70,11 +74,10 @@ class CrmGovernanceScheduleMixin(models.AbstractModel):
         reminded.invalidate_recordset(["followup_reminded_at"])
         # a due date moved (policy change) replaces the reminder, never adds one
         reminded._governance_drop_reminders("followup_due")
-        reminded._governance_activities("followup_due", {rec.id: (
-            self.env._("A valid follow-up was due on %(date)s (跟进到期): the last one was on %(last)s (PROT-2).",
-                       date=fields.Date.to_string(rec.followup_due_at.date()),
-                       last=fields.Date.to_string(rec.last_valid_followup_at.date())),
-            rec.followup_due_at.date()) for rec in reminded})
+        reminded._governance_activities("followup_due", lambda rec, env: (
+            env._("A valid follow-up was due on %(date)s: the last one was on %(last)s (PROT-2).",
+                  date=format_date(env, rec.followup_due_at), last=format_date(env, rec.last_valid_followup_at)),
+            rec.followup_due_at.date()))
         return reminded
 
     def _governance_warn(self, now):
@@ -88,12 +91,11 @@ class CrmGovernanceScheduleMixin(models.AbstractModel):
             due=DUE["warning"](now)))
         warned = self.browse([r[0] for r in self.env.cr.fetchall()])
         warned.invalidate_recordset(["protection_state"])
-        warned._governance_activities("no_contact", {rec.id: (
-            self.env._("No valid contact for %(days)s days (30天未联系): follow up before %(date)s or it goes to "
-                       "the public pool (PROT-2).",
-                       days=(now - rec.last_valid_followup_at).days if rec.last_valid_followup_at else 0,
-                       date=fields.Date.to_string(rec.release_at.date())),
-            rec.release_at.date()) for rec in warned})
+        warned._governance_activities("no_contact", lambda rec, env: (
+            env._("No valid contact for %(days)s days: follow up before %(date)s or it goes to the public pool "
+                  "(PROT-2).", days=(now - rec.last_valid_followup_at).days if rec.last_valid_followup_at else 0,
+                  date=format_date(env, rec.release_at)),
+            rec.release_at.date()))
         return warned
 
     def _governance_release(self, now):
@@ -126,24 +128,33 @@ class CrmGovernanceScheduleMixin(models.AbstractModel):
         released.invalidate_recordset()
         sections = self.env["crm.governance.section"].browse({r[2] for r in rows})
         days = {s.id: s.release_days for s in sections}
-        when = fields.Datetime.to_string
-        _ = self.env._
+        # the ledger's and the chatter's words, in the previous owner's language
+        envs = {}
+        owners = {uid: self.env["res.users"].browse(uid) for uid in {r[1] for r in rows}}
+        texts = {}
+        for rid, uid, sid, last, release, _name, invalid in rows:
+            env = reader_env(self.env, owners[uid], envs)
+            if invalid:
+                texts[rid] = (
+                    env._("Invalid protection: invalid follow-ups, no valid follow-up in time or no key contact; "
+                          "released early (FU-4)."),
+                    env._("Released to the public pool: its protection was invalid (invalid follow-ups, no valid "
+                          "follow-up in time or no key contact) (FU-4)."))
+            else:
+                texts[rid] = (
+                    env._("No valid contact since %(last)s; released on %(release)s after %(days)s days (PROT-2).",
+                          last=format_date(env, last), release=format_date(env, release), days=days[sid]),
+                    env._("Released to the public pool: no valid contact by the owner since %(last)s, and section "
+                          "rules release a record after %(days)s days without one (PROT-2).",
+                          last=format_date(env, last), days=days[sid]))
         self.env["crm.governance.ledger"]._governance_append(self._name, [{
             "res_id": rid, "res_name": name, "old_user_id": uid, "new_user_id": False,
             "old_section_id": sid, "section_id": sid, "reason": "invalid" if invalid else "expired",
-            "note": _("Invalid protection (无效保护): invalid follow-ups, no valid follow-up in time or "
-                      "no key contact; released early (FU-4).") if invalid else
-                    _("No valid contact since %(last)s; released on %(release)s after %(days)s days (PROT-2).",
-                      last=when(last), release=when(release), days=days[sid]),
+            "note": texts[rid][0],
         } for rid, uid, sid, last, release, name, invalid in rows], author_id=SUPERUSER_ID)
         # the chatter's own batch API: one INSERT for the batch, by OdooBot
-        released._message_log_batch({
-            rid: _("Released to the public pool (公海): its protection was invalid (无效保护: invalid "
-                   "follow-ups, no valid follow-up in time or no key contact) (FU-4).") if invalid else
-                 _("Released to the public pool (公海): no valid contact by the owner since %(last)s, "
-                   "and section rules release a record after %(days)s days without one (PROT-2).",
-                   last=when(last), days=days[sid])
-            for rid, _uid, sid, last, _release, _name, invalid in rows},
-            author_id=self.env.ref("base.partner_root").id)
+        released._message_log_batch({rid: texts[rid][1] for rid in texts},
+                                    author_id=self.env.ref("base.partner_root").id)
         released._governance_drop_reminders("followup_due", "no_contact")
+        self.env["crm.governance.validity.query"]._governance_close_moot(released)
         return released

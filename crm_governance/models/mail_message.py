@@ -38,6 +38,23 @@ class MailMessage(models.Model):
             raise UserError(_("This message is a follow-up record or a note of the governance rules: it "
                               "cannot be edited or deleted; add a supplementary follow-up instead (FU-5)."))
 
+    def _extras_to_store(self, store, format_reply):
+        # each follow-up in the chatter says whether it counts and why not
+        # (FU-2): a valid and an invalid note look alike otherwise
+        super()._extras_to_store(store, format_reply=format_reply)
+        notes = self.filtered(lambda m: m.model in SECTIONED_MODELS and m.message_type == "comment")
+        if not notes:
+            return
+        # sudo: the follow-up of a message the reader already reads
+        followups = self.env["crm.governance.followup"].sudo().search([("message_id", "in", notes.ids)])
+        for followup in followups:
+            reasons = followup.reason_ids.with_env(self.env).mapped("name")
+            store.add(followup.message_id.with_env(self.env), {"governance_followup": {
+                "valid": followup.is_valid,
+                "label": self.env._("Valid follow-up") if followup.is_valid else self.env._("Invalid follow-up"),
+                "reasons": ", ".join(reasons),
+            }})
+
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:
