@@ -8,8 +8,11 @@ from odoo.tools import escape_psql
 
 from ..policy import protection
 from .crm_governance_ledger import RECORD_FIELD
+from .reader_language import notify, reader_env
+from .trusted import Trusted
 
-STATES = [("pending", "Waiting for Decision"), ("transferred", "Transferred"), ("refused", "Refused")]
+STATES = [("pending", "Waiting for Decision"), ("transferred", "Transferred"), ("refused", "Refused"),
+          ("closed", "Closed")]
 
 
 class CrmGovernanceLookup(models.Model):
@@ -76,9 +79,9 @@ class CrmGovernanceValidityQuery(models.Model):
     # it too, so the record is shown through evidence_*_id, computed only for
     # the deciders of the query's own section)
     lead_id = fields.Many2one("crm.lead", string="Lead/Opportunity", readonly=True, ondelete="set null",
-                              groups="base.group_system")
+                              index="btree_not_null", groups="base.group_system")
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, ondelete="set null",
-                                 groups="base.group_system")
+                                 index="btree_not_null", groups="base.group_system")
     evidence_lead_id = fields.Many2one("crm.lead", string="Queried Lead/Opportunity", compute="_compute_evidence",
                                        groups="crm_governance.group_section_head")
     evidence_partner_id = fields.Many2one("res.partner", string="Queried Customer", compute="_compute_evidence",
@@ -94,6 +97,8 @@ class CrmGovernanceValidityQuery(models.Model):
                                 groups="crm_governance.group_section_head")
     evidence_invalid = fields.Boolean(string="Owner's Registration or Follow-ups Invalid",
                                       compute="_compute_evidence", groups="crm_governance.group_section_head")
+    evidence_moot = fields.Boolean(string="Changed Hands Since", compute="_compute_evidence",
+                                   groups="crm_governance.group_section_head")
 
     def _record(self):
         self.ensure_one()
@@ -113,6 +118,13 @@ class CrmGovernanceValidityQuery(models.Model):
             grounds.append(_("the owner's latest follow-up (%s) is invalid", fields.Datetime.to_string(latest.date)))
         return grounds
 
+    def _governance_moot(self):
+        """The record changed hands (or section) since the query was filed:
+        there is nothing left to decide (FU-6)."""
+        self.ensure_one()
+        record = self._record()
+        return not record or record.user_id != self.owner_id or record.section_id != self.section_id
+
     def _compute_evidence(self):
         # the evidence is for those who decide in the query's section, not for
         # a requester who happens to head another section (FU-6, SEC-4)
@@ -126,11 +138,18 @@ class CrmGovernanceValidityQuery(models.Model):
                 query.evidence_followup_ids = False
                 query.evidence_html = False
                 query.evidence_invalid = False
+                query.evidence_moot = False
                 continue
-            query.evidence_followup_ids = self.env["crm.governance.followup"].sudo().search(
-                [(RECORD_FIELD[record._name], "=", record.id)], limit=50)
-            grounds = query._invalid_grounds()
+            moot = query._governance_moot()
+            # the owner's follow-ups of the protection period the query is about
+            # (all of theirs on the record once it changed hands)
+            domain = [(RECORD_FIELD[record._name], "=", record.id), ("author_id", "=", query.owner_id.id)]
+            if not moot and record.protected_since:
+                domain.append(("date", ">=", record.protected_since))
+            query.evidence_followup_ids = self.env["crm.governance.followup"].sudo().search(domain, limit=50)
+            grounds = [] if moot else query._invalid_grounds()
             query.evidence_invalid = bool(grounds)
+            query.evidence_moot = moot
             when = fields.Datetime.to_string
             facts = [
                 (_("Record"), record.display_name),
@@ -142,7 +161,9 @@ class CrmGovernanceValidityQuery(models.Model):
                  when(record.last_valid_followup_at) if record.last_valid_followup_at else "-"),
                 (_("Invalid follow-ups since then"), str(record.invalid_followup_count)),
                 (_("Key contact"), ", ".join(record._governance_contact_names()) or _("none")),
-                (_("Verdict"), "; ".join(grounds) if grounds else _("registration and follow-ups are valid")),
+                (_("Verdict"), _("the record changed hands or section since the query was filed: there is nothing "
+                                 "to decide") if moot else "; ".join(grounds) if grounds else
+                 _("registration and follow-ups are valid")),
             ]
             query.evidence_html = Markup("<table class='table table-sm'>%s</table>") % Markup("").join(
                 Markup("<tr><th>%s</th><td>%s</td></tr>") % (escape(k), escape(v)) for k, v in facts)
@@ -217,20 +238,19 @@ class CrmGovernanceValidityQuery(models.Model):
             RECORD_FIELD[record._name]: record.id,
             "days_left": protection.days_left(record.release_at, fields.Datetime.now()),
         })
-        deciders = section.head_ids | section.admin_ids
+        deciders = (section.head_ids | section.admin_ids).filtered(lambda u: not u.governance_frozen)
         query._governance_notify(
             record.user_id | deciders,
-            _("Validity query on %s", record.display_name),
-            _("%(requester)s asks for a review of %(owner)s's hold on %(record)s: %(reason)s (FU-6). "
-              "A section head or admin decides from the follow-ups.", requester=user.name,
-              owner=record.user_id.name, record=record.display_name, reason=reason.strip()))
+            lambda env: env._("Validity query on %s", record.display_name),
+            lambda env: env._("%(requester)s asks for a review of %(owner)s's hold on %(record)s: %(reason)s (FU-6). "
+                              "A section head or admin decides from the follow-ups.", requester=user.name,
+                              owner=record.user_id.name, record=record.display_name, reason=reason.strip()))
         return query.sudo(False), False
 
     def _governance_notify(self, users, subject, body):
-        # sent by OdooBot: a salesperson without an e-mail address may still file a query
-        self.env["mail.thread"].sudo().message_notify(
-            partner_ids=users.partner_id.ids, subject=subject, body=body,
-            author_id=self.env.ref("base.partner_root").id)
+        # sent by OdooBot (a salesperson without an e-mail address may still
+        # file a query), to each reader in their language
+        notify(self.env, users, subject, body)
 
     # -- decision (section head or admin) ---------------------------------
     def _governance_check_decider(self):
@@ -244,8 +264,8 @@ class CrmGovernanceValidityQuery(models.Model):
         if self.state != "pending":
             raise UserError(_("This validity query was already decided (FU-6)."))
         record = self._record()
-        if not record or record.user_id != self.owner_id:
-            raise UserError(_("The record changed hands since the query was filed; it is moot (FU-6)."))
+        if self._governance_moot():
+            raise UserError(_("The record changed hands since the query was filed; it is moot: close it (FU-6)."))
         return record
 
     def action_transfer(self, decision=None):
@@ -257,11 +277,61 @@ class CrmGovernanceValidityQuery(models.Model):
             raise UserError(_("%s's registration and follow-ups are valid: the query can only be refused, "
                               "with a reason (FU-6).", self.owner_id.name))
         note = (decision or "").strip() or "; ".join(grounds)
-        record._governance_check_new_owner(record, self.requester_id)
-        record._governance_lock()
-        record._governance_set_owner(self.requester_id, "validity_query", note)
+        # unconditionally (FU-6): with the record, what its owner holds of the
+        # same customer in the section (its account, its other opportunities),
+        # or the first registration would refuse the requester (ENTRY-2)
+        family = [record] + list(record._governance_customer_family(self.owner_id).values())
+        moving = Trusted(frozenset((r._name, r.id) for recs in family for r in recs))
+        for recs in family:
+            recs._governance_check_new_owner(recs, self.requester_id)
+            recs._governance_lock()
+        # decided first: the owner change closes the record's other pending queries
         self._governance_decided("transferred", note)
+        for recs in family:
+            recs.with_context(governance_moving_together=moving)._governance_set_owner(
+                self.requester_id, "validity_query", note)
         return True
+
+    def action_close(self, decision=None):
+        """A head or admin of the section closes a query with a note: the way
+        out of one that became moot, or that the requester withdrew (FU-6)."""
+        self.ensure_one()
+        if not self.env.su and self.env.user.sudo().governance_frozen:
+            raise AccessError(_("Your account is frozen: it may not decide validity queries (SEC-5)."))
+        self.check_access("read")
+        if self.section_id not in self.env.user.governance_write_section_ids:
+            raise UserError(_("Only a head or admin of section %s decides its validity queries (FU-6).",
+                              self.section_id.display_name))
+        if self.state != "pending":
+            raise UserError(_("This validity query was already decided (FU-6)."))
+        if not (decision or "").strip():
+            raise UserError(_("Field 'Decision' is required to close a validity query (FU-6)."))
+        self._governance_decided("closed", decision.strip())
+        return True
+
+    @api.model
+    def _governance_close_moot(self, records):
+        """Pending queries on ``records`` (one model) that changed hands or
+        section are closed with a note, and their requester told (FU-6): no
+        query is left waiting for a decision nobody can take."""
+        if not records:
+            return
+        field = RECORD_FIELD[records._name]
+        queries = self.sudo().search([(field, "in", records.ids), ("state", "=", "pending")])
+        moot = queries.filtered(lambda q: q._governance_moot())
+        for query in moot:
+            record = query._record()
+            query.write({"state": "closed", "decided_at": fields.Datetime.now(), "decided_by_id": False,
+                         "decision": query.with_env(reader_env(self.env, query.requester_id)).env._(
+                             "Closed: the record changed hands or section on %(date)s; there is nothing left to "
+                             "decide (FU-6).", date=fields.Date.to_string(fields.Date.context_today(self)))})
+            query._governance_notify(
+                query.requester_id,
+                lambda env, query=query: env._("Validity query on %s: closed", query.requested_name),
+                lambda env, query=query, record=record: env._(
+                    "Your validity query on %(name)s is closed: the record changed hands or section meanwhile "
+                    "(%(state)s). Ask again if you still want it reviewed (FU-6).", name=query.requested_name,
+                    state=env._("in the public pool") if record and not record.user_id else env._("new owner")))
 
     def action_refuse(self, decision=None):
         """Refuse, with the reason; only when the owner's hold is sound."""
@@ -282,19 +352,29 @@ class CrmGovernanceValidityQuery(models.Model):
     def _governance_decided(self, state, note):
         self.sudo().write({"state": state, "decision": note, "decided_by_id": self.env.uid,
                            "decided_at": fields.Datetime.now()})
-        outcome = dict(self._fields["state"]._description_selection(self.env))[state]
+        def outcome(env):
+            return dict(self._fields["state"]._description_selection(env))[state]
         self._governance_notify(
             self.requester_id | self.owner_id,
-            _("Validity query on %(name)s: %(outcome)s", name=self.requested_name, outcome=outcome),
-            _("%(decider)s decided the validity query of %(requester)s on %(name)s: %(outcome)s. %(note)s (FU-6)",
-              decider=self.env.user.name, requester=self.requester_id.name, name=self.requested_name,
-              outcome=outcome, note=note))
+            lambda env: env._("Validity query on %(name)s: %(outcome)s", name=self.requested_name,
+                              outcome=outcome(env)),
+            lambda env: env._("%(decider)s decided the validity query of %(requester)s on %(name)s: %(outcome)s. "
+                              "%(note)s (FU-6)", decider=self.env.user.name, requester=self.requester_id.name,
+                              name=self.requested_name, outcome=outcome(env), note=note))
 
     def action_open_decision(self):
         self.ensure_one()
         self._governance_check_decider()
+        return self._governance_decision_dialog("transfer" if self.evidence_invalid else "refuse")
+
+    def action_open_close(self):
+        self.ensure_one()
+        self.check_access("read")
+        return self._governance_decision_dialog("close")
+
+    def _governance_decision_dialog(self, mode):
         return {
             "type": "ir.actions.act_window", "res_model": "crm.governance.validity.decision",
-            "view_mode": "form", "target": "new",
-            "context": {"default_query_id": self.id, "default_transfer": self.evidence_invalid},
+            "view_mode": "form", "target": "new", "name": self.env._("Decide a Validity Query"),
+            "context": {"default_query_id": self.id, "default_mode": mode},
         }
