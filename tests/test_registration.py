@@ -474,6 +474,27 @@ class TestDuplicateScanAndMerge(RegistrationSetup):
         self.assertFalse(self.env["crm.governance.ledger"].search(
             [("res_name", "=", second_name), ("reason", "=", "deleted")]))
 
+    def test_a_customer_s_second_project_is_not_a_duplicate(self):
+        """Two open opportunities of one customer account are its deals; a
+        lead of the same phone without the account is a second registration."""
+        account = self.env["res.partner"].create({"name": "GOVT 星河二期有限公司", "is_company": True,
+                                                  "user_id": self.sales_a1.id})
+        contact = self.env["res.partner"].create({"name": "王经理", "parent_id": account.id})
+        Lead = self.env["crm.lead"]
+        first = Lead.create(self.facts(name="GOVT 一期", partner_id=contact.id, user_id=self.sales_a1.id,
+                                       team_id=self.team_a.id, phone="0755-8123 9999"))
+        second = Lead.create(self.facts(name="GOVT 二期扩容", partner_id=account.id, user_id=self.sales_a1.id,
+                                        team_id=self.team_a.id, phone="0755-8123 9999"))
+        scan = self.env["crm.governance.duplicate.scan"].with_user(self.admin_a).create(
+            {"section_id": self.section_a.id})
+        scan.action_scan()
+        self.assertFalse(scan.group_ids.filtered(lambda g: first in g.lead_ids))
+        third = Lead.create(self.facts(name="GOVT 同号线索", user_id=self.sales_a2.id, team_id=self.team_a.id,
+                                       partner_name="深圳星河二期电子", phone="0755-8123 9999"))
+        scan.action_scan()
+        group = scan.group_ids.filtered(lambda g: g.kind == "phone" and g.res_model == "crm.lead")
+        self.assertEqual(group.lead_ids, first | second | third)
+
     def test_customers_merge_with_odoo_s_partner_merge(self):
         Partner = self.env["res.partner"]
         first = Partner.create({"name": "GOVT 星河测试 Co., Ltd.", "is_company": True, "user_id": self.sales_a1.id})

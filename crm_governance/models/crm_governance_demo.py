@@ -13,13 +13,18 @@ import contextlib
 import random
 from datetime import datetime, time, timedelta
 
+import pytz
+
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import RedirectWarning, UserError
 from odoo.tools import SQL
 
 from ..policy import protection
 
 DAYS = 190
+# the demo company's clock: its people work Beijing hours, and "today" and
+# "yesterday" are Beijing's days (the registration filters read the user's day)
+TZ = pytz.timezone("Asia/Shanghai")
 # the tables whose rows get the simulated day's moment: (table, date columns)
 DATED = (
     ("mail_message", ("date", "create_date", "write_date")),
@@ -139,7 +144,7 @@ class CrmGovernanceDemo(models.AbstractModel):
         try:
             with self.env.cr.savepoint():
                 action(*args)
-        except (UserError, ValidationError, AccessError):
+        except (UserError, RedirectWarning):
             self.env.invalidate_all()
             return False
         return True
@@ -151,19 +156,28 @@ class CrmGovernanceDemo(models.AbstractModel):
         return dict(self.env.cr.fetchall())
 
     # -- the demo -------------------------------------------------------------
+    @staticmethod
+    def _demo_moment(day, hour, minute=0):
+        """``hour:minute`` of ``day`` on the demo company's clock, as the UTC
+        datetime Odoo stores."""
+        return TZ.localize(datetime.combine(day, time(hour, minute))).astimezone(pytz.utc).replace(tzinfo=None)
+
     @api.model
     def _governance_demo_populate(self):
         rng = random.Random(2026)
-        now = fields.Datetime.now().replace(minute=0, second=0, microsecond=0)
-        today = fields.Date.context_today(self)
+        now = fields.Datetime.now().replace(second=0, microsecond=0)
+        today = pytz.utc.localize(now).astimezone(TZ).date()
+        # this morning's work happened before now and today, whatever the hour
+        this_morning = max(self._demo_moment(today, 0, 1), min(now - timedelta(minutes=30),
+                                                               self._demo_moment(today, 9)))
         demo = self.with_context(governance_no_commit=True, demo_recent_notes=[])
         demo._demo_setup()
         world = demo._demo_world(rng, today)
         demo._demo_won_history(rng, world, today)
         demo._demo_timeline(rng, world, today)
-        with demo._demo_at(now - timedelta(hours=2)):
+        with demo._demo_at(this_morning - timedelta(minutes=1)):
             demo._demo_passes()
-        demo._demo_today(rng, world, today, now)
+        demo._demo_today(rng, world, today, this_morning)
         demo.env["res.partner"].sudo()._governance_grade_customers(today=today)
         demo._demo_overrides(world, today, now)
 
@@ -199,7 +213,7 @@ class CrmGovernanceDemo(models.AbstractModel):
         from ..demo import demo_companies  # noqa: PLC0415
         sources = self.env["utm.source"].sudo().create([{"name": name} for name in SOURCES])
         stages = self.env["crm.stage"].sudo().search([], order="sequence, id")
-        world = {"sources": sources, "won": stages.filtered("is_won")[:1],
+        world = {"sources": sources, "today": today, "won": stages.filtered("is_won")[:1],
                  "open": (stages - stages.filtered("is_won"))[:3], "sections": {}}
         for key in ("east", "south", "north"):
             sales = [self.env.ref(f"crm_governance.user_{key}_sales{i}") for i in (1, 2, 3)]
@@ -308,7 +322,7 @@ class CrmGovernanceDemo(models.AbstractModel):
             "expected_revenue": amount, "stage_id": stage.id, "probability": 100,
             "contact_name": entry["contacts"][0].name, "phone": entry["contacts"][0].mobile,
         })
-        closed = datetime.combine(today + timedelta(days=day), time(15, 0))
+        closed = self._demo_moment(today + timedelta(days=day), 15)
         self.env.flush_all()
         # the deal's own dates, as the deal was signed then (demo history)
         self.env.cr.execute(SQL("UPDATE crm_lead SET date_closed = %s, create_date = %s, date_open = %s "
@@ -330,7 +344,7 @@ class CrmGovernanceDemo(models.AbstractModel):
         move_day, query_days = working(-40), (working(-75), working(-20))
         for offset in range(-DAYS, 0):
             day = today + timedelta(days=offset)
-            moment = datetime.combine(day, time(9 + rng.randint(0, 8), rng.randint(0, 59)))
+            moment = self._demo_moment(day, 9 + rng.randint(0, 8), rng.randint(0, 59))
             if day.weekday() >= 5 and offset % 7:
                 continue  # weekends are quiet, but for the passes below
             with self._demo_at(moment):
@@ -484,13 +498,17 @@ class CrmGovernanceDemo(models.AbstractModel):
                 claimed = self.env["crm.lead"].browse(rng.choice(free))
                 if self._demo_try(claimed.with_user(user).action_governance_claim):
                     self._demo_adopt(world, key, claimed, user)
-        if offset % 7 == 1 and len(pooled) > 6:
+        if (world["today"] + timedelta(days=offset)).weekday() == 0 and len(pooled) > 2:
+            # the oldest record of the pool, to the least loaded salesperson who may take it
             record = pooled[0]
-            user = rng.choice(data["sales"])
-            refusals = record._governance_claim_refusals(user)
-            if not refusals[record.id][0] and self._demo_try(
-                    record.with_user(data["head"]).action_governance_dispatch, user.id):
-                self._demo_adopt(world, key, record, user)
+            load = {user: self.env["crm.lead"].sudo().search_count([
+                ("section_id", "=", section.id), ("user_id", "=", user.id),
+                ("protection_state", "in", protection.OWNED)]) for user in data["sales"]}
+            for user in sorted(data["sales"], key=lambda u: (load[u], rng.random())):
+                if not record._governance_claim_refusals(user)[record.id][0]:
+                    if self._demo_try(record.with_user(data["head"]).action_governance_dispatch, user.id):
+                        self._demo_adopt(world, key, record, user)
+                    break
 
     def _demo_adopt(self, world, key, lead, user):
         """A record claimed or dispatched is followed up by its new owner."""
@@ -564,27 +582,52 @@ class CrmGovernanceDemo(models.AbstractModel):
                 self._demo_try(query.action_refuse, "负责人近两周有有效拜访记录，保护有效，驳回。")
 
     # -- today: what a user meets first ---------------------------------------
-    def _demo_today(self, rng, world, today, now):
+    def _demo_today(self, rng, world, today, this_morning):
         """Yesterday's registrations for the spot-check, registrations waiting
         for approval, records each salesperson may claim, a deliberate
         duplicate per section for the duplicate scan."""
-        with self._demo_at(now - timedelta(days=1, hours=3)):
+        with self._demo_at(self._demo_moment(today - timedelta(days=1), 10)):
             for key, data in world["sections"].items():
                 for entry in [e for e in data["plan"] if e["day"] == -1]:
                     self._demo_register(rng, world, key, entry)
-        with self._demo_at(now - timedelta(hours=3)):
+        with self._demo_at(this_morning):
             for data in world["sections"].values():
-                # records their owner gives back today: free for everyone else to claim
-                givers = [e for e in data["plan"] if "leads" in e and e["day"] < -30 and not e.get("won")
-                          and e["leads"].sudo().filtered(lambda r: r.user_id == e["owner"] and r.active
-                                                         and r.protection_state in protection.OWNED)]
-                for entry in givers[:len(data["sales"])]:
-                    mine = entry["leads"].sudo().filtered(lambda r: r.user_id == entry["owner"])
-                    mine.with_user(entry["owner"]).action_governance_release("客户今年没有预算，暂停跟进，放回公海。")
-                    account = entry["account"].sudo()
-                    if account.user_id == entry["owner"]:
-                        account.with_user(entry["owner"]).action_governance_release("客户暂停合作，放回公海。")
+                self._demo_give_back(data)
             self._demo_duplicates(rng, world)
+
+    def _demo_give_back(self, data):
+        """Records their owners give back this morning, until every
+        salesperson of the section finds one in the pool they may claim (not
+        their own, held by no colleague's registration): a release that would
+        give nobody anything is not done."""
+        Lead = self.env["crm.lead"].sudo()
+        section = data["section"]
+
+        def claimable(user):
+            pool = Lead.search([("section_id", "=", section.id), ("protection_state", "=", protection.POOLED)])
+            return any(not refusal for refusal, _facts in pool._governance_claim_refusals(user).values())
+
+        givers = [e for e in data["plan"] if "leads" in e and e["day"] < -30 and not e.get("won")]
+        for user in data["sales"]:
+            for entry in givers:
+                if claimable(user):
+                    break
+                mine = entry["leads"].sudo().filtered(lambda r, e=entry: r.user_id == e["owner"] and r.active
+                                                      and r.protection_state in protection.OWNED)
+                if not mine or entry["owner"] == user:
+                    continue
+                try:
+                    with self.env.cr.savepoint():
+                        mine.with_user(entry["owner"]).action_governance_release("客户今年没有预算，暂停跟进，放回公海。")
+                        account = entry["account"].sudo()
+                        if account.user_id == entry["owner"] and account.protection_state in protection.OWNED:
+                            account.with_user(entry["owner"]).action_governance_release("客户暂停合作，放回公海。")
+                        if not claimable(user):
+                            raise UserError("gives this salesperson nothing")  # the savepoint undoes it
+                except (UserError, RedirectWarning):
+                    self.env.invalidate_all()
+                    continue
+                givers.remove(entry)
 
     def _demo_duplicates(self, rng, world):
         """One customer per section registered twice before the rules: the

@@ -39,19 +39,28 @@ class CrmGovernanceDuplicateScan(models.TransientModel):
         """One row per model and key shared by two or more active records
         of ``section`` (leads with leads, customers with customers: each
         has its own merge tool). A won deal is the customer's history, not
-        a second registration of it: only open leads are compared."""
+        a second registration of it: only open leads are compared; and the
+        open opportunities of one customer account are its deals (a second
+        project), not a second registration of it."""
         rows = []
         for model in ("crm.lead", "res.partner"):
             Model = self.env[model]
             Model.flush_model(list(KEY_FIELDS.values()) + ["section_id", "active"])
+            if model == "crm.lead":
+                self.env["res.partner"].flush_model(["commercial_partner_id"])
+                join = SQL("LEFT JOIN res_partner p ON p.id = r.partner_id")
+                # each lead without a customer account is a registration of its own
+                registrations = SQL("count(DISTINCT COALESCE(p.commercial_partner_id, -r.id))")
+            else:
+                join, registrations = SQL(""), SQL("count(*)")
             for kind, column in KEY_FIELDS.items():
                 # set-wise: one grouped query per key kind over the section
                 self.env.cr.execute(SQL(
-                    "SELECT r.%(col)s, array_agg(r.id ORDER BY r.id) FROM %(table)s r "
+                    "SELECT r.%(col)s, array_agg(r.id ORDER BY r.id) FROM %(table)s r %(join)s "
                     "WHERE r.section_id = %(section)s AND %(open)s AND r.%(col)s IS NOT NULL "
-                    "GROUP BY r.%(col)s HAVING count(*) > 1 ORDER BY count(*) DESC, r.%(col)s LIMIT 500",
+                    "GROUP BY r.%(col)s HAVING %(registrations)s > 1 ORDER BY count(*) DESC, r.%(col)s LIMIT 500",
                     col=SQL.identifier(column), table=SQL.identifier(Model._table), section=section.id,
-                    open=Model._governance_due_sql()))
+                    open=Model._governance_due_sql(), join=join, registrations=registrations))
                 for key, ids in self.env.cr.fetchall():
                     field = "lead_ids" if model == "crm.lead" else "partner_ids"
                     rows.append({"scan_id": self.id, "res_model": model, "kind": kind, "key": key,
