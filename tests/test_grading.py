@@ -3,12 +3,17 @@ with known won deals, overrides and their approval, the grade driving the
 follow-up duty, the key-customer reports and the grade's model boundary."""
 from datetime import date, datetime, timedelta
 
+from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 
 from .common import GovernanceCase, RpcMixin
+
+# an override ends within the company's longest override (GRADE-2: 12 months)
+IN_SIX_MONTHS = fields.Date.to_string(fields.Date.today() + relativedelta(months=6))
 
 TODAY = date(2026, 11, 24)
 NOW = datetime(2026, 11, 24, 9, 0)
@@ -330,7 +335,7 @@ class TestGradingAttackedOverRpc(RpcMixin, GradingSetup, HttpCase):
         self.mine = self.customers[0]  # sales_a1's, section A
         self.foreign = self.customers[-1]  # sales_b1's, section B
         self.foreign_override = self.env["crm.governance.grade.override"].with_user(self.sales_b1).create({
-            "partner_id": self.foreign.id, "grade": "C", "reason": "GOVT secret reason", "date_end": "2099-01-01"})
+            "partner_id": self.foreign.id, "grade": "C", "reason": "GOVT secret reason", "date_end": IN_SIX_MONTHS})
         self.secrets = (self.foreign.name, "GOVT secret reason", "1,200", "1200")
 
     def _state(self):
@@ -393,7 +398,7 @@ class TestGradingAttackedOverRpc(RpcMixin, GradingSetup, HttpCase):
                                        body="x"), *self.secrets)
                 # a proposal for the foreign customer: refused as any record one cannot read
                 self.refused(self.call("crm.governance.grade.override", "create", [{
-                    "partner_id": self.foreign.id, "grade": "A", "reason": "x", "date_end": "2099-01-01"}]),
+                    "partner_id": self.foreign.id, "grade": "A", "reason": "x", "date_end": IN_SIX_MONTHS}]),
                     *self.secrets)
                 self.refused(self.call("crm.governance.section", "action_governance_recompute_grades",
                                        [self.section_b.id]), *self.secrets)
@@ -402,7 +407,7 @@ class TestGradingAttackedOverRpc(RpcMixin, GradingSetup, HttpCase):
     def test_proposals_cannot_be_forged_or_self_approved(self):
         before = self._state()
         self.login(self.sales_a1)
-        proposal = {"partner_id": self.mine.id, "grade": "A", "reason": "GOVT ok", "date_end": "2099-01-01"}
+        proposal = {"partner_id": self.mine.id, "grade": "A", "reason": "GOVT ok", "date_end": IN_SIX_MONTHS}
         for forged_vals in ({"state": "approved"}, {"proposer_id": self.head_a.id}, {"approver_id": self.head_a.id},
                             {"grade": "Z"}, {"grade": False}, {"reason": " "}, {"date_end": False},
                             {"partner_id": str(self.foreign.id)}, {"partner_id": [self.foreign.id, "x"]}):

@@ -73,8 +73,11 @@ class TestModelBoundary(RpcMixin, GovernanceCase, HttpCase):
         # a lead registered without a section (its owner works in two) cannot be put into another one
         self.env["crm.governance.section"].create({"name": "Section C", "code": "T-C", "governance_enabled": True,
                                                    "member_ids": [(6, 0, self.sales_a1.ids)]})
-        lead_id = self.call("crm.lead", "create", [{"name": "GOVT unfiled", "team_id": False}])["result"]
-        lead = self.env["crm.lead"].browse(lead_id)
+        # (registering it so is refused now: a governed section's people register into one of theirs)
+        self.assertRegex(self.refused(self.call("crm.lead", "create", [{"name": "GOVT unfiled", "team_id": False}])),
+                         "SEC-1")
+        lead = self.env["crm.lead"].create({"name": "GOVT unfiled", "team_id": False, "user_id": self.sales_a1.id})
+        lead_id = lead.id
         self.assertFalse(lead.section_id)
         self.refused(self.call("crm.lead", "write", [lead_id], {"section_id": self.section_b.id}), *B_SECRETS)
         self.refused(self.call("crm.lead", "write", [lead_id], {"team_id": self.team_b.id}), *B_SECRETS)

@@ -201,12 +201,14 @@ class TestCollision(RegistrationSetup):
         self.assertEqual(lead.governance_phone_key, "+8613900139202")
 
     def test_registered_outside_a_section_then_moved_in_is_a_registration(self):
-        lead = self.env["crm.lead"].with_user(self.sales_a2).create({
+        # (filed outside any section by a stock CRM user: a governed section's
+        # salesperson registers only into it, see test_boundary_second_pass)
+        lead = self.env["crm.lead"].with_user(self.stock_sales).create({
             "name": "GOVT stray", "partner_name": "深圳星河测试电子", "user_id": False, "team_id": False})
         self.assertFalse(lead.section_id)
         with self.assertRaisesRegex(UserError, r"registered by T Sales A1"):
             lead.with_user(self.sales_a2).write({"user_id": self.sales_a2.id, "team_id": self.team_a.id})
-        stray = self.env["crm.lead"].with_user(self.sales_a2).create({
+        stray = self.env["crm.lead"].with_user(self.stock_sales).create({
             "name": "GOVT stray 2", "partner_name": "GOVT Stray Co", "user_id": False, "team_id": False})
         with self.assertRaisesRegex(ValidationError, r"cannot be registered: missing contact name"):
             stray.with_user(self.sales_a2).write({"user_id": self.sales_a2.id, "team_id": self.team_a.id})

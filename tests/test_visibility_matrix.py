@@ -161,13 +161,16 @@ class TestVisibilityMatrix(GovernanceCase):
     def test_followers_and_meetings_follow_the_record(self):
         """Who follows a lead, and meetings linked to it, are seen and made
         only by those who read the lead (SEC-4)."""
+        # an outside correspondent (no user) follows every lead: people of
+        # other sections may not (test_followers_boundary)
+        outsider = self.env["res.partner"].create({"name": "GOVT outside correspondent", "email": "o@govt.example"})
         for lead in self.leads(*ALL):
-            lead.message_subscribe(partner_ids=self.head_b.partner_id.ids)
+            lead.message_subscribe(partner_ids=outsider.ids)
         mismatches = []
         for role, (readable, writable, _deletable) in LEAD_MATRIX.items():
             user = getattr(self, role)
             followed = self.env["mail.followers"].with_user(user).search(
-                [("res_model", "=", "crm.lead"), ("partner_id", "=", self.head_b.partner_id.id)]).mapped("res_id")
+                [("res_model", "=", "crm.lead"), ("partner_id", "=", outsider.id)]).mapped("res_id")
             for n in sorted(ALL):
                 lead = getattr(self, f"lead_{n}")
                 self._check(mismatches, role, "followers", n, n in readable, lead.id in followed)

@@ -28,3 +28,4 @@ from . import calendar_event
 from . import ir_rule
 from . import crm_governance_validity_query
 from . import crm_governance_demo
+from . import crm_governance_deleted_registration

@@ -1,4 +1,5 @@
 from odoo import models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..policy import followups as fu
@@ -28,6 +29,96 @@ class CrmGovernanceChatterMixin(models.AbstractModel):
         # a note that became a follow-up is kept as written (FU-5)
         self.env["mail.message"]._governance_check_not_followup(messages)
         return res
+
+    # -- followers and recipients: only the record's readers (SEC-4, SEC-5) -------
+    # A follower is notified of a record's messages, and a notified partner
+    # reads them without the record rules: followers of a governed record are
+    # people who may read it. Partners without an internal user (customers,
+    # outside addresses) are its correspondents, not readers of the CRM.
+    def _governance_unreadable_partners(self, partner_ids):
+        """record id -> the partners of ``partner_ids`` (internal users'
+        partners) who may not read that governed record of ``self``."""
+        records = self.sudo().exists()._governance_governed()
+        if not records or not partner_ids:
+            return {}
+        partners = self.env["res.partner"].sudo().with_context(active_test=False).browse(set(partner_ids)).exists()
+        users_of = {p.id: p.user_ids.filtered(lambda u: not u.share) for p in partners}
+        users = self.env["res.users"].union(*users_of.values())
+        if not users:
+            return {}
+        readable = {}
+        for user in users:
+            # as that user, through the record rules (a frozen user reads nothing)
+            readable[user.id] = set(records.ids) if user._is_superuser() else set(
+                self.with_user(user).with_context(active_test=False).search([("id", "in", records.ids)]).ids)
+        result = {}
+        for rec_id in records.ids:
+            refused = {pid for pid, pusers in users_of.items()
+                       if pusers and not any(rec_id in readable[u.id] for u in pusers)}
+            if refused:
+                result[rec_id] = refused
+        return result
+
+    def _governance_check_recipients(self, partner_ids):
+        """A follower or recipient chosen by the caller may read the record:
+        one refusal, naming the people the caller chose."""
+        if self.env.su or not partner_ids or not self._governance_active():
+            return
+        refused = set().union(*self._governance_unreadable_partners(partner_ids).values())
+        if refused:
+            names = ", ".join(self.env["res.partner"].sudo().browse(sorted(refused)).mapped("name"))
+            raise UserError(self.env._(
+                "%(names)s may not read this record: only people who may read a record of a governed section "
+                "follow it or are notified of its messages (SEC-4).", names=names))
+
+    def _governance_prune_followers(self, leaving=None):
+        """Followers of the governed records of ``self`` who may no longer
+        read them stop following, set-wise; ``leaving``: {record id: user id}
+        of previous owners, who stop following what they no longer own."""
+        records = self.sudo()._governance_governed()
+        if not records:
+            return
+        followers = self.env["mail.followers"].sudo().search([
+            ("res_model", "=", self._name), ("res_id", "in", records.ids), ("partner_id", "!=", False)])
+        if not followers:
+            return
+        unreadable = records._governance_unreadable_partners(followers.partner_id.ids)
+        leaving_partner = {rid: self.env["res.users"].browse(uid).partner_id.id
+                           for rid, uid in (leaving or {}).items() if uid}
+        followers.filtered(lambda f: f.partner_id.id in unreadable.get(f.res_id, ())
+                           or leaving_partner.get(f.res_id) == f.partner_id.id).unlink()
+
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        if self and not self.env.su and self._governance_active():
+            # stock answers True for any id when no partner is given (SEC-4)
+            self._governance_check_caller("read")
+        self._governance_check_recipients(partner_ids)
+        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
+
+    def message_post(self, **kwargs):
+        if kwargs.get("partner_ids") and self:
+            self._governance_check_recipients(list(kwargs["partner_ids"]))
+        return super().message_post(**kwargs)
+
+    def message_notify(self, **kwargs):
+        # on a record, or on the model naming one (model, res_id)
+        record = self or (self.browse(kwargs["res_id"]) if kwargs.get("model") == self._name
+                          and isinstance(kwargs.get("res_id"), int) else self)
+        if record and not self.env.su:
+            # a notification names its record: about records its sender may read (SEC-4)
+            record._governance_check_caller("read")
+        if kwargs.get("partner_ids") and record:
+            record._governance_check_recipients(list(kwargs["partner_ids"]))
+        return super().message_notify(**kwargs)
+
+    def _notify_get_recipients(self, message, msg_vals, **kwargs):
+        # whatever path chose them (stock, a template, an old follower):
+        # nobody is notified of a governed record they may not read
+        recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
+        if len(self) != 1 or not recipients or not self._governance_active():
+            return recipients
+        refused = self._governance_unreadable_partners([r["id"] for r in recipients if r.get("uid")]).get(self.id)
+        return [r for r in recipients if r["id"] not in (refused or ())] if refused else recipients
 
     # -- the customer's contacts (FU-1, FU-2 b) ---------------------------------
     def _governance_contacts(self):

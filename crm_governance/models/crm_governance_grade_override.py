@@ -1,3 +1,5 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.misc import clean_context
@@ -50,10 +52,13 @@ class CrmGovernanceGradeOverride(models.Model):
     decision_note = fields.Text(
                                 help="Why the proposal was rejected (told to the salesperson).")
     can_decide = fields.Boolean(compute="_compute_can_decide")
+    can_revoke = fields.Boolean(compute="_compute_can_decide")
 
     def _compute_can_decide(self):
         for override in self:
-            override.can_decide = override.state == "pending" and override._governance_may_decide(self.env.user)
+            may = override._governance_may_decide(self.env.user)
+            override.can_decide = override.state == "pending" and may
+            override.can_revoke = override.state == "approved" and may
 
     def _governance_may_decide(self, user):
         user = user.sudo()
@@ -92,7 +97,14 @@ class CrmGovernanceGradeOverride(models.Model):
                                         "returns (GRADE-2)."))
             if end < today:
                 raise ValidationError(_("Field 'Until': %s is in the past (GRADE-2).", fields.Date.to_string(end)))
-            bands = (customer.section_id.company_id or self.env.company).governance_grade_bands or grading.THREE_BANDS
+            company = customer.section_id.company_id or self.env.company
+            months = company.governance_grade_override_max_months
+            if end > today + relativedelta(months=months):
+                raise ValidationError(_(
+                    "Field 'Until': an override lasts at most %(months)s months, until %(date)s; propose it again "
+                    "then (GRADE-2).", months=months,
+                    date=fields.Date.to_string(today + relativedelta(months=months))))
+            bands = company.governance_grade_bands or grading.THREE_BANDS
             if not vals.get("grade") or vals.get("grade") not in tuple(bands):
                 raise ValidationError(_("Field 'Proposed Grade': the company grades in bands %s (GRADE-1).",
                                         ", ".join(bands)))
@@ -112,10 +124,10 @@ class CrmGovernanceGradeOverride(models.Model):
                        user=override.proposer_id.name, grade=override.grade, customer=override.partner_id.name,
                        date=fields.Date.to_string(override.date_end), reason=override.reason),
                 partner_ids=heads.partner_id.ids, subtype_xmlid="mail.mt_comment")
-            override.partner_id._message_log(body=_(
+            override.partner_id._governance_log_grade({override.partner_id.id: _(
                 "Grade override to %(grade)s proposed by %(user)s until %(date)s: %(reason)s (GRADE-2).",
                 grade=override.grade, user=override.proposer_id.name,
-                date=fields.Date.to_string(override.date_end), reason=override.reason))
+                date=fields.Date.to_string(override.date_end), reason=override.reason)})
         return overrides
 
     def write(self, vals):
@@ -172,6 +184,28 @@ class CrmGovernanceGradeOverride(models.Model):
                                         grade=override.grade, note=override.decision_note or _("no reason given")))
         return True
 
+    def action_revoke(self):
+        """A head of the customer's section ends an approved override now:
+        the computed grade returns (GRADE-2)."""
+        self.check_access("read")
+        today = fields.Date.context_today(self)
+        for override in self.sudo():
+            if override.state != "approved":
+                raise UserError(_("Only an approved grade override is revoked; %(customer)s's is %(state)s "
+                                  "(GRADE-2).", customer=override.partner_id.display_name,
+                                  state=dict(OVERRIDE_STATES)[override.state]))
+            if not self.env.su and not override.with_env(self.env)._governance_may_decide(self.env.user):
+                raise AccessError(_("Only a section head of %s revokes its customers' grade overrides (GRADE-2).",
+                                    override.partner_id.section_id.display_name))
+            override.write({"state": "ended", "date_end": min(override.date_end, today)})
+            customer = override.partner_id
+            customer._write({"governance_grade_override": None, "governance_grade_override_until": None})
+            customer.invalidate_recordset(["governance_grade_override", "governance_grade_override_until"])
+            override._governance_tell(_("%s revoked the override; the computed grade returns.", self.env.user.name))
+            customer._governance_apply_grades({customer.id: customer.governance_grade_computed or None},
+                                              "override_end", note=_("override revoked by %s", self.env.user.name))
+        return True
+
     def action_cancel(self):
         self.check_access("read")
         for override in self.sudo():
@@ -186,7 +220,7 @@ class CrmGovernanceGradeOverride(models.Model):
         """One step, logged on the customer and told to the proposer."""
         self.ensure_one()
         self.message_post(body=text, partner_ids=self.proposer_id.partner_id.ids, subtype_xmlid="mail.mt_comment")
-        self.partner_id._message_log(body=_("Grade override: %s (GRADE-2)", text))
+        self.partner_id._governance_log_grade({self.partner_id.id: _("Grade override: %s (GRADE-2)", text)})
 
     @api.model
     def _governance_expire(self, today):

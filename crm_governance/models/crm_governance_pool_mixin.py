@@ -264,11 +264,25 @@ class CrmGovernancePoolMixin(models.AbstractModel):
     def _governance_write_owner(self, user):
         self.write({"user_id": user.id})
 
+    def _governance_refuse_pending(self, action):
+        """A registration waiting for approval is nobody's yet and not in the
+        pool: releasing or dispatching it would leave it with no owner, or
+        start protection around the approval (ENTRY-3)."""
+        if "governance_registration_state" not in self._fields:
+            return
+        pending = self.sudo().filtered(lambda r: r.governance_registration_state == "pending")
+        if pending:
+            raise UserError(_(
+                "%(records)s waits for approval: it cannot be %(action)s before the section head decides; the "
+                "owner may withdraw it (mark it lost) meanwhile (ENTRY-3).",
+                records=", ".join(pending.mapped("display_name")), action=action))
+
     def action_governance_release(self, note):
         """The owner gives records back to the pool, with a reason."""
         self._governance_check_caller("write")
         if not isinstance(note, str) or not note.strip():
             raise UserError(_("Field 'Reason' is required to release a record to the pool (PROT-5)."))
+        self._governance_refuse_pending(_("released to the pool"))
         not_mine = self.filtered(lambda r: r.user_id != self.env.user)
         if not_mine:
             not_mine._governance_check_distributor()
@@ -282,6 +296,7 @@ class CrmGovernancePoolMixin(models.AbstractModel):
         FU-4), and, with a reason, protected records (reassignment) (SEC-2)."""
         self._governance_check_caller("write")
         self._governance_check_distributor()
+        self._governance_refuse_pending(_("dispatched"))
         user = self._governance_user_arg(user)
         self._governance_lock()
         invalid = self.filtered("governance_invalid_protection")

@@ -1,7 +1,7 @@
 from collections import namedtuple
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date
 
 from ..policy import protection
@@ -445,6 +445,11 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
             self.env["crm.governance.ledger"]._log(governed, reason, old, note)
             # a validity query about the previous owner's hold is moot now (FU-6)
             self.env["crm.governance.validity.query"]._governance_close_moot(governed)
+            # the previous owner, and whoever may no longer read it, stop following it; the new
+            # owner follows it (also where stock's auto-subscription is off: imports, tests) (SEC-4)
+            governed._governance_prune_followers(leaving={rid: owner for rid, (owner, _section) in old.items()})
+            if new_owner:
+                governed.sudo()._message_subscribe(partner_ids=new_owner.partner_id.ids)
         # a record that only now got a (governed) section through its new owner
         self.sudo()._governance_governed().filtered(lambda r: not r.protection_state)._governance_protection_start()
         return res
@@ -456,10 +461,21 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
             return super().unlink()
         self._governance_check_caller("unlink")
         governed = self.sudo()._governance_governed()
+        merging = trusted(self.env, "governance_merging")
+        if governed and not self.env.su and not merging:
+            # only the section's admins delete its records; others archive what they may write (SEC-2)
+            admin_of = self.env.user.sudo().governance_unlink_section_ids
+            outside = governed.filtered(lambda r: r.section_id not in admin_of)
+            if outside:
+                raise AccessError(_(
+                    "Only an admin of section %(section)s deletes its leads and customer accounts; archive the "
+                    "record instead (SEC-2).", section=outside[0].section_id.display_name))
         # a duplicate merged away: the survivor's "merge" row says so
-        if governed and not trusted(self.env, "governance_merging"):
+        if governed and not merging:
             self.env["crm.governance.ledger"]._log(
                 governed, "deleted", {r.id: (r.user_id.id, r.section_id.id) for r in governed})
+            # its registration stays held until an admin frees it (SEC-2, ENTRY-2)
+            self.env["crm.governance.deleted.registration"]._governance_keep(governed._governance_registers())
         return super().unlink()
 
     def _governance_held_domain(self):

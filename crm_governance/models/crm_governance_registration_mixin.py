@@ -155,6 +155,11 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
             Model.flush_model([name for name in (*KEY_FIELDS.values(), "user_id", "section_id", "active",
                                                  "protection_state", "protected_since", "release_at", "pool_due_at",
                                                  "governance_registration_state") if name in Model._fields])
+        # a mobile is matched as a phone: both columns against every number
+        match = SQL(" OR ").join(
+            SQL("r.%s = ANY(%s::varchar[])", SQL.identifier(KEY_FIELDS[column]),
+                wanted[registration.KIND_OF_COLUMN[column]])
+            for column in registration.COLUMNS if wanted[registration.KIND_OF_COLUMN[column]])
         parts = []
         for model in REGISTERED_MODELS:
             Model = self.env[model]
@@ -167,16 +172,17 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
                     WHERE %(match)s""",
                 model=model, table=SQL.identifier(Model._table), state=state,
                 keys=SQL(", ").join(SQL("r.%s", SQL.identifier(KEY_FIELDS[c])) for c in registration.COLUMNS),
-                # a mobile is matched as a phone: both columns against every number
-                match=SQL(" OR ").join(
-                    SQL("r.%s = ANY(%s::varchar[])", SQL.identifier(KEY_FIELDS[column]),
-                        wanted[registration.KIND_OF_COLUMN[column]])
-                    for column in registration.COLUMNS if wanted[registration.KIND_OF_COLUMN[column]])))
+                match=match))
+        # deleted registrations hold their keys until an admin frees them (SEC-2)
+        Deleted = self.env["crm.governance.deleted.registration"]
+        Deleted.flush_model()
+        parts.append(Deleted._governance_holders_sql(match))
         self.env.cr.execute(SQL(" UNION ALL ").join(parts))
         found = {}
         for model, rid, owner, section, active, protection_state, reg_state, since, until, *row_keys in \
                 self.env.cr.fetchall():
-            state = registration.holder_state(active, protection_state, reg_state, owner)
+            state = registration.DELETED if model == Deleted._name else \
+                registration.holder_state(active, protection_state, reg_state, owner)
             shared = tuple(dict.fromkeys(
                 (registration.KIND_OF_COLUMN[column], key) for column, key in zip(registration.COLUMNS, row_keys,
                                                                                   strict=True)
@@ -221,9 +227,31 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
         then one of the two is replayed and meets the other."""
         self.env["crm.governance.registration.lock"].sudo()._governance_lock(
             f"{kind}:{key}" for k in keys.values() for kind, key in k.items())
+        # past the caller's lookups of the day, a registration answers nothing,
+        # taken or free: each answer says whether the customer exists somewhere
+        for rec in self.browse(list(keys)):
+            if any(True for _pair in keys[rec.id].items()) and not rec._governance_lookups_left():
+                raise UserError(rec._governance_limit_message())
         for rec_id, verdict in self._governance_verdicts(keys).items():
             if verdict.refused:
                 self.browse(rec_id)._governance_refuse_collision(verdict)
+
+    def _governance_lookups_left(self):
+        """Has the caller Check Customer lookups left today in the section of
+        ``self`` (refused registrations of this transaction included)?"""
+        section = self.sudo()._governance_section()
+        if self.env.su or not section:
+            return True
+        pending = self.env.cr.cache.get("governance_refusals", {}).get((self.env.uid, section.id), 0)
+        spent = self.env["crm.governance.lookup"]._governance_spent("customer_check", section)
+        return spent + pending < section.customer_check_daily_limit
+
+    def _governance_limit_message(self):
+        section = self.sudo()._governance_section()
+        return _("You reached today's Check Customer limit (%(limit)s lookups in %(section)s; a registration refused "
+                 "as already registered counts as one): registrations you make are not checked, so not made, until "
+                 "the next day. Ask your section head to register it (ENTRY-2).",
+                 limit=section.customer_check_daily_limit, section=section.display_name)
 
     def _governance_refuse_collision(self, verdict):
         """The refusal says who holds it and since when in the same section,
@@ -236,10 +264,11 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
                               "registration of the same customer; it is refused (ENTRY-2, SEC-4)."))
         name = self.sudo().display_name
         holder = verdict.holder
-        if verdict.kind == registration.TAKEN_SAME_SECTION and not self._governance_count_refusal():
-            raise UserError(_(
-                "%(customer)s is already registered in your section: the first registration keeps the customer. "
-                "You reached today's Check Customer limit, so who holds it is not said (ENTRY-2).", customer=name))
+        # taken in this section or in another: an answer Check Customer would
+        # count, counted alike; past the limit it says nothing (ENTRY-2, SEC-4)
+        if verdict.kind in (registration.TAKEN_SAME_SECTION, registration.TAKEN_OTHER_SECTION,
+                            registration.HELD_DELETED) and not self._governance_count_refusal():
+            raise UserError(self._governance_limit_message())
         if verdict.kind == registration.TAKEN_SAME_SECTION:
             owner = self.env["res.users"].sudo().browse(holder.owner_id)
             raise UserError(_(
@@ -248,6 +277,10 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
                 date=fields.Date.to_string(holder.since) if holder.since else "-"))
         if verdict.kind == registration.TAKEN_OTHER_SECTION:
             raise UserError(_("%(customer)s is already registered in another section (ENTRY-2).", customer=name))
+        if verdict.kind == registration.HELD_DELETED:
+            raise UserError(_(
+                "%(customer)s was registered before and deleted by a section admin; its registration stays held "
+                "until an admin of the section frees it (Deleted Registrations) (SEC-2, ENTRY-2).", customer=name))
         raise RedirectWarning(
             _("%(customer)s is in your section's public pool: claim it instead of registering it again "
               "(ENTRY-2, PROT-5).", customer=name),

@@ -157,4 +157,6 @@ class CrmGovernanceScheduleMixin(models.AbstractModel):
                                     author_id=self.env.ref("base.partner_root").id)
         released._governance_drop_reminders("followup_due", "no_contact")
         self.env["crm.governance.validity.query"]._governance_close_moot(released)
+        # the previous owners stop following what they lost (SEC-4)
+        released._governance_prune_followers(leaving={row[0]: row[1] for row in rows})
         return released

@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.tools import SQL
 
 from ..policy import pick_section
+from .boundary import check_onchange_values
 from .trusted import Trusted, as_id, context_defaults, trusted
 
 MOVER_GROUPS = ("crm_governance.group_management", "crm_governance.group_system_admin")
@@ -117,11 +118,32 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
             if ids:
                 self.env[self._fields[fname].comodel_name].browse(ids)._governance_check_caller("read")
 
+    def _governance_check_not_around(self):
+        """Someone listed on a governed section registers customers into a
+        governed section they are listed on: a team of an ungoverned
+        section, or none, would file another section's customer with no
+        facts and no collision check (SEC-1, ENTRY-1, ENTRY-2). A section
+        that is not governed and lists them too is theirs to use."""
+        if self.env.su or not self._governance_active():
+            return
+        listed = self.env.user.sudo()._governance_listed_sections()
+        governed = listed.filtered("governance_enabled")
+        if not governed:
+            return
+        around = self.sudo()._governance_wants_section().filtered(
+            lambda r: not r.section_id.governance_enabled and r.section_id not in listed)
+        if around:
+            raise UserError(_(
+                "You work in section %(sections)s: the customers you register go into it, with its registration "
+                "rules; choose one of its sales teams (SEC-1, ENTRY-1).",
+                sections=", ".join(governed.mapped("display_name"))))
+
     @api.model_create_multi
     def create(self, vals_list):
         self._governance_check_links(vals_list)
         records = super().create(vals_list)
         records._governance_assign_sections()
+        records._governance_check_not_around()
         records.filtered("section_id")._governance_check_registered()
         return records
 
@@ -218,6 +240,8 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
         self.env["crm.governance.ledger"]._log(moving, "section_move", old, note)
         self.env["mail.activity"]._governance_sync_section(moving)
         self.env["crm.governance.validity.query"]._governance_close_moot(moving)
+        # the old section's people stop following it (SEC-4)
+        moving._governance_prune_followers()
         for rec in moving:
             body = Markup("%s") % _(
                 "Moved from section %(old)s to section %(new)s by %(user)s (SEC-3).",
@@ -311,6 +335,9 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
         self._governance_check_links([{
             fname: values[fname] for fname in self._governance_link_fields
             if fname in values and not (current and as_id(values[fname]) == current[fname].id)}])
+        # and every other governed record the form points to (stock computes
+        # name them as superuser: a company's name, a duplicate's id)
+        check_onchange_values(self, values)
         return super().onchange(values, field_names, fields_spec)
 
     def _governance_section(self):

@@ -1,13 +1,17 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, MissingError, ValidationError
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
 
+from ..policy.access import may_correct_won
 from ..policy.protection import OWNED
 from .crm_governance_protection_mixin import ResultGroup
 from .crm_governance_section_mixin import governance_access_error
 from .res_partner_grade import GRADE_SELECTION
-from .trusted import Trusted, as_id
+from .trusted import Trusted, as_id, trusted
+
+# what a won deal's grading and reports read (GRADE-2)
+WON_FACTS = frozenset(("expected_revenue", "date_closed", "partner_id", "company_id", "stage_id", "active"))
 
 
 class CrmLead(models.Model):
@@ -27,6 +31,13 @@ class CrmLead(models.Model):
         GRADE_SELECTION, string="Customer Grade", compute="_compute_governance_grade", store=True,
         compute_sudo=True, readonly=True, index="btree_not_null")
 
+    # a won deal's figures are facts (GRADE-2, PROT-8): corrected only through
+    # Correct Won Deal, by the section's head or a system admin
+    governance_won_locked = fields.Boolean(
+        string="Won Deal Locked", compute="_compute_governance_won_locked",
+        help="A won deal of a governed section: its amount, closing date, customer and stage are corrected "
+             "only by the section's head or a system admin, with a reason (GRADE-2).")
+
     def _auto_init(self):
         # created empty before the ORM sees it: no customer has a grade at
         # install, so computing it for every existing lead would be wasted time
@@ -41,6 +52,58 @@ class CrmLead(models.Model):
 
     def _governance_grades(self):
         return {lead.id: lead.governance_grade for lead in self.sudo() if lead.governance_grade}
+
+    # -- won deals are facts (GRADE-2, PROT-8) ----------------------------------
+    @api.depends("stage_id.is_won", "section_id.governance_enabled")
+    def _compute_governance_won_locked(self):
+        for lead in self:
+            lead.governance_won_locked = bool(lead.stage_id.is_won and lead.sudo().section_id.governance_enabled)
+
+    def _governance_check_won_facts(self, vals):
+        """A won deal of a governed section keeps its amount, closing date,
+        customer, company, stage and archive state: the grades read them,
+        and a plain write by its owner (1,000 → 50,000,000) would grade the
+        customer A with no approval. Changed only through a correction
+        (``Trusted`` in the context) by the head or a system admin."""
+        changing = WON_FACTS & set(vals)
+        if not changing or self.env.su or trusted(self.env, "governance_won_correction"):
+            return
+        for lead in self.sudo().with_context(active_test=False):
+            if not (lead.stage_id.is_won and lead.section_id.governance_enabled):
+                continue
+            new = self.new({name: vals[name] for name in changing}, origin=lead)
+            changed = [name for name in changing if new[name] != lead[name]]
+            if "stage_id" in changed and new.stage_id.is_won:
+                changed.remove("stage_id")
+            if changed:
+                labels = ", ".join(self._fields[name]._description_string(self.env) for name in sorted(changed))
+                raise UserError(self.env._(
+                    "%(record)s is won: its %(fields)s are facts the grades and reports read. Ask the section's "
+                    "head to correct it (Correct Won Deal), with a reason (GRADE-2).",
+                    record=lead.display_name, fields=labels))
+
+    def action_governance_correct_won(self):
+        """Open Correct Won Deal (the head's or a system admin's)."""
+        self.ensure_one()
+        self._governance_check_caller("read")
+        self._governance_check_won_corrector()
+        return {"type": "ir.actions.act_window", "name": self.env._("Correct Won Deal"),
+                "res_model": "crm.governance.won.correction", "view_mode": "form", "views": [(False, "form")],
+                "target": "new", "context": {"default_lead_id": self.id}}
+
+    def _governance_check_won_corrector(self):
+        if self.env.su:
+            return
+        user = self.env.user
+        for lead in self.sudo():
+            if not lead.stage_id.is_won or not lead.section_id.governance_enabled:
+                raise UserError(self.env._("%s is not a won deal of a governed section: edit it as usual.",
+                                           lead.display_name))
+            if not may_correct_won(user._governance_roles(), lead.section_id.id,
+                                   user.sudo().governance_head_section_ids.ids):
+                raise AccessError(self.env._(
+                    "Only a head of section %s or a system admin corrects its won deals (GRADE-2).",
+                    lead.section_id.display_name))
 
     # -- registration keys (ENTRY-2) --------------------------------------------
     def _governance_key_sources(self):
@@ -163,6 +226,7 @@ class CrmLead(models.Model):
         return super()._governance_result_groups() + [grade]
 
     def write(self, vals):
+        self._governance_check_won_facts(vals)
         grades = {lead.id: lead.governance_grade for lead in self.sudo()} if "partner_id" in vals else {}
         try:
             res = super().write(vals)

@@ -4,9 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from .boundary import SECTIONED_MODELS, check_onchange_values, readable_by_caller
 from .trusted import Trusted, as_id, trusted
-
-SECTIONED_MODELS = ("crm.lead", "res.partner")
 
 
 def document_of(env, vals, record=None):
@@ -63,6 +62,22 @@ class MailActivity(models.Model):
             for documents in (*old_documents.values(), *self._governance_documents().values()):
                 self._governance_sync_section(documents)
         return res
+
+    def onchange(self, values, field_names, fields_spec):
+        # the form names its document (res_name) as superuser (SEC-4)
+        check_onchange_values(self, values)
+        return super().onchange(values, field_names, fields_spec)
+
+    def _compute_res_name(self):
+        # stock names the document as superuser: the activity form's onchange
+        # named any lead or customer by id (and a missing id answered
+        # otherwise). Named only when the caller may read it (SEC-4).
+        super()._compute_res_name()
+        if self.env(su=False).is_superuser() or not self.env["crm.governance.section"]._governance_enabled_ids():
+            return
+        for activity in self.filtered(lambda a: a.res_model in SECTIONED_MODELS and a.res_id):
+            if not readable_by_caller(self.env, self.env[activity.res_model].browse(activity.res_id)):
+                activity.res_name = False
 
     def _governance_documents(self):
         """The governed-model documents of ``self``, per model."""

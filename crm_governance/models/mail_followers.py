@@ -1,6 +1,6 @@
 from odoo import api, models
 
-from .mail_activity import SECTIONED_MODELS
+from .boundary import SECTIONED_MODELS, check_onchange_values
 
 
 class MailFollowers(models.Model):
@@ -19,6 +19,28 @@ class MailFollowers(models.Model):
                 continue
             domain = ["|", "&", ("res_model", "=", model), ("res_id", "in", Model._search([]))] + domain
         return domain
+
+    def onchange(self, values, field_names, fields_spec):
+        # a follower's related name and e-mail are read as superuser (SEC-4)
+        check_onchange_values(self, values)
+        return super().onchange(values, field_names, fields_spec)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # every subscription ends here (stock auto-subscription, templates,
+        # the invite wizard, message_subscribe), mostly as superuser: a
+        # governed record is followed only by people who may read it (SEC-4)
+        if self.env["crm.governance.section"]._governance_enabled_ids():
+            wanted = {}
+            for vals in vals_list:
+                if vals.get("res_model") in SECTIONED_MODELS and vals.get("partner_id") and vals.get("res_id"):
+                    wanted.setdefault(vals["res_model"], set()).add(vals["res_id"])
+            refused = {model: self.env[model].browse(ids)._governance_unreadable_partners(
+                           [v["partner_id"] for v in vals_list if v.get("res_model") == model and v.get("partner_id")])
+                       for model, ids in wanted.items()}
+            vals_list = [vals for vals in vals_list if vals.get("partner_id") not in refused.get(
+                vals.get("res_model"), {}).get(vals.get("res_id"), ())]
+        return super().create(vals_list)
 
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None):

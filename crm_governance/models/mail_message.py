@@ -38,6 +38,56 @@ class MailMessage(models.Model):
             raise UserError(_("This message is a follow-up record or a note of the governance rules: it "
                               "cannot be edited or deleted; add a supplementary follow-up instead (FU-5)."))
 
+    # -- reading: the record's readers only (SEC-4, SEC-5) -----------------------
+    @api.model
+    def _governance_unreadable(self, ids):
+        """The ids of ``ids`` that are messages of a governed lead or customer
+        the user may not read: stock lets a message's author, recipients and
+        notified partners (followers) read it whatever the record rules say,
+        so a frozen owner, a previous owner or a follower from another section
+        would read a record's chatter through their inbox or a search."""
+        if self.env.su or not ids or not self.env["crm.governance.section"]._governance_enabled_ids():
+            return set()
+        self.flush_model(["model", "res_id", "subtype_id"])
+        # grade notes are read by those who may read grades (the sales organisation, GRADE-2)
+        grade = self.env["ir.model.data"]._xmlid_to_res_id("crm_governance.mt_customer_grade", raise_if_not_found=False)
+        sales = self.env.user.has_group("sales_team.group_sale_salesman")
+        self.env.cr.execute(SQL("SELECT id, model, res_id, subtype_id FROM mail_message "
+                                "WHERE id = ANY(%s) AND model IN %s", list(ids), SECTIONED_MODELS))
+        by_model = {}
+        unreadable = set()
+        for mid, model, res_id, subtype_id in self.env.cr.fetchall():
+            if subtype_id and subtype_id == grade and not sales:
+                unreadable.add(mid)
+                continue
+            by_model.setdefault(model, {}).setdefault(res_id, []).append(mid)
+        for model, docs in by_model.items():
+            Model = self.env[model].with_context(active_test=False)
+            governed = Model.sudo().browse(list(docs)).exists()._governance_governed()
+            if not governed:
+                continue
+            readable = set(Model.search([("id", "in", governed.ids)]).ids) if Model.has_access("read") else set()
+            for doc_id in set(governed.ids) - readable:
+                unreadable.update(docs[doc_id])
+        return unreadable
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        query = super()._search(domain, offset=offset, limit=limit, order=order)
+        if self.env.su or not self.env["crm.governance.section"]._governance_enabled_ids():
+            return query
+        ids = query.get_result_ids()
+        unreadable = self._governance_unreadable(ids)
+        return self.browse(i for i in ids if i not in unreadable)._as_query(order) if unreadable else query
+
+    def _get_forbidden_access(self, operation):
+        forbidden = super()._get_forbidden_access(operation)
+        if operation == "read" and not self.env.su:
+            unreadable = self._governance_unreadable((self - forbidden).ids)
+            if unreadable:
+                forbidden += self.browse(sorted(unreadable))
+        return forbidden
+
     def _extras_to_store(self, store, format_reply):
         # each follow-up in the chatter says whether it counts and why not
         # (FU-2): a valid and an invalid note look alike otherwise

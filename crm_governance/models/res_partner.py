@@ -3,6 +3,7 @@ from odoo.exceptions import MissingError
 
 from ..policy import registration
 from ..policy.protection import OWNED
+from .boundary import readable_by_caller
 from .crm_governance_section_mixin import governance_access_error
 from .trusted import Trusted, trusted
 
@@ -29,6 +30,19 @@ class ResPartner(models.Model):
     def _governance_section_source_team(self):
         # ``team_id`` on partners comes with the ``sale`` add-on, when installed.
         return self.team_id if "team_id" in self._fields else self.env["crm.team"]
+
+    def _compute_same_vat_partner_id(self):
+        # stock looks up the partner with the same tax id or registry number
+        # as superuser and shows its name: another section's customer, to
+        # anyone typing its number. Shown only when the caller may read it;
+        # the collision check (counted) answers the rest (SEC-4, ENTRY-2).
+        super()._compute_same_vat_partner_id()
+        if self.env(su=False).is_superuser() or not self._governance_active():
+            return
+        for partner in self:
+            for fname in ("same_vat_partner_id", "same_company_registry_partner_id"):
+                if partner[fname] and not readable_by_caller(self.env, partner[fname]):
+                    partner[fname] = False
 
     # -- registration keys (ENTRY-2) --------------------------------------------
     def _governance_key_sources(self):

@@ -123,6 +123,13 @@ class ResPartner(models.Model):
         return {p.id: p.commercial_partner_id.governance_grade for p in self.sudo()
                 if p.commercial_partner_id.governance_grade}
 
+    def _governance_log_grade(self, bodies):
+        """Grade notes on customers' chatter ({partner id: text}), in the
+        grade subtype: read only by those who may read grades (GRADE-2)."""
+        messages = self._message_log_batch(bodies)
+        messages.sudo().write({"subtype_id": self.env.ref("crm_governance.mt_customer_grade").id})
+        return messages
+
     # -- figures, in bulk ------------------------------------------------------
     @api.model
     def _governance_won_sql(self, run_company, end):
@@ -305,7 +312,7 @@ class ResPartner(models.Model):
             bodies[partner.id] = _("Grade: %(old)s → %(new)s (%(why)s, GRADE-2).",
                                    old=labels.get(old[partner.id], _("none")), new=labels.get(new, _("none")),
                                    why=note or why)
-        changed._message_log_batch(bodies)
+        changed._governance_log_grade(bodies)
         self.env["crm.governance.grade.change"].sudo().create([{
             "partner_id": p.id, "partner_name": p.display_name, "section_id": p.section_id.id,
             "old_grade": old[p.id] or False,

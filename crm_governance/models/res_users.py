@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 
 from ..policy import Roles, section_scopes
+from .mail_activity import SECTIONED_MODELS
 
 ROLE_GROUPS = {
     # Any CRM user listed in a section works its own records there: existing
@@ -64,12 +65,18 @@ class ResUsers(models.Model):
         "crm.governance.section", compute="_compute_governance_scopes", compute_sudo=True,
         groups="base.group_system")
 
+    def _governance_roles(self):
+        """The governance roles this user holds (policy.access.Roles)."""
+        self.ensure_one()
+        user = self.sudo()
+        return Roles(frozen=user.governance_frozen, **{
+            role: user._has_group(xmlid) for role, xmlid in ROLE_GROUPS.items()})
+
     def _compute_governance_scopes(self):
         Section = self.env["crm.governance.section"].sudo().with_context(active_test=False)
         governed = Section.search([("governance_enabled", "=", True)])
         for user in self:
-            roles = Roles(frozen=user.governance_frozen, **{
-                role: user._has_group(xmlid) for role, xmlid in ROLE_GROUPS.items()})
+            roles = user._governance_roles()
             scopes = section_scopes(
                 roles, governed.ids,
                 member_of=user.governance_member_section_ids.ids,
@@ -117,7 +124,24 @@ class ResUsers(models.Model):
         if {"governance_frozen", "governance_member_section_ids", "governance_head_section_ids",
                 "governance_admin_section_ids"} & set(vals):
             self.env["crm.governance.section"]._governance_access_changed()
+        if "governance_frozen" in vals:
+            self._governance_followers_on_freeze()
         return res
+
+    def _governance_followers_on_freeze(self):
+        """A frozen user follows no governed record (followers read its
+        messages, SEC-5); unfrozen, they follow again what they own."""
+        for user in self.sudo():
+            for model in SECTIONED_MODELS:
+                Model = self.env[model].sudo().with_context(active_test=False)
+                if user.governance_frozen:
+                    followed = self.env["mail.followers"].sudo().search([
+                        ("res_model", "=", model), ("partner_id", "=", user.partner_id.id)])
+                    governed = Model.browse(followed.mapped("res_id")).exists()._governance_governed()
+                    followed.filtered(lambda f, ids=set(governed.ids): f.res_id in ids).unlink()
+                else:
+                    owned = Model.search([("user_id", "=", user.id), ("section_id.governance_enabled", "=", True)])
+                    owned._message_subscribe(partner_ids=user.partner_id.ids)
 
     def _governance_listed_sections(self):
         """The sections that list this user as salesperson, head or admin."""

@@ -62,3 +62,4 @@ def forged(env, vals_list, names, with_defaults=False):
     for vals in vals_list:
         sent.update(vals)
     return sent.intersection(names)
+

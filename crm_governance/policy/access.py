@@ -75,3 +75,12 @@ def may_approve_grade(roles, section_id, head_of=()):
     only by a section head of the customer's section, never by a frozen
     user; salespeople, admins and other sections' heads may not."""
     return bool(section_id) and roles.section_head and not roles.frozen and section_id in frozenset(head_of)
+
+
+def may_correct_won(roles, section_id, head_of=()):
+    """A won deal's amount, closing date, customer and stage are facts the
+    grades and the scorecards read: corrected only by a section head of its
+    section or a system admin, never by a frozen user (GRADE-2, PROT-8)."""
+    if roles.frozen or not section_id:
+        return False
+    return roles.system_admin or (roles.section_head and section_id in frozenset(head_of))

@@ -226,6 +226,7 @@ def bad_input(name=None, phone=None, email=None, vat=None, region=None, suffixes
 PROTECTED = "protected"  # owned and protected, or waiting for approval
 POOL = "pool"
 FREE = "free"  # no protection: ungoverned, archived, rejected
+DELETED = "deleted"  # deleted by an admin: its keys stay held until an admin frees them (SEC-2)
 
 
 @dataclass(frozen=True)
@@ -269,6 +270,7 @@ def holder_state(active, protection_state, registration_state, owner_id):
 # the verdicts, worst first
 TAKEN_SAME_SECTION = "taken_same_section"
 TAKEN_OTHER_SECTION = "taken_other_section"
+HELD_DELETED = "held_deleted"
 IN_POOL = "in_pool"
 OWN = "own"
 CLEAR = "clear"
@@ -281,7 +283,7 @@ class Verdict:
 
     @property
     def refused(self):
-        return self.kind in (TAKEN_SAME_SECTION, TAKEN_OTHER_SECTION, IN_POOL)
+        return self.kind in (TAKEN_SAME_SECTION, TAKEN_OTHER_SECTION, HELD_DELETED, IN_POOL)
 
 
 def collision(owner_id, section_id, holders):
@@ -293,13 +295,20 @@ def collision(owner_id, section_id, holders):
     across sections only that it is taken. A pooled record of the same
     section refuses it with an offer to claim it (a new registration would
     go round the claim rules). One's own record is no collision: the form
-    offers to open it. Free records and other sections' pools are free."""
+    offers to open it. A deleted registration keeps its keys until a
+    section admin frees them, whoever registers again (SEC-2). Free records
+    and other sections' pools are free."""
+    first = lambda found: min(found, key=lambda h: (h.since is None, h.since or 0, h.id))  # noqa: E731
     taken = [h for h in holders if h.state == PROTECTED and h.owner_id != owner_id]
     if taken:
         same = [h for h in taken if h.section_id == section_id]
         if same:
-            return Verdict(TAKEN_SAME_SECTION, min(same, key=lambda h: (h.since is None, h.since or 0, h.id)))
-        return Verdict(TAKEN_OTHER_SECTION, min(taken, key=lambda h: (h.since is None, h.since or 0, h.id)))
+            return Verdict(TAKEN_SAME_SECTION, first(same))
+        return Verdict(TAKEN_OTHER_SECTION, first(taken))
+    deleted = [h for h in holders if h.state == DELETED]
+    if deleted:
+        same = [h for h in deleted if h.section_id == section_id]
+        return Verdict(HELD_DELETED, first(same)) if same else Verdict(TAKEN_OTHER_SECTION, first(deleted))
     pooled = [h for h in holders if h.state == POOL and h.section_id == section_id]
     if pooled:
         return Verdict(IN_POOL, min(pooled, key=lambda h: h.id))

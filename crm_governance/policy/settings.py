@@ -245,6 +245,9 @@ GRADING = (
               f"Top percentage: the best-scored customers up to this share (%, counted from the top) get "
               f"grade {grade} (GRADE-2).", "GRADE-2", minimum=1, maximum=99)
       for grade, share in zip("ABCD", (20, 50, 80, 95), strict=True)),
+    Setting("grade_override_max_months", INTEGER, 12, "Longest Grade Override (months)",
+            "An approved grade override lasts at most this many months; then the computed grade returns "
+            "(GRADE-2).", "GRADE-2", minimum=1, maximum=120),
 )
 GRADING_DEFAULTS = {s.name: s.default for s in GRADING}
 

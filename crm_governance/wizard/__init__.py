@@ -9,3 +9,7 @@ from . import crm_governance_validity_decision
 from . import crm_governance_customer_check
 from . import crm_governance_registration_decision
 from . import crm_governance_duplicate_scan
+from . import mail_compose_message
+from . import mail_wizard_invite
+from . import mail_activity_schedule
+from . import crm_governance_won_correction

@@ -79,6 +79,8 @@ class CrmGovernanceCustomerCheck(models.TransientModel):
                         until=fields.Date.to_string(holder.until) if holder.until else _("approval"))
         elif verdict.kind == registration.TAKEN_OTHER_SECTION:
             message = _("Registered in another section (ENTRY-2).")
+        elif verdict.kind == registration.HELD_DELETED:
+            message = _("Registered before and deleted: held until a section admin frees it (SEC-2, ENTRY-2).")
         elif verdict.kind == registration.IN_POOL:
             message = _("In your section's public pool: claim it (ENTRY-2, PROT-5).")
         elif verdict.kind == registration.OWN:
