@@ -104,6 +104,10 @@ INVALID = {
 }
 
 
+class GivesNothing(Exception):
+    """A give-back that would leave a salesperson nothing to claim: undone."""
+
+
 class CrmGovernanceDemo(models.AbstractModel):
     """The demo company's records and history (demo data only)."""
     _name = "crm.governance.demo"
@@ -623,8 +627,8 @@ class CrmGovernanceDemo(models.AbstractModel):
                         if account.user_id == entry["owner"] and account.protection_state in protection.OWNED:
                             account.with_user(entry["owner"]).action_governance_release("客户暂停合作，放回公海。")
                         if not claimable(user):
-                            raise UserError("gives this salesperson nothing")  # the savepoint undoes it
-                except (UserError, RedirectWarning):
+                            raise GivesNothing  # the savepoint undoes it
+                except (UserError, RedirectWarning, GivesNothing):
                     self.env.invalidate_all()
                     continue
                 givers.remove(entry)
