@@ -7,6 +7,7 @@ test_stock_lookup_sweep.py.)"""
 from datetime import timedelta
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.crm_governance.policy import settings
@@ -104,7 +105,7 @@ class TestWonDealsAreFacts(SecondPassCase):
     def test_the_head_corrects_it_with_a_reason_and_the_grade_reads_it(self):
         Correction = self.env["crm.governance.won.correction"]
         for user in (self.sales_a1, self.management, self.head_b):
-            with self.subTest(user=user.login), self.assertRaises(Exception):
+            with self.subTest(user=user.login), self.assertRaises(UserError):
                 Correction.with_user(user).with_context(default_lead_id=self.deal.id).create({"reason": "x"})
         wizard = Correction.with_user(self.head_a).with_context(default_lead_id=self.deal.id).create({
             "expected_revenue": 2000, "reason": "合同金额录错，以合同为准"})

@@ -151,6 +151,16 @@ def test_first_registered_wins():
     assert r.collision(2, 10, []).kind == r.CLEAR
 
 
+def test_a_deleted_registration_holds_until_freed():
+    # whoever registers again, its own former owner included; another section's: "registered elsewhere"
+    assert r.collision(1, 10, [holder(1, 10, r.DELETED)]).kind == r.HELD_DELETED
+    assert r.collision(2, 10, [holder(1, 20, r.DELETED)]).kind == r.TAKEN_OTHER_SECTION
+    assert r.Verdict(r.HELD_DELETED).refused
+    # a live protected holder is named first; a freed one is no holder at all
+    assert r.collision(2, 10, [holder(1, 10, r.DELETED, rid=1), holder(3, 10, rid=2)]).kind == r.TAKEN_SAME_SECTION
+    assert r.collision(2, 10, [holder(1, 10, r.POOL), holder(1, 10, r.DELETED, rid=2)]).kind == r.HELD_DELETED
+
+
 def test_who_holds_a_key():
     assert r.holder_state(True, "protected", False, 1) == r.PROTECTED
     assert r.holder_state(True, "warning", False, 1) == r.PROTECTED
@@ -159,6 +169,7 @@ def test_who_holds_a_key():
     assert r.holder_state(True, "pooled", None, None) == r.POOL
     assert r.holder_state(False, "protected", None, 1) == r.FREE  # archived (lost)
     assert r.holder_state(True, None, None, 1) == r.FREE  # ungoverned section
+    assert r.holder_state(True, "protected", None, 1, won=True) == r.FREE  # a won deal: history, not a hold
 
 
 def test_the_first_live_registration_survives_a_merge():

@@ -33,13 +33,12 @@ class TestSectionMove(GovernanceCase):
         lead = self.lead_a1.with_user(self.sysadmin)
         lead.action_governance_move_section(self.section_b.id, "customer relocated to Beijing", self.sales_b1.id)
         self.assertEqual((self.lead_a1.section_id, self.lead_a1.user_id), (self.section_b, self.sales_b1))
-        move, owner = self._ledger(self.lead_a1).sorted("id")
-        self.assertEqual((move.old_section_id, move.section_id, move.author_id, move.old_user_id, move.new_user_id),
-                         (self.section_a, self.section_b, self.sysadmin, self.sales_a1, self.sales_a1))
+        # one row for one move: from its owner and section to its new owner in the target section
+        move = self._ledger(self.lead_a1)
+        self.assertEqual((move.old_section_id, move.section_id, move.author_id, move.old_user_id, move.new_user_id,
+                          move.reason), (self.section_a, self.section_b, self.sysadmin, self.sales_a1, self.sales_b1,
+                                         "section_move"))
         self.assertEqual(move.note, "customer relocated to Beijing")
-        # then its new owner in the target section, with the same reason
-        self.assertEqual((owner.section_id, owner.old_user_id, owner.new_user_id, owner.note),
-                         (self.section_b, self.sales_a1, self.sales_b1, "customer relocated to Beijing"))
         self.assertEqual(self.lead_a1.protection_state, "protected")
         chatter = self.lead_a1.message_ids.filtered(lambda m: "SEC-3" in (m.body or ""))
         self.assertEqual(len(chatter), 1)
@@ -88,8 +87,9 @@ class TestSectionMove(GovernanceCase):
         wizard_form.save().action_move()
         self.assertEqual(leads.section_id, self.section_b)
         self.assertEqual(leads.user_id, self.sales_b1)
-        self.assertEqual(len(self._ledger(self.lead_a1)), 2)
-        self.assertEqual(len(self._ledger(self.lead_a_pool)), 2)
+        self.assertEqual(len(self._ledger(self.lead_a1)), 1)
+        self.assertEqual(len(self._ledger(self.lead_a_pool)), 1)
+        self.assertEqual(self._ledger(self.lead_a_pool).mapped("old_section_id"), self.section_a)
         self.assertEqual(self._ledger(self.lead_a1).author_id, self.management)
         # management still cannot edit the records themselves
         with self.assertRaises(AccessError):

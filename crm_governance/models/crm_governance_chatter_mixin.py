@@ -173,11 +173,17 @@ class CrmGovernanceChatterMixin(models.AbstractModel):
                 return
         else:
             return
-        self._governance_take_followup({
+        followup = self._governance_take_followup({
             "author_id": author.id, "content": text, "source": source,
             "channel": self._governance_followup_channel(message),
             "activity_type_id": message.mail_activity_type_id.id, "message_id": message.id,
         })
+        if followup and not followup.is_valid and author == self.env.user and source != "activity":
+            # a note typed in the chatter that does not count: said at once, as
+            # the Log Follow-up dialog says it (the chatter marks it too)
+            self.env.user._bus_send("simple_notification", {
+                "type": "warning", "sticky": False, "title": self.env._("Saved, but it does not count"),
+                "message": followup.with_env(self.env).reason_text})
 
     def _governance_take_followup(self, vals):
         """Judge and append one follow-up of ``self`` (FU-2, FU-5); when its

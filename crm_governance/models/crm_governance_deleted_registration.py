@@ -24,11 +24,11 @@ class CrmGovernanceDeletedRegistration(models.Model):
                                  ondelete="cascade")
     owner_id = fields.Many2one("res.users", string="Owner When Deleted", readonly=True)
     registered_at = fields.Datetime(string="Registered On", readonly=True)
-    deleted_by_id = fields.Many2one("res.users", string="Deleted By", readonly=True)
+    deleted_by_id = fields.Many2one("res.users", readonly=True)
     date = fields.Datetime(string="Deleted On", required=True, readonly=True, default=fields.Datetime.now)
-    freed = fields.Boolean(string="Freed", readonly=True, index=True,
+    freed = fields.Boolean(readonly=True, index=True,
                            help="Its keys no longer hold: the customer may be registered again.")
-    freed_by_id = fields.Many2one("res.users", string="Freed By", readonly=True)
+    freed_by_id = fields.Many2one("res.users", readonly=True)
     freed_at = fields.Datetime(string="Freed On", readonly=True)
     locals().update({field: fields.Char(readonly=True, index="btree_not_null") for field in KEY_FIELDS.values()})
 
@@ -78,7 +78,7 @@ class CrmGovernanceDeletedRegistration(models.Model):
         alias ``r``), shaped as the registration mixin's holders."""
         return SQL(
             """SELECT %(model)s, r.id, r.owner_id, r.section_id, true, NULL::varchar, %(state)s::varchar,
-                      r.registered_at, NULL::timestamp, %(keys)s
+                      r.registered_at, NULL::timestamp, false, %(keys)s
                  FROM crm_governance_deleted_registration r
                 WHERE r.freed IS NOT TRUE AND (%(match)s)""",
             model=self._name, state=registration.DELETED, match=match,

@@ -13,7 +13,7 @@ from .crm_governance_ledger import RECORD_FIELD
 from .trusted import Trusted
 
 # what a claim refusal is told with (PROT-5)
-ClaimFacts = namedtuple("ClaimFacts", "held cap daily_limit lost_at until")
+ClaimFacts = namedtuple("ClaimFacts", "held cap daily_limit lost_at until holder", defaults=(None,))
 
 
 class CrmGovernancePoolMixin(models.AbstractModel):
@@ -112,6 +112,10 @@ class CrmGovernancePoolMixin(models.AbstractModel):
                               cap=facts.cap)
         if refusal == protection.DAILY_LIMIT:
             return self.env._("Today's claims are used up: %(limit)s per day (PROT-5)", limit=facts.daily_limit)
+        if refusal == protection.HELD and facts.holder:
+            return self.env._("%(holder)s holds this customer: only they may take it back, or the section head "
+                              "dispatches it to them (ENTRY-2)",
+                              holder=self.env["res.users"].sudo().browse(facts.holder).name)
         if refusal == protection.HELD:
             return self.env._("Held by another registration of this customer (ENTRY-2)")
         if refusal == protection.NOT_MEMBER:
@@ -133,13 +137,17 @@ class CrmGovernancePoolMixin(models.AbstractModel):
         lost = dict(Ledger._read_group(
             [(field, "in", self.ids), ("old_user_id", "=", user.id), ("reason", "in", self._GOVERNANCE_LOST_REASONS)],
             [field], ["date:max"]))
-        held_elsewhere = set()
+        held_elsewhere, holders, own_customer = set(), {}, set()
         if with_holders:
             registers = self._governance_registers().filtered(lambda r: r.protection_state == protection.POOLED)
             if registers:
                 verdicts = registers._governance_verdicts(registers._governance_keys(), owner=user)
                 held_elsewhere = {rid for rid, verdict in verdicts.items() if verdict.kind in (
                     registration.TAKEN_SAME_SECTION, registration.TAKEN_OTHER_SECTION)}
+                # who holds it, where the reader may be told: their own section
+                holders = {rid: verdict.holder.owner_id for rid, verdict in verdicts.items()
+                           if verdict.kind == registration.TAKEN_SAME_SECTION}
+                own_customer = {rid for rid, verdict in verdicts.items() if verdict.kind == registration.OWN}
         result = {}
         for section, recs in self.grouped("section_id").items():
             member = user in section._governance_people() and not user.governance_frozen
@@ -149,12 +157,14 @@ class CrmGovernancePoolMixin(models.AbstractModel):
                 lost_at = lost.get(rec)
                 facts = ClaimFacts(held=held, cap=section.claim_cap, daily_limit=section.daily_claim_limit,
                                    lost_at=lost_at,
-                                   until=protection.cooldown_until(lost_at, section.reclaim_cooldown_days))
+                                   until=protection.cooldown_until(lost_at, section.reclaim_cooldown_days),
+                                   holder=holders.get(rec.id))
                 result[rec.id] = (protection.claim_refusal(
                     pooled=rec.protection_state == protection.POOLED and section.governance_enabled, member=member,
                     held=held, cap=section.claim_cap, claiming=claiming or 1, lost_at=lost_at,
                     cooldown_days=section.reclaim_cooldown_days, now=now, claimed_today=claimed_today,
-                    daily_limit=section.daily_claim_limit, held_elsewhere=rec.id in held_elsewhere), facts)
+                    daily_limit=section.daily_claim_limit, held_elsewhere=rec.id in held_elsewhere,
+                    holds_customer=rec.id in own_customer), facts)
         return result
 
     def action_governance_claim(self):
@@ -170,7 +180,7 @@ class CrmGovernancePoolMixin(models.AbstractModel):
                 self._governance_claim()
         except (UserError, AccessError) as error:
             return self._governance_notice("danger", self.env._("Nothing was claimed"), error.args[0])
-        due = min(filter(None, self.sudo().mapped("followup_due_at")), default=None)
+        due = min(filter(None, self.sudo().mapped("governance_next_due_at")), default=None)
         return self._governance_notice("success", self.env._("Claimed"), self.env._(
             "%(count)s record(s) are yours now and protected from today; the next valid follow-up is due by "
             "%(date)s (PROT-5, PROT-2).", count=len(self), date=format_date(self.env, due) if due else "-"))
@@ -202,9 +212,12 @@ class CrmGovernancePoolMixin(models.AbstractModel):
                 raise UserError(_("You may only claim pool records of your own sections (PROT-5)."))
             # inside the lock, for the records as they are now; the cap and the
             # daily limit count every record claimed at once
-            refusals = recs._governance_claim_refusals(user, claiming=len(recs), with_holders=False)
+            refusals = recs._governance_claim_refusals(user, claiming=len(recs))
             for rec in recs:
                 refusal, facts = refusals[rec.id]
+                if refusal == protection.HELD:
+                    # refused below by the owner change, naming the holder (ENTRY-2)
+                    continue
                 if refusal == protection.NOT_POOLED:
                     # readable to the caller (checked above): their own, or a head's view
                     raise UserError(_(
@@ -288,6 +301,11 @@ class CrmGovernancePoolMixin(models.AbstractModel):
             not_mine._governance_check_distributor()
         self._governance_lock()
         self.sudo()._governance_set_owner(self.env["res.users"], "release", note.strip())
+        # the reason in the record's history too, as a note of the module's (kept as written, FU-5)
+        for rec in self.sudo():
+            rec._message_log(body=self.env._("Released to the public pool by %(user)s: %(reason)s (PROT-5).",
+                                             user=self.env.user.name, reason=note.strip()),
+                             author_id=self.env.ref("base.partner_root").id)
         return True
 
     def action_governance_dispatch(self, user, note=False):
@@ -306,11 +324,28 @@ class CrmGovernancePoolMixin(models.AbstractModel):
             raise UserError(_("%(records)s is not in the public pool, and its protection is valid: give a "
                               "reason to reassign it (PROT-5, FU-4).",
                               records=", ".join(protected.mapped("display_name"))))
-        pooled._governance_set_owner(user, "dispatch")
+        # a reassigned record takes what its owner holds of the same customer
+        # in the section (its account, its other opportunities): the first
+        # registration, left behind, would refuse the new owner (ENTRY-2)
+        family = (invalid | protected)._governance_move_family()
+        family = {model: recs - self if model == self._name else recs for model, recs in family.items()}
+        refs = {(r._name, r.id) for r in self} | {(r._name, r.id) for recs in family.values() for r in recs}
+        moving = self.with_context(governance_moving_together=Trusted(frozenset(refs)))
+        for recs in family.values():
+            if recs:
+                recs.sudo()._governance_check_new_owner(recs.sudo(), user)
+                recs.sudo()._governance_lock()
+        pooled.with_env(moving.env)._governance_set_owner(user, "dispatch")
         # an invalid-protection record goes straight to its new owner (无效保护, FU-4)
-        invalid._governance_set_owner(user, "invalid", self.env._("Reassigned: invalid protection (FU-4)."))
+        invalid.with_env(moving.env)._governance_set_owner(user, "invalid",
+                                                           self.env._("Reassigned: invalid protection (FU-4)."))
         if protected:
-            protected._governance_set_owner(user, "reassign", note.strip())
+            protected.with_env(moving.env)._governance_set_owner(user, "reassign", note.strip())
+        for recs in family.values():
+            if recs:
+                recs.sudo().with_env(moving.env).sudo()._governance_set_owner(
+                    user, "reassign", self.env._("With its customer: %s", (note or "").strip() or
+                                                 self.env._("reassigned together (ENTRY-2)")))
         return True
 
     def _governance_rows_action(self, xmlid):

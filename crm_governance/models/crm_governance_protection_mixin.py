@@ -2,6 +2,7 @@ from collections import namedtuple
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
 from odoo.tools import SQL, format_date
 
 from ..policy import protection
@@ -60,6 +61,14 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         string="Closed", compute="_compute_protection_days_left",
         help="Won, lost or archived: no follow-up is due and nothing counts down (PROT-2).")
     protection_badge = fields.Char(string="Protection Status", compute="_compute_protection_days_left")
+    governance_next_due_at = fields.Datetime(
+        string="Next Follow-up Due", compute="_compute_protection_days_left",
+        help="The next valid follow-up is due by this date: the follow-up interval, or earlier when protection "
+             "would turn invalid first (FU-4).")
+    governance_warning_shown = fields.Boolean(
+        string="Warning Comes First", compute="_compute_protection_days_left",
+        help="The warning date comes before the pool date (a record whose protection turns invalid first, FU-4, "
+             "goes to the pool before any warning).")
     governance_followup_overdue = fields.Boolean(
         string="Follow-up Overdue", compute="_compute_protection_days_left",
         search="_search_governance_followup_overdue")
@@ -97,15 +106,20 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
     governance_followup_count = fields.Integer(
         string="Follow-ups", compute="_compute_governance_followup_count")
 
-    @api.depends("release_at", "protection_state", "invalid_since", "followup_due_at", "pool_due_at", "active")
+    @api.depends("release_at", "protection_state", "invalid_since", "followup_due_at", "pool_due_at", "active",
+                 "warn_at")
     def _compute_protection_days_left(self):
         now = fields.Datetime.now()
         closed = self._governance_closed_ids()
         for rec in self:
             left = protection.days_left(rec.release_at, now)
             rec.protection_days_left = left
-            rec.governance_followup_days_left = protection.days_left(rec.followup_due_at, now)
+            # due by the interval, or sooner when the record would go to the pool first (FU-4)
+            due = min(filter(None, (rec.followup_due_at, rec.pool_due_at)), default=None)
+            rec.governance_next_due_at = due
+            rec.governance_followup_days_left = protection.days_left(due, now)
             rec.governance_closed = rec.id in closed
+            rec.governance_warning_shown = bool(rec.warn_at and (not rec.pool_due_at or rec.warn_at < rec.pool_due_at))
             owned = rec.protection_state in OWNED and not rec.governance_closed
             rec.governance_followup_overdue = bool(owned and rec.followup_due_at and rec.followup_due_at <= now)
             pool_in = protection.days_left(rec.pool_due_at or rec.release_at, now)
@@ -133,7 +147,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
                               "it (FU-3).")
         return self.env._(
             "Protection renewed: the next valid follow-up is due by %(due)s; without one the record goes to the "
-            "public pool on %(release)s (FU-3, PROT-2).", due=format_date(self.env, rec.followup_due_at),
+            "public pool on %(release)s (FU-3, PROT-2).", due=format_date(self.env, rec.governance_next_due_at),
             release=format_date(self.env, rec.pool_due_at or rec.release_at))
 
     def _governance_closed_ids(self):
@@ -144,11 +158,18 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
     def _governance_closed_label(self, rec):
         return _("Closed")
 
+    @api.model
+    def _governance_open_domain(self):
+        """The records still worked: not archived (lost leads are archived);
+        leads add their won stage. Closed ones owe no follow-up."""
+        return [("active", "=", True)] if "active" in self._fields else []
+
     def _search_governance_followup_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(_("Unsupported search on 'Follow-up Overdue'."))
-        domain = [("protection_state", "in", OWNED), ("followup_due_at", "<=", fields.Datetime.now())]
-        return domain if (operator == "=") == value else ["!", "&"] + domain
+        domain = [("protection_state", "in", OWNED), ("followup_due_at", "<=", fields.Datetime.now())] + \
+            self._governance_open_domain()
+        return domain if (operator == "=") == value else ["!"] + expression.AND([domain])
 
     def _governance_claimed_by_me_ids(self):
         field = RECORD_FIELD[self._name]
@@ -186,8 +207,11 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
                  "protection_state")
     def _compute_governance_invalid_protection(self):
         now = fields.Datetime.now()
+        closed = self._governance_closed_ids()
         for rec in self:
-            invalid = bool(rec.protection_state in OWNED and rec.invalid_since and rec.invalid_since <= now)
+            # a won deal keeps its owner: closed records owe no follow-up (FU-4)
+            invalid = bool(rec.protection_state in OWNED and rec.invalid_since and rec.invalid_since <= now
+                           and rec.id not in closed)
             rec.governance_invalid_protection = invalid
             reasons = []
             if invalid:
@@ -202,8 +226,9 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
     def _search_governance_invalid_protection(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(_("Unsupported search on 'Invalid Protection'."))
-        domain = [("protection_state", "in", OWNED), ("invalid_since", "<=", fields.Datetime.now())]
-        return domain if (operator == "=") == value else ["!", "&"] + domain
+        domain = [("protection_state", "in", OWNED), ("invalid_since", "<=", fields.Datetime.now())] + \
+            self._governance_open_domain()
+        return domain if (operator == "=") == value else ["!"] + expression.AND([domain])
 
     # -- facts, gathered in bulk ---------------------------------------------
     def _governance_governed(self):
@@ -442,7 +467,9 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
             governed._governance_drop_reminders("followup_due", "no_contact")
             governed._governance_protection_start()
             reason, note = change or ("reassign" if new_owner else "release", False)
-            self.env["crm.governance.ledger"]._log(governed, reason, old, note)
+            # a move's owner change: the owners and sections before the move (one row)
+            before = trusted(self.env, "governance_ledger_old") or {}
+            self.env["crm.governance.ledger"]._log(governed, reason, {**old, **before}, note)
             # a validity query about the previous owner's hold is moot now (FU-6)
             self.env["crm.governance.validity.query"]._governance_close_moot(governed)
             # the previous owner, and whoever may no longer read it, stop following it; the new

@@ -165,12 +165,15 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
             Model = self.env[model]
             state = SQL("r.governance_registration_state") if "governance_registration_state" in Model._fields \
                 else SQL("NULL::varchar")
+            won = SQL("EXISTS (SELECT 1 FROM crm_stage st WHERE st.id = r.stage_id AND st.is_won)") \
+                if "stage_id" in Model._fields else SQL("false")
             parts.append(SQL(
                 """SELECT %(model)s, r.id, r.user_id, r.section_id, r.active, r.protection_state, %(state)s,
-                          COALESCE(r.protected_since, r.create_date), COALESCE(r.pool_due_at, r.release_at), %(keys)s
+                          COALESCE(r.protected_since, r.create_date), COALESCE(r.pool_due_at, r.release_at), %(won)s,
+                          %(keys)s
                      FROM %(table)s r
                     WHERE %(match)s""",
-                model=model, table=SQL.identifier(Model._table), state=state,
+                model=model, table=SQL.identifier(Model._table), state=state, won=won,
                 keys=SQL(", ").join(SQL("r.%s", SQL.identifier(KEY_FIELDS[c])) for c in registration.COLUMNS),
                 match=match))
         # deleted registrations hold their keys until an admin frees them (SEC-2)
@@ -179,10 +182,10 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
         parts.append(Deleted._governance_holders_sql(match))
         self.env.cr.execute(SQL(" UNION ALL ").join(parts))
         found = {}
-        for model, rid, owner, section, active, protection_state, reg_state, since, until, *row_keys in \
+        for model, rid, owner, section, active, protection_state, reg_state, since, until, won, *row_keys in \
                 self.env.cr.fetchall():
             state = registration.DELETED if model == Deleted._name else \
-                registration.holder_state(active, protection_state, reg_state, owner)
+                registration.holder_state(active, protection_state, reg_state, owner, won)
             shared = tuple(dict.fromkeys(
                 (registration.KIND_OF_COLUMN[column], key) for column, key in zip(registration.COLUMNS, row_keys,
                                                                                   strict=True)

@@ -23,6 +23,20 @@ def governance_access_error(env, model):
         "someone or somewhere you may not see (SEC-4).", model=description))
 
 
+def governance_readonly_error(env, model, operation):
+    """The refusal for a record the caller reads but may not change (a pool
+    record, a colleague's record their head shows them): said as such, not
+    as one they cannot reach (which would tell them nothing true)."""
+    description = env["ir.model"]._get(model).name or model
+    if operation == "unlink":
+        return AccessError(env._(
+            "You may read this %(model)s record but not delete it: only the section's admins delete its records; "
+            "archive it instead if it is yours (SEC-2).", model=description))
+    return AccessError(env._(
+        "You may read this %(model)s record but not change it: claim it from the public pool first, or ask its "
+        "owner or the section's head (SEC-2, PROT-5).", model=description))
+
+
 class CrmGovernanceSectionMixin(models.AbstractModel):
     """Section membership shared by leads/opportunities and customer accounts.
 
@@ -42,10 +56,22 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
     governance_can_move = fields.Boolean(
         string="Can Move Section", compute="_compute_governance_can_move")
 
+    governance_writable = fields.Boolean(
+        string="I May Change It", compute="_compute_governance_writable",
+        help="The current user may change this record (a pool record is read until claimed): the form offers "
+             "only the buttons they may use.")
+
     @api.depends_context("uid")
     def _compute_governance_can_move(self):
         can = self.env.su or any(self.env.user.has_group(g) for g in MOVER_GROUPS)
         self.governance_can_move = can
+
+    @api.depends_context("uid")
+    def _compute_governance_writable(self):
+        real = self.filtered("id")
+        writable = real._filtered_access("write") if real else real
+        for rec in self:
+            rec.governance_writable = not rec.id or rec in writable
 
     # -- registration -----------------------------------------------------
     def _governance_wants_section(self):
@@ -221,23 +247,32 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
             writer = self.sudo()
         res = super(CrmGovernanceSectionMixin, writer).write(vals)
         note = trusted(self.env, "governance_move_note")
-        self._governance_after_move(moving, old, old_names, note)
-        if owner is not None and target.governance_enabled:
-            moving._governance_move_owner(self.env["res.users"].browse(owner or []), note)
+        # a move that names the new owner (or the pool) is one ledger row: the owner change's
+        new_owner = owner is not None and target.governance_enabled
+        self._governance_after_move(moving, old, old_names, note, log=not new_owner)
+        if new_owner:
+            moving._governance_move_owner(self.env["res.users"].browse(owner or []), note, old)
         return res
 
-    def _governance_move_owner(self, owner, note):
+    def _governance_move_owner(self, owner, note, old):
         """After a move: the owner the mover chose in the target section, or
-        nobody (its pool), through the one owner change (SEC-3, PROT-5)."""
+        nobody (its pool), through the one owner change (SEC-3, PROT-5);
+        ``old``: the owners and sections before the move, for the ledger."""
         moved = self.sudo()
         if owner:
             moved._governance_check_new_owner(moved, owner)
         moved._governance_lock()
-        moved._governance_set_owner(owner, "section_move", note)
+        # records already the new owner's: the move is their one row
+        kept = moved.filtered(lambda r: r.user_id == owner)
+        if kept:
+            self.env["crm.governance.ledger"]._log(kept, "section_move", old, note)
+        (moved - kept).with_context(governance_ledger_old=Trusted(old))._governance_set_owner(
+            owner, "section_move", note)
 
-    def _governance_after_move(self, moving, old, old_names, note):
+    def _governance_after_move(self, moving, old, old_names, note, log=True):
         moving = moving.sudo()
-        self.env["crm.governance.ledger"]._log(moving, "section_move", old, note)
+        if log:
+            self.env["crm.governance.ledger"]._log(moving, "section_move", old, note)
         self.env["mail.activity"]._governance_sync_section(moving)
         self.env["crm.governance.validity.query"]._governance_close_moot(moving)
         # the old section's people stop following it (SEC-4)
@@ -269,10 +304,33 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
                                                          or owner <= 0):
             raise UserError(_("Field 'New Owner': choose a salesperson of the target section, or its public pool "
                               "(SEC-3)."))
+        target = self.env["crm.governance.section"].sudo().browse(section_id).exists()
+        if target and all(r.section_id == target for r in self.sudo()):
+            raise UserError(_("These records are in section %s already: choose another section (SEC-3).",
+                              target.display_name))
         context = {"governance_move_note": Trusted(note)}
         if owner is not None:
             context["governance_move_owner"] = Trusted(owner or False)
-        return self.with_context(**context).write({"section_id": section_id})
+        # what the same owners hold of these customers in their section (the
+        # account, its other opportunities) moves with them: else the first
+        # registration, left behind, refuses the new owner (ENTRY-2)
+        family = {} if trusted(self.env, "governance_moving_together") else self._governance_move_family()
+        refs = {(r._name, r.id) for r in self} | {(r._name, r.id) for recs in family.values() for r in recs}
+        context["governance_moving_together"] = Trusted(frozenset(refs))
+        records = self | family.pop(self._name, self.browse())
+        res = records.with_context(**context).write({"section_id": section_id})
+        for recs in family.values():
+            recs.with_env(self.env).with_context(**context).write({"section_id": section_id})
+        return res
+
+    def _governance_move_family(self):
+        """{model: records} the owners of ``self`` hold of the same customers
+        in the same (governed) sections: the customer moves as a whole."""
+        family = {}
+        for owner, recs in self.sudo()._governance_governed().filtered("user_id").grouped("user_id").items():
+            for model, others in recs._governance_customer_family(owner).items():
+                family[model] = family.get(model, self.env[model].sudo()) | others
+        return {model: recs.with_env(self.env) for model, recs in family.items()}
 
     # -- the caller of a module action (SEC-4, SEC-5) -----------------------
     def _governance_check_caller(self, operation="read"):
@@ -302,6 +360,8 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
             result = super(CrmGovernanceSectionMixin, existing)._check_access(operation)
             forbidden = (self - existing) + (result[0] if result else self.browse())
         if forbidden:
+            if operation != "read" and not forbidden._check_access("read"):
+                return forbidden, functools.partial(governance_readonly_error, self.env, self._name, operation)
             return forbidden, functools.partial(governance_access_error, self.env, self._name)
         return None
 

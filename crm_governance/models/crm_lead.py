@@ -123,6 +123,10 @@ class CrmLead(models.Model):
         # a won deal keeps its owner and needs no more follow-ups
         return super()._governance_closed_ids() | {lead.id for lead in self if lead.id and lead.stage_id.is_won}
 
+    @api.model
+    def _governance_open_domain(self):
+        return super()._governance_open_domain() + [("stage_id.is_won", "=", False)]
+
     def _governance_closed_label(self, rec):
         return self.env._("Won") if rec.active and rec.stage_id.is_won else super()._governance_closed_label(rec)
 
@@ -145,14 +149,14 @@ class CrmLead(models.Model):
                 "a record and its sales team are in the same section (SEC-1).", team=team.display_name))
         return target
 
-    def _governance_after_move(self, moving, old, old_names, note):
+    def _governance_after_move(self, moving, old, old_names, note, log=True):
         # section and team stay consistent: a lead moved without a team of
         # its new section gets that section's first team, or none (SEC-1)
         stray = moving.sudo().filtered(
             lambda lead: lead.team_id.section_id and lead.team_id.section_id != lead.section_id)
         for section, leads in stray.grouped("section_id").items():
             leads.write({"team_id": section.team_ids[:1].id})
-        return super()._governance_after_move(moving, old, old_names, note)
+        return super()._governance_after_move(moving, old, old_names, note, log=log)
 
     def merge_opportunity(self, user_id=False, team_id=False, auto_unlink=True):
         # Merging keeps one lead and deletes the others as superuser: on

@@ -15,7 +15,7 @@ from .set_wise import update_by_id
 from .trusted import Trusted, as_id, trusted
 
 REGISTRATION_STATES = [("pending", "Waiting for Approval"), ("approved", "Approved"), ("rejected", "Sent Back")]
-REVIEW_STATES = [("checked", "Checked"), ("returned", "Sent Back")]
+REVIEW_STATES = [("checked", "Checked"), ("returned", "Sent Back"), ("corrected", "Corrected, to Check Again")]
 # the lead fields a registration's facts are read from (ENTRY-1, ENTRY-4)
 FACT_FIELDS = frozenset(("partner_name", "partner_id", "contact_name", "phone", "mobile", "source_id", "state_id",
                          "country_id", "description", "email_from", "street", "street2", "city", "website"))
@@ -143,12 +143,15 @@ class CrmLead(models.Model):
         leads.invalidate_recordset(list(columns) + ["governance_missing_facts_label", "governance_incomplete",
                                                     "governance_completion_late"])
 
-    @api.depends("governance_missing_facts", "governance_complete_by", "governance_complete_limit")
+    @api.depends("governance_missing_facts", "governance_complete_by", "governance_complete_limit", "active",
+                 "stage_id.is_won")
     def _compute_governance_completion(self):
         labels = fact_labels(self.env)
         now = fields.Datetime.now()
+        # a won or lost deal is closed: its registration is history, no duty to complete it (ENTRY-4)
+        closed = self._governance_closed_ids()
         for lead in self:
-            codes = [c for c in (lead.governance_missing_facts or "").split(",") if c]
+            codes = [c for c in (lead.governance_missing_facts or "").split(",") if c and lead.id not in closed]
             lead.governance_missing_facts_label = ", ".join(labels.get(c, c) for c in codes) or False
             if codes and lead.governance_complete_by:
                 lead.governance_completion_note = _(
@@ -165,13 +168,15 @@ class CrmLead(models.Model):
     def _search_governance_incomplete(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(_("Unsupported search on 'Incomplete Registration'."))
-        return [("governance_missing_facts", "!=" if (operator == "=") == value else "=", False)]
+        domain = [("governance_missing_facts", "!=", False)] + self._governance_open_domain()
+        return domain if (operator == "=") == value else ["!"] + expression.AND([domain])
 
     def _search_governance_completion_late(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(_("Unsupported search on 'Completion Late'."))
-        domain = [("governance_missing_facts", "!=", False), ("governance_complete_limit", "<=", fields.Datetime.now())]
-        return domain if (operator == "=") == value else ["!", "&"] + domain
+        domain = [("governance_missing_facts", "!=", False),
+                  ("governance_complete_limit", "<=", fields.Datetime.now())] + self._governance_open_domain()
+        return domain if (operator == "=") == value else ["!"] + expression.AND([domain])
 
     @api.depends("team_id", "user_id", "section_id")
     @api.depends_context("uid")
@@ -429,6 +434,23 @@ class CrmLead(models.Model):
                                              "%(reason)s (ENTRY-4).", user=self.env.user.name,
                                              record=lead.display_name, reason=reason.strip()))
         return True
+
+    def action_governance_review_corrected(self):
+        """The owner corrected a registration the spot-check sent back: its
+        checker is told and checks it again (ENTRY-4)."""
+        self._governance_check_caller("write")
+        leads = self.sudo()
+        if leads.filtered(lambda lead: lead.governance_review_state != "returned"):
+            raise UserError(_("Only a registration the spot-check sent back is marked corrected (ENTRY-4)."))
+        leads.write({"governance_review_state": "corrected"})
+        for lead in leads:
+            lead._governance_notify(
+                lead.governance_reviewed_by_id or lead.section_id.head_ids,
+                lambda env, lead=lead: env._("Corrected, to check again: %s", lead.display_name),
+                lambda env, lead=lead: env._("%(user)s corrected %(record)s after the spot-check; check it again "
+                                             "(ENTRY-4).", user=self.env.user.name, record=lead.display_name))
+        return self._governance_notice("success", _("Marked corrected"), _(
+            "%s is back with its checker (ENTRY-4).", ", ".join(leads.mapped("display_name"))))
 
     def action_governance_open_send_back(self):
         """The reason dialog of "send back" at approval (ENTRY-3)."""

@@ -56,7 +56,9 @@ class ResPartner(models.Model):
         return (self.name if self.is_company else None, self.phone, self.mobile, self.email, self.vat)
 
     def _governance_registers(self):
-        return self._governance_wants_section()._governance_governed()
+        # customer accounts, pooled ones included (no salesperson): claiming one
+        # is checked against the customer's other holders like any owner change
+        return self.filtered(lambda p: p.is_company and (p.user_id or p.section_id))._governance_governed()
 
     # -- follow-ups (FU-1, FU-4) -------------------------------------------
     def _governance_contacts(self):

@@ -16,6 +16,7 @@ from odoo.tools import SQL
 from ..policy import grading
 from ..policy.protection import OWNED
 from .crm_governance_protection_mixin import ResultGroup
+from .reader_language import reader_env
 from .set_wise import update_by_id
 
 GRADE_SELECTION = [
@@ -300,23 +301,27 @@ class ResPartner(models.Model):
         changed.invalidate_recordset(["governance_grade", "governance_grade_reason"])
         Lead = self.env["crm.lead"].sudo().with_context(active_test=False)
         Lead.browse(lead_ids).invalidate_recordset(["governance_grade"])
-        labels = dict(self._fields["governance_grade"]._description_selection(self.env))
-        bodies = {}
+        bodies, envs = {}, {}
         for partner in changed:
+            # in the language of the customer's salesperson, who reads it first
+            env = reader_env(self.env, partner.user_id, envs)
+            labels = dict(self._fields["governance_grade"]._description_selection(env))
             new = grade_by_id[partner.id]
             why = {
-                "computed": partner.governance_grade_rule or _("no won deal left"),
-                "override": _("override approved"),
-                "override_end": _("override ended"),
+                "computed": partner.governance_grade_rule or env._("no won deal left"),
+                "override": env._("override approved"),
+                "override_end": env._("override ended"),
             }[source]
-            bodies[partner.id] = _("Grade: %(old)s → %(new)s (%(why)s, GRADE-2).",
-                                   old=labels.get(old[partner.id], _("none")), new=labels.get(new, _("none")),
-                                   why=note or why)
+            bodies[partner.id] = env._("Grade: %(old)s → %(new)s (%(why)s, GRADE-2).",
+                                       old=labels.get(old[partner.id], env._("none")),
+                                       new=labels.get(new, env._("none")), why=note or why)
         changed._governance_log_grade(bodies)
         self.env["crm.governance.grade.change"].sudo().create([{
             "partner_id": p.id, "partner_name": p.display_name, "section_id": p.section_id.id,
             "old_grade": old[p.id] or False,
-            "new_grade": grade_by_id[p.id] or False, "source": source, "rule": p.governance_grade_rule,
+            "new_grade": grade_by_id[p.id] or False, "source": source,
+            # an override's row says why it was decided, not the computed band it overrides
+            "rule": p.governance_grade_rule if source == "computed" else (note or p.governance_grade_rule),
             "score": p.governance_grade_score,
         } for p in changed])
         # GRADE-4: the dates of the protected records of these customers

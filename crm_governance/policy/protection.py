@@ -237,12 +237,15 @@ HELD = "held"
 
 
 def claim_refusal(*, pooled, member, held, cap, claiming=1, lost_at=None, cooldown_days=0,
-                  now=None, claimed_today=0, daily_limit=0, held_elsewhere=False):
+                  now=None, claimed_today=0, daily_limit=0, held_elsewhere=False, holds_customer=False):
     """Why this user may not take these records, or ``None`` when they may.
 
     ``held``: protected records the user already holds in the section;
     ``lost_at``: when the user last lost this record (released or expired);
-    ``held_elsewhere``: another owner's registration holds the same customer.
+    ``held_elsewhere``: another owner's registration holds the same customer;
+    ``holds_customer``: the user holds the customer (its account, another of
+    its opportunities): a record that lapsed goes back to its customer's
+    holder, cool-down or not, since nobody else may take it (ENTRY-2).
     """
     if not pooled:
         return NOT_POOLED
@@ -252,7 +255,7 @@ def claim_refusal(*, pooled, member, held, cap, claiming=1, lost_at=None, cooldo
         return HELD
     if held + claiming > cap:
         return OVER_CAP
-    if lost_at and cooldown_days and now and now < lost_at + timedelta(days=cooldown_days):
+    if lost_at and cooldown_days and now and now < lost_at + timedelta(days=cooldown_days) and not holds_customer:
         return COOLDOWN
     if daily_limit and claimed_today + claiming > daily_limit:
         return DAILY_LIMIT

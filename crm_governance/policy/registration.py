@@ -254,9 +254,11 @@ def holders_of(keys, holders, record=None, moving=()):
     return list(found.values())
 
 
-def holder_state(active, protection_state, registration_state, owner_id):
-    """PROTECTED, POOL or FREE for a record's stored facts."""
-    if not active:
+def holder_state(active, protection_state, registration_state, owner_id, won=False):
+    """PROTECTED, POOL or FREE for a record's stored facts. A won deal is the
+    customer's history, not a hold on it: the customer account (and its open
+    opportunities) hold the customer."""
+    if not active or won:
         return FREE
     if protection_state in ("protected", "warning"):
         return PROTECTED

@@ -68,7 +68,13 @@ class CrmGovernanceDryRun(models.TransientModel):
         now = fields.Datetime.now()
         remind, warn, release = {}, {}, {}
         for model in ("crm.lead", "res.partner"):
-            records = self.env[model].search([("section_id", "=", section.id), ("user_id", "!=", False)]).sudo()
+            domain = [("section_id", "=", section.id), ("user_id", "!=", False)]
+            if section.governance_enabled:
+                # what the passes walk: protected records still open (a registration waiting for
+                # approval has no protection yet, a won deal keeps its owner)
+                domain.append(("protection_state", "in", protection.OWNED))
+            records = self.env[model].search(domain).sudo()
+            records -= records.browse(records._governance_closed_ids())
             if not records:
                 continue
             if section.governance_enabled:

@@ -98,8 +98,10 @@ class CrmGovernanceFollowupLog(models.TransientModel):
             reasons = Followup._governance_judge(record, wizard.content, wizard.contact_id, seen=seen)
             wizard.will_count = not reasons
             wizard.verdict = "\n".join(Followup._governance_explain(
-                reasons, record.section_id, Followup.browse(seen[1] or []))) if reasons else \
-                _("This follow-up counts: it renews the protection of the record when you own it (FU-3).")
+                reasons, record.section_id, Followup.browse(seen[1] or []))) if reasons else (
+                _("This follow-up counts: it renews the record's protection (FU-3).")
+                if record.user_id == self.env.user else
+                _("This follow-up counts as valid; it renews protection only when the owner logs it (FU-3)."))
 
     def action_save(self):
         self.ensure_one()

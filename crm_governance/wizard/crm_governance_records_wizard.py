@@ -12,6 +12,8 @@ class CrmGovernanceRecordsWizard(models.AbstractModel):
         string="Record Type", required=True, readonly=True)
     res_ids = fields.Json(string="Record IDs", required=True, readonly=True)
     record_count = fields.Integer(string="Records", compute="_compute_record_count")
+    record_names = fields.Text(string="Selected", compute="_compute_record_count",
+                               help="The records the dialog acts on (at most 20 are named).")
 
     @api.model
     def default_get(self, fields_list):
@@ -21,10 +23,15 @@ class CrmGovernanceRecordsWizard(models.AbstractModel):
             res.update(res_model=model, res_ids=self.env.context.get("active_ids") or [])
         return res
 
-    @api.depends("res_ids")
+    @api.depends("res_model", "res_ids")
     def _compute_record_count(self):
         for wizard in self:
             wizard.record_count = len(wizard.res_ids or [])
+            # named only when the caller reaches them all (SEC-4)
+            records = self._governance_records_of(wizard.res_model, wizard.res_ids)
+            names = records.mapped("display_name") if records else []
+            wizard.record_names = "\n".join(names[:20] + ([_("… and %s more", len(names) - 20)]
+                                                          if len(names) > 20 else [])) or False
 
     @api.model
     def _governance_records_of(self, model, res_ids):

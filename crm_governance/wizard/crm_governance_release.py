@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import _, fields, models
 
 
 class CrmGovernanceRelease(models.TransientModel):
@@ -10,5 +10,10 @@ class CrmGovernanceRelease(models.TransientModel):
     note = fields.Text(string="Reason", required=True)
 
     def action_release(self):
-        self._records().action_governance_release(self.note)
-        return {"type": "ir.actions.act_window_close"}
+        records = self._records()
+        records.action_governance_release(self.note)
+        return {"type": "ir.actions.client", "tag": "display_notification", "params": {
+            "type": "success", "sticky": False, "title": _("Released"),
+            "message": _("%(count)s record(s) are in the public pool of their section now; its salespeople may "
+                         "claim them (PROT-5).", count=len(records)),
+            "next": {"type": "ir.actions.act_window_close", "infos": {"noReload": False}}}}

@@ -12,12 +12,25 @@ class CrmGovernanceSectionMove(models.TransientModel):
     _inherit = "crm.governance.records.wizard"
     _description = "Move Records to Another Section"
 
-    section_id = fields.Many2one("crm.governance.section", string="Target Section", required=True)
+    current_section_ids = fields.Many2many("crm.governance.section", compute="_compute_current_sections")
+    section_id = fields.Many2one("crm.governance.section", string="Target Section", required=True,
+                                 domain="[('id', 'not in', current_section_ids)]")
+    family_names = fields.Text(string="Moves With Them", compute="_compute_current_sections",
+                               help="What the same owners hold of these customers in their section (the customer "
+                                    "account, its other opportunities): a customer moves as a whole (ENTRY-2).")
     note = fields.Text(string="Reason", required=True)
     owner_choice = fields.Selection(OWNER_CHOICES, string="Goes To", required=True, default="owner")
     allowed_user_ids = fields.Many2many("res.users", compute="_compute_allowed_user_ids")
     target_governed = fields.Boolean(compute="_compute_allowed_user_ids")
     user_id = fields.Many2one("res.users", string="New Owner", domain="[('id', 'in', allowed_user_ids)]")
+
+    @api.depends("res_model", "res_ids")
+    def _compute_current_sections(self):
+        for wizard in self:
+            records = self._governance_records_of(wizard.res_model, wizard.res_ids)
+            wizard.current_section_ids = records.sudo().section_id if records else False
+            family = records._governance_move_family() if records else {}
+            wizard.family_names = "\n".join(r.display_name for recs in family.values() for r in recs) or False
 
     @api.depends("section_id")
     def _compute_allowed_user_ids(self):

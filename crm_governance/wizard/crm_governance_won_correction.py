@@ -20,7 +20,7 @@ class CrmGovernanceWonCorrection(models.TransientModel):
     date_closed = fields.Datetime(string="Closing Date")
     partner_id = fields.Many2one("res.partner", string="Customer")
     outcome = fields.Selection([("won", "Stays Won"), ("reopen", "Reopen (Not Won)"), ("archive", "Archive")],
-                               string="Outcome", default="won", required=True)
+                               default="won", required=True)
     stage_id = fields.Many2one("crm.stage", string="Reopen in Stage", domain=[("is_won", "=", False)])
     reason = fields.Text(required=True)
 

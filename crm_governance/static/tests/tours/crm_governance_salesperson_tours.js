@@ -245,7 +245,9 @@ tours.add("crm_governance_check_customer_tour", {
     ],
 });
 
-// GRADE-2: the owner proposes another grade for their customer, from its Grade tab
+// GRADE-2: the owner proposes another grade for their customer, from its Grade tab,
+// until a day within the company's longest override (12 months)
+const inSixMonths = () => new Date(Date.now() + 180 * 86400000).toISOString().slice(0, 10);
 tours.add("crm_governance_propose_grade_tour", {
     steps: () => [
         {
@@ -266,7 +268,7 @@ tours.add("crm_governance_propose_grade_tour", {
         {
             trigger: ".modal .o_field_widget[name='date_end'] input",
             content: "until",
-            run: "edit 2099-01-01",
+            run: `edit ${inSixMonths()}`,
         },
         {
             trigger: ".modal .o_field_widget[name='reason'] textarea",
