@@ -35,8 +35,14 @@ DATED = (
     ("crm_governance_validity_query", ("create_date", "write_date")),
     ("crm_governance_grade_override", ("create_date", "write_date")),
     ("crm_governance_lookup", ("date", "create_date", "write_date")),
+    ("crm_governance_grade_change", ("date", "create_date", "write_date")),
 )
 SOURCES = ("电话来访", "官网注册", "在线咨询", "展会", "客户推荐", "老客户转介绍")
+STOCK_SOURCES = {"utm.utm_source_search_engine": "百度搜索", "utm.utm_source_mailing": "线索召回",
+                 "utm.utm_source_newsletter": "电子邮件营销", "utm.utm_source_facebook": "微信公众号",
+                 "utm.utm_source_twitter": "微博", "utm.utm_source_linkedin": "领英",
+                 "utm.utm_source_monster": "前程无忧", "utm.utm_source_glassdoor": "智联招聘",
+                 "utm.utm_source_craigslist": "58同城"}
 # how often (days) each of a section's three salespeople follows a record up,
 # and how often their notes count: one diligent, one average, one careless
 HABITS = ((11, 0.97), (13, 0.92), (15, 0.82))
@@ -174,7 +180,10 @@ class CrmGovernanceDemo(models.AbstractModel):
         # this morning's work happened before now and today, whatever the hour
         this_morning = max(self._demo_moment(today, 0, 1), min(now - timedelta(minutes=30),
                                                                self._demo_moment(today, 9)))
-        demo = self.with_context(governance_no_commit=True, demo_recent_notes=[])
+        # what the demo's people write and what the passes write for them, in their language
+        zh = self.env["res.lang"]._lang_get("zh_CN")
+        lang = {"lang": "zh_CN"} if zh and zh.active else {}
+        demo = self.with_context(governance_no_commit=True, demo_recent_notes=[], **lang)
         demo._demo_setup()
         world = demo._demo_world(rng, today)
         demo._demo_won_history(rng, world, today)
@@ -201,6 +210,11 @@ class CrmGovernanceDemo(models.AbstractModel):
             users.write({"lang": "zh_CN"})
         stock = env["crm.lead"].sudo().search([("section_id", "=", False), ("user_id", "not in", users.ids)])
         stock.write({"active": False})
+        # Odoo's sources (an English list, not translatable) as a Chinese company names its channels
+        for xmlid, name in STOCK_SOURCES.items():
+            source = env.ref(xmlid, raise_if_not_found=False)
+            if source and not env["utm.source"].sudo().search_count([("name", "=", name)]):
+                source.sudo().name = name
 
     def _demo_users(self):
         users = self.env["res.users"]
@@ -278,7 +292,7 @@ class CrmGovernanceDemo(models.AbstractModel):
             "email": f"{'zhang li wang chen liu yang'.split()[(i + len(name)) % 6]}{i + 1}@{company.domain}",
         } for i, (name, title) in enumerate(company.contacts)])
         # kept as the superuser's: owners change, the demo goes on reading them
-        entry.update(account=account.sudo(), contacts=contacts.sudo())
+        entry.update(account=account.sudo(), contacts=contacts.sudo(), source=rng.choice(world["sources"]))
         entry["leads"] = self.env["crm.lead"].sudo()
         self._demo_opportunity(rng, world, key, entry, lead=rng.random() < 0.2)
 
@@ -291,7 +305,7 @@ class CrmGovernanceDemo(models.AbstractModel):
             "name": f"{company.short}·{title}", "type": "lead" if lead else "opportunity",
             "partner_id": False if lead else contact.id, "partner_name": company.name,
             "contact_name": contact.name, "function": contact.function, "phone": contact.mobile,
-            "email_from": contact.email, "source_id": rng.choice(world["sources"]).id,
+            "email_from": contact.email, "source_id": entry.get("source", world["sources"][0]).id,
             "state_id": self.env.ref(company.state).id, "country_id": self.env.ref("base.cn").id,
             "city": company.city, "street": f"{company.district}{company.street}",
             "description": f"<p>{company.need}</p>", "team_id": data["team"].id, "user_id": owner.id,
@@ -325,6 +339,10 @@ class CrmGovernanceDemo(models.AbstractModel):
             "user_id": entry["owner"].id, "team_id": entry["account"].sudo().section_id.team_ids[:1].id,
             "expected_revenue": amount, "stage_id": stage.id, "probability": 100,
             "contact_name": entry["contacts"][0].name, "phone": entry["contacts"][0].mobile,
+            "source_id": entry["source"].id, "description": f"<p>{entry['company'].need}</p>",
+            "state_id": self.env.ref(entry["company"].state).id, "country_id": self.env.ref("base.cn").id,
+            "city": entry["company"].city, "email_from": entry["contacts"][0].email,
+            "street": f"{entry['company'].district}{entry['company'].street}",
         })
         closed = self._demo_moment(today + timedelta(days=day), 15)
         self.env.flush_all()
@@ -346,6 +364,7 @@ class CrmGovernanceDemo(models.AbstractModel):
                 offset += 1
             return offset
         move_day, query_days = working(-40), (working(-75), working(-20))
+        grading_days = {working(-d) for d in (150, 120, 90, 60, 45)}
         for offset in range(-DAYS, 0):
             day = today + timedelta(days=offset)
             moment = self._demo_moment(day, 9 + rng.randint(0, 8), rng.randint(0, 59))
@@ -372,6 +391,9 @@ class CrmGovernanceDemo(models.AbstractModel):
                     self._demo_move(world)
                 if offset in query_days:
                     self._demo_validity_queries(world, decide=offset == query_days[0])
+                if offset in grading_days:
+                    # the daily grading, as it stood then: customers' grades change over the months
+                    self.env["res.partner"].sudo()._governance_grade_customers(today=day)
 
     def _demo_decide_registration(self, rng, world, entry):
         """The head approves a waiting registration; one in eight is sent back
@@ -407,7 +429,7 @@ class CrmGovernanceDemo(models.AbstractModel):
                     if not neglect:
                         self._demo_note(rng, entry, lead, quality)
                     entry["next"] = offset + max(2, cadence + rng.randint(-3, 4))
-                    self._demo_progress(rng, world, entry, lead)
+                    self._demo_progress(rng, world, entry, lead, offset)
             account = entry["account"].sudo()
             if account.user_id == owner and account.protection_state in protection.OWNED \
                     and offset >= entry.get("account_next", 0):
@@ -420,12 +442,13 @@ class CrmGovernanceDemo(models.AbstractModel):
                 entry["neglect"] = True
         self._demo_pool_work(rng, world, key, offset)
 
-    def _demo_progress(self, rng, world, entry, lead):
+    def _demo_progress(self, rng, world, entry, lead, offset):
         """Opportunities move on through the stages; a few are won or lost."""
         if lead.type != "opportunity":
             # converted while its owner still holds the customer account (else
-            # the conversion is refused: the account waits in the pool)
-            if rng.random() < 0.15 and entry["account"].sudo().user_id == lead.user_id:
+            # the conversion is refused: the account waits in the pool); the
+            # leads of the last weeks are still being qualified
+            if rng.random() < 0.15 and entry["account"].sudo().user_id == lead.user_id and offset - entry["day"] > 40:
                 self._demo_try(lead.with_user(lead.user_id).convert_opportunity,
                                lead.partner_id or entry["contacts"][0])
             return
