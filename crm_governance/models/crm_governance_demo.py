@@ -183,6 +183,10 @@ class CrmGovernanceDemo(models.AbstractModel):
         # what the demo's people write and what the passes write for them, in their language
         zh = self.env["res.lang"]._lang_get("zh_CN")
         lang = {"lang": "zh_CN"} if zh and zh.active else {}
+        if lang:
+            # the module's own labels (selection values, field names) are loaded into the database only
+            # once it is installed, after this data: load them now, so what the passes write reads Chinese
+            self.env["ir.module.module"]._load_module_terms(["crm_governance"], ["zh_CN"])
         demo = self.with_context(governance_no_commit=True, demo_recent_notes=[], **lang)
         demo._demo_setup()
         world = demo._demo_world(rng, today)
