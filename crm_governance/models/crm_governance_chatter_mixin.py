@@ -1,5 +1,6 @@
 from odoo import models
 from odoo.exceptions import UserError
+from odoo.http import request
 from odoo.tools import SQL
 
 from ..policy import followups as fu
@@ -178,9 +179,10 @@ class CrmGovernanceChatterMixin(models.AbstractModel):
             "channel": self._governance_followup_channel(message),
             "activity_type_id": message.mail_activity_type_id.id, "message_id": message.id,
         })
-        if followup and not followup.is_valid and author == self.env.user and source != "activity":
-            # a note typed in the chatter that does not count: said at once, as
-            # the Log Follow-up dialog says it (the chatter marks it too)
+        if followup and not followup.is_valid and author == self.env.user and source != "activity" and request:
+            # a note typed in the chatter that does not count: said at once to
+            # the person at the screen, as the Log Follow-up dialog says it (the
+            # chatter marks it too)
             self.env.user._bus_send("simple_notification", {
                 "type": "warning", "sticky": False, "title": self.env._("Saved, but it does not count"),
                 "message": followup.with_env(self.env).reason_text})

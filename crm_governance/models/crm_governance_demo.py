@@ -456,6 +456,8 @@ class CrmGovernanceDemo(models.AbstractModel):
                 self._demo_try(lead.with_user(lead.user_id).convert_opportunity,
                                lead.partner_id or entry["contacts"][0])
             return
+        if lead.stage_id.is_won:
+            return  # signed: its facts stay as they are (GRADE-2)
         stages = world["open"]
         position = list(stages.ids).index(lead.stage_id.id) if lead.stage_id.id in stages.ids else 0
         roll = rng.random()
@@ -513,15 +515,28 @@ class CrmGovernanceDemo(models.AbstractModel):
                                                         subtype_xmlid="mail.mt_note")
 
     def _demo_pool_work(self, rng, world, key, offset):
-        """Salespeople claim from the pool now and then; on Mondays the head
-        dispatches what waits there too long."""
+        """On Mondays the head dispatches what waits in the pool; salespeople
+        claim from it now and then."""
         data = world["sections"][key]
         section = data["section"]
-        pooled = self.env["crm.lead"].sudo().search([("section_id", "=", section.id),
-                                                      ("protection_state", "=", "pooled")], order="id")
-        if not pooled:
-            return
-        if rng.random() < 0.12:
+
+        def pool():
+            return self.env["crm.lead"].sudo().search([("section_id", "=", section.id),
+                                                        ("protection_state", "=", "pooled")], order="id")
+        pooled = pool()
+        if pooled and (world["today"] + timedelta(days=offset)).weekday() == 0:
+            # the oldest record of the pool one of them may take, to the least loaded of them
+            load = {user: self.env["crm.lead"].sudo().search_count([
+                ("section_id", "=", section.id), ("user_id", "=", user.id),
+                ("protection_state", "in", protection.OWNED)]) for user in data["sales"]}
+            users = sorted(data["sales"], key=lambda u: (load[u], rng.random()))
+            refusals = {user: pooled._governance_claim_refusals(user) for user in users}
+            pair = next(((record, user) for record in pooled for user in users
+                         if not refusals[user][record.id][0]), None)
+            if pair and self._demo_try(pair[0].with_user(data["head"]).action_governance_dispatch, pair[1].id):
+                self._demo_adopt(world, key, pair[0], pair[1])
+                pooled = pool()
+        if pooled and rng.random() < 0.12:
             user = rng.choice(data["sales"])
             candidates = pooled.with_user(user)._governance_claim_refusals(user)
             free = [rid for rid, (refusal, _facts) in candidates.items() if not refusal]
@@ -529,17 +544,6 @@ class CrmGovernanceDemo(models.AbstractModel):
                 claimed = self.env["crm.lead"].browse(rng.choice(free))
                 if self._demo_try(claimed.with_user(user).action_governance_claim):
                     self._demo_adopt(world, key, claimed, user)
-        if (world["today"] + timedelta(days=offset)).weekday() == 0 and len(pooled) > 2:
-            # the oldest record of the pool, to the least loaded salesperson who may take it
-            record = pooled[0]
-            load = {user: self.env["crm.lead"].sudo().search_count([
-                ("section_id", "=", section.id), ("user_id", "=", user.id),
-                ("protection_state", "in", protection.OWNED)]) for user in data["sales"]}
-            for user in sorted(data["sales"], key=lambda u: (load[u], rng.random())):
-                if not record._governance_claim_refusals(user)[record.id][0]:
-                    if self._demo_try(record.with_user(data["head"]).action_governance_dispatch, user.id):
-                        self._demo_adopt(world, key, record, user)
-                    break
 
     def _demo_adopt(self, world, key, lead, user):
         """A record claimed or dispatched is followed up by its new owner."""
@@ -561,8 +565,8 @@ class CrmGovernanceDemo(models.AbstractModel):
 
     def _demo_move(self, world):
         """Group management moves a customer that relocated from 华东 to 华北
-        to a salesperson there (SEC-3): its opportunities go to 华北's pool
-        first, the account to its new owner, who then claims them."""
+        to a salesperson there (SEC-3): the customer as a whole, its account
+        and the opportunities its owner holds."""
         east, north = world["sections"]["east"], world["sections"]["north"]
         entry = next((e for e in east["plan"] if "leads" in e and e["account"].sudo().protection_state == "protected"
                       and e["account"].sudo().user_id == e["owner"] and not e.get("won")), None)
@@ -571,12 +575,7 @@ class CrmGovernanceDemo(models.AbstractModel):
         management = self.env.ref("crm_governance.user_management")
         receiver = north["sales"][0]
         note = "客户总部迁到天津，华北版块就近服务（集团市场部决定）。"
-        leads = entry["leads"].sudo().filtered(lambda r: r.section_id == east["section"] and r.active)
-        if leads:
-            leads.with_user(management).action_governance_move_section(north["section"].id, note, False)
         entry["account"].with_user(management).action_governance_move_section(north["section"].id, note, receiver.id)
-        if leads:
-            self._demo_try(leads.with_user(receiver).action_governance_claim)
         east["plan"].remove(entry)
         entry.update(owner=receiver, habit=HABITS[0])
         north["plan"].append(entry)
