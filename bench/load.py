@@ -160,7 +160,7 @@ def check_released(cr, since, ledger):
     """Released by the pass: per record, its ledger rows and its chatter notes."""
     cr.execute("""SELECT res_id, count(*) FROM mail_message WHERE model = 'crm.lead' AND date >= %s
                     AND author_id = (SELECT partner_id FROM res_users WHERE id = 1)
-                    AND body::text LIKE %s GROUP BY res_id""", [since, "%Released to the public pool%"])
+                    AND body::text LIKE %s GROUP BY res_id""", [since, "%Released to the public pool:%"])
     notes = dict(cr.fetchall())
     released = {lead_id: n for lead_id, rows in ledger.items()
                 if (n := sum(1 for r in rows if r[3] in ("expired", "invalid")))}

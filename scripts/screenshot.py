@@ -1,6 +1,6 @@
 """Screenshots of the running web client for the README (make run first).
 
-    .venv/bin/python scripts/screenshot.py LOGIN PASSWORD URL_PATH OUT.png [--lang zh_CN]
+    .venv/bin/python scripts/screenshot.py LOGIN PASSWORD URL_PATH OUT.png [--click CSS]... [--type CSS|TEXT]...
 
 Logs in through /web/session/authenticate, hands the session cookie to a
 headless Chromium over the DevTools protocol and captures the page.
@@ -29,6 +29,11 @@ def main():
     p.add_argument("--wait", type=float, default=6)
     p.add_argument("--width", type=int, default=1400)
     p.add_argument("--height", type=int, default=800)
+    p.add_argument("--click", action="append", default=[],
+                   help="a CSS selector to click after the page loaded (repeatable, in order; "
+                        "'text:<css>|<text>' clicks the first <css> element containing <text>)")
+    p.add_argument("--type", action="append", default=[],
+                   help="'<css>|<text>': type <text> into the element (after the clicks before it)")
     args = p.parse_args()
 
     s = requests.Session()
@@ -73,6 +78,22 @@ def main():
              deviceScaleFactor=1, mobile=False)
         send("Page.navigate", url=args.base + args.path)
         time.sleep(args.wait)
+        for step in args.click:
+            if step.startswith("text:"):
+                css, text = step[5:].split("|", 1)
+                script = ("[...document.querySelectorAll(%s)].find(e => e.textContent.includes(%s)).click()"
+                          % (json.dumps(css), json.dumps(text)))
+            else:
+                script = "document.querySelector(%s).click()" % json.dumps(step)
+            send("Runtime.evaluate", expression=script)
+            time.sleep(args.wait / 2)
+        for step in args.type:
+            css, text = step.split("|", 1)
+            script = ("(e => { e.focus(); e.value = %s; e.dispatchEvent(new Event('input', {bubbles: true})); "
+                      "e.dispatchEvent(new Event('change', {bubbles: true})); e.blur(); })"
+                      "(document.querySelector(%s))" % (json.dumps(text), json.dumps(css)))
+            send("Runtime.evaluate", expression=script)
+            time.sleep(args.wait / 2)
         shot = send("Page.captureScreenshot", format="png")
         with open(args.out, "wb") as f:
             f.write(base64.b64decode(shot["data"]))

@@ -4,6 +4,7 @@ facts, deletes, lookups counted alike, grade notes, and the smaller holes.
 Each refusal is asserted with the state read back unchanged. (Class 1,
 followers: test_followers_boundary.py; class 2, stock lookups:
 test_stock_lookup_sweep.py.)"""
+import json
 from datetime import timedelta
 
 from odoo import fields
@@ -243,3 +244,121 @@ class TestSmallerHoles(SecondPassCase):
         self.assertIn("ENTRY-3", self.refused(self.call("crm.lead", "action_governance_dispatch", [lead.id],
                                                         self.sales_a2.id, "x")))
         self.assertEqual((lead.user_id, lead.governance_registration_state), (self.sales_a1, "pending"))
+
+
+@tagged("post_install", "-at_install", "crm_governance")
+class TestWhatTheOutsideProbeFound(SecondPassCase):
+    """An outside tester's pass over JSON-RPC after the fixes above, on the
+    same classes: each finding, refused, with the state read back."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.contact_b = cls.env["res.partner"].create({"name": "GOVT 乙方联系人", "parent_id": cls.cust_b1.id,
+                                                       "email": "b@govt-b.example", "phone": "0755-8000 1111"})
+
+    def missing(self, model):
+        self.env.cr.execute(f"SELECT COALESCE(MAX(id), 0) + 1000 FROM {self.env[model]._table}")  # noqa: SQL102
+        return self.env.cr.fetchone()[0]
+
+    def test_another_section_s_customer_contacts_follow_or_attend_nothing(self):
+        self.login(self.sales_a1)
+        for partner_ids in (self.contact_b.ids, self.cust_b1.ids):
+            self.refused(self.call("crm.lead", "message_subscribe", [self.lead_a1.id], partner_ids=partner_ids),
+                         "GOVT 乙方联系人", "GOVT customer B1")
+        self.assertFalse(self.env["mail.followers"].search([("res_model", "=", "crm.lead"),
+                                                            ("res_id", "=", self.lead_a1.id),
+                                                            ("partner_id", "in", (self.contact_b | self.cust_b1).ids)]))
+        res = self.call("calendar.event", "create", [{"name": "GOVT 会议", "start": "2026-12-20 02:00:00",
+                                                      "stop": "2026-12-20 03:00:00",
+                                                      "partner_ids": [(6, 0, self.contact_b.ids)]}])
+        self.refused(res, "GOVT 乙方联系人", "b@govt-b.example")
+
+    def test_a_won_deal_s_probability_and_its_contact_s_company_stay(self):
+        deal = self.env["crm.lead"].create({"name": "GOVT 已赢·概率", "type": "opportunity",
+                                            "user_id": self.sales_a1.id, "team_id": self.team_a.id,
+                                            "partner_id": self.cust_a1.id, "expected_revenue": 1000})
+        deal.with_user(self.sales_a1).action_set_won()
+        closed = deal.date_closed
+        self.login(self.sales_a1)
+        self.refused(self.call("crm.lead", "write", deal.ids, {"probability": 10}))
+        self.refused(self.call("crm.lead", "action_set_won", deal.ids))
+        self.assertEqual((deal.probability, deal.date_closed), (100, closed))
+        contact = self.env["res.partner"].create({"name": "GOVT 联系人·已赢", "parent_id": self.cust_a1.id})
+        other = self.env["res.partner"].create({"name": "GOVT 另一家有限公司", "is_company": True,
+                                                "user_id": self.sales_a1.id})
+        won = self.env["crm.lead"].create({"name": "GOVT 已赢·联系人", "type": "opportunity",
+                                           "user_id": self.sales_a1.id, "team_id": self.team_a.id,
+                                           "partner_id": contact.id, "expected_revenue": 5000})
+        won.with_user(self.sales_a1).action_set_won()
+        self.assertIn("GRADE-2", self.refused(self.call("res.partner", "write", contact.ids,
+                                                         {"parent_id": other.id})))
+        self.assertEqual(contact.parent_id, self.cust_a1)
+
+    def test_notification_rows_of_a_governed_record_are_their_recipient_s(self):
+        self.sales_a1.notification_type = "inbox"
+        self.lead_a1.message_subscribe(partner_ids=self.sales_a1.partner_id.ids)
+        self.lead_a1.with_user(self.head_a).message_post(body="GOVT 通知行", message_type="comment",
+                                                         subtype_xmlid="mail.mt_comment")
+        for user in (self.sales_b1, self.internal):
+            self.login(user)
+            rows = self.call("mail.notification", "search_read", [], ["mail_message_id", "res_partner_id"])
+            self.assertNotIn("GOVT lead A1", json.dumps(rows, ensure_ascii=False), user.login)
+        self.login(self.sales_a1)
+        rows = self.call("mail.notification", "search_read", [("res_partner_id", "=", self.sales_a1.partner_id.id)],
+                         ["mail_message_id"])["result"]
+        self.assertTrue(rows, "the recipient reads their own")
+
+    def test_an_outsider_neither_renames_nor_archives_a_customer_and_unarchiving_checks_again(self):
+        outsider = new_test_user(self.env, login="t_accounting", groups="base.group_user,base.group_partner_manager")
+        self.login(outsider)
+        for vals in ({"name": "GOVT 改名"}, {"phone": "0512-0000 0000"}, {"active": False}):
+            self.assertIn("SEC-2", self.refused(self.call("res.partner", "write", self.cust_a1.ids, vals)))
+        self.assertEqual((self.cust_a1.name, self.cust_a1.active), ("GOVT customer A1", True))
+        self.assertIn("result", self.call("res.partner", "write", self.cust_a1.ids, {"comment": "开票地址已更新"}))
+        # archived by its owner, registered again by a colleague: the old one comes back only if free
+        self.cust_a1.with_user(self.sales_a1).action_archive()
+        self.env["res.partner"].with_user(self.sales_a2).create({"name": "GOVT customer A1", "is_company": True,
+                                                                 "user_id": self.sales_a2.id})
+        self.login(self.sales_a1)
+        self.assertIn("ENTRY-2", self.refused(self.call("res.partner", "action_unarchive", self.cust_a1.ids)))
+        self.assertFalse(self.cust_a1.active)
+
+    def test_notices_and_posts_about_a_record_one_may_not_read(self):
+        self.login(self.sales_b1)
+        for res_id in (self.lead_a1.id, self.missing("crm.lead")):
+            res = self.rpc("/web/dataset/call_kw/res.partner/message_notify", {
+                "model": "res.partner", "method": "message_notify", "args": [[]],
+                "kwargs": {"model": "crm.lead", "res_id": res_id, "partner_ids": self.sales_a1.partner_id.ids,
+                           "body": "GOVT 冒充通知"}})
+            self.refused(res, "GOVT lead A1")
+        self.assertFalse(self.env["mail.message"].search([("body", "like", "GOVT 冒充通知")]))
+        # a foreign id and a missing one: one answer
+        answers = [self.refused(self.call("crm.lead", "message_post", [res_id], body="x"))
+                   for res_id in (self.lead_a1.id, self.missing("crm.lead"))]
+        self.assertEqual(answers[0], answers[1])
+        answers = [self.refused(self.call("mail.activity", "create", [{
+            "res_model_id": self.env["ir.model"]._get_id("crm.lead"), "res_id": res_id,
+            "user_id": self.sales_b1.id, "summary": "x"}])) for res_id in (self.lead_a1.id, self.missing("crm.lead"))]
+        self.assertEqual(answers[0], answers[1])
+        override = self.env["crm.governance.grade.override"].with_user(self.sales_a1).create({
+            "partner_id": self.cust_a1.id, "grade": "A", "reason": "x",
+            "date_end": fields.Date.today() + timedelta(days=30)})
+        answers = [self.refused(self.call("crm.governance.grade.override", "read", [res_id], ["reason"]))
+                   for res_id in (override.id, self.missing("crm.governance.grade.override"))]
+        self.assertEqual(answers[0], answers[1])
+
+    def test_correct_won_deal_given_its_deal_in_the_values(self):
+        deal = self.env["crm.lead"].create({"name": "GOVT 已赢·更正", "type": "opportunity",
+                                            "user_id": self.sales_a1.id, "team_id": self.team_a.id,
+                                            "partner_id": self.cust_a1.id, "expected_revenue": 80000})
+        deal.with_user(self.sales_a1).action_set_won()
+        wizard = self.env["crm.governance.won.correction"].with_user(self.head_a).create({
+            "lead_id": deal.id, "outcome": "won", "reason": "只改日期", "date_closed": "2026-11-01 08:00:00"})
+        self.assertEqual((wizard.expected_revenue, wizard.partner_id), (80000, self.cust_a1))
+        wizard.action_apply()
+        self.assertEqual((deal.expected_revenue, deal.partner_id), (80000, self.cust_a1))
+        # another section's head: not even named
+        self.login(self.head_b)
+        self.refused(self.call("crm.governance.won.correction", "create", [{"lead_id": deal.id, "reason": "x"}]),
+                     "GOVT 已赢·更正")

@@ -92,3 +92,43 @@ class TestRegistrationRace(CommittedSectionCase):
     def _drop_lookups(self):
         with self._env() as env:
             env["crm.governance.lookup"].search([("user_id", "in", self.user_ids)]).unlink()
+
+    def test_parallel_refusals_do_not_pass_the_limit(self):
+        """A burst of parallel registrations of a customer another owner
+        holds (issue 21, found by the outside probe): each answer that names
+        the holder costs a lookup counted before it answers, so past the
+        day's limit the others name nobody, however many run at once."""
+        self.addCleanup(self._drop_lookups)
+        # four customers the first salesperson holds: four different keys, so
+        # nothing but the lookup count orders the four attempts
+        companies = [dict(self._vals(self.user_ids[0]), partner_name=f"GOVT 并发 {n} {self.tag} 有限公司",
+                          phone=f"{self.phone[:-1]}{n}") for n in range(4)]
+        with self.registry.cursor() as cr:
+            api.Environment(cr, self.user_ids[0], {})["crm.lead"].create(companies)
+        with self._env() as env:
+            env["crm.governance.section"].browse(self.section_id).customer_check_daily_limit = 1
+        answers, start = [], threading.Barrier(4)
+
+        def register(n):
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, self.user_ids[1], {})
+                start.wait(timeout=30)
+                try:
+                    retrying(lambda: env["crm.lead"].create(dict(
+                        companies[n], user_id=self.user_ids[1], name=f"GOVT burst {n} {self.tag}")).id, env)
+                    answers.append("registered")
+                except UserError as exc:
+                    cr.rollback()  # as the request's transaction would be
+                    answers.append(str(exc))
+
+        threads = [threading.Thread(target=register, args=(n,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        self.assertEqual(len(answers), 4, answers)
+        self.assertEqual(sum(f"GOVT first {self.tag}" in a for a in answers), 1, answers)
+        self.assertEqual(sum("Check Customer limit" in a for a in answers), 3, answers)
+        with self._env() as env:
+            self.assertEqual(env["crm.governance.lookup"].search_count(
+                [("user_id", "=", self.user_ids[1]), ("section_id", "=", self.section_id)]), 1)

@@ -175,3 +175,26 @@ class TestStockLookupSweep(RpcMixin, GovernanceCase, HttpCase):
                     self.assertNotIn(secret, text, "a computed field names a record of another section")
                 self.assertFalse(self._pointers(model, res["result"][0], foreign_ids),
                                  "a computed field points to a record of another section")
+
+    def test_a_record_pointing_at_another_section_s_customer_names_nothing(self):
+        """Odoo names what a many2one points to as superuser: a record one may
+        create (a calendar filter, a composer's author, an activity's
+        requester) pointed at another section's customer would name it."""
+        self.login(self.sales_a1)
+        foreign = self.secret_account.id
+        made = self.call("calendar.filters", "create", [{"partner_id": foreign, "user_id": self.sales_a1.id}])
+        if "result" in made:
+            for read in (self.call("calendar.filters", "read", made["result"], ["partner_id"]),
+                         self.call("calendar.filters", "web_read", made["result"],
+                                   {"partner_id": {"fields": {"display_name": {}}}})):
+                self.assertNotIn("GOVT 深圳秘密客户", json.dumps(read, ensure_ascii=False))
+        else:
+            self.refused(made, *self.secrets)
+        res = self.call("mail.activity", "create", [{
+            "res_model_id": self.env["ir.model"]._get_id("crm.lead"), "res_id": self.own_lead.id,
+            "request_partner_id": foreign, "user_id": self.sales_a1.id, "summary": "x"}])
+        if "result" in res:
+            read = self.call("mail.activity", "read", res["result"], ["request_partner_id"])
+            self.assertNotIn("GOVT 深圳秘密客户", json.dumps(read, ensure_ascii=False))
+        else:
+            self.refused(res, *self.secrets)

@@ -24,7 +24,7 @@ LEAD_MATRIX = {
     "sales_a2": ({"a2", "a_pool"}, {"a2"}, NONE),
     "sales_b1": ({"b1"}, {"b1"}, NONE),
     "head_a": (A, A, NONE),
-    "admin_a": (A, A, NONE),
+    "admin_a": (A, A, A),  # the section's admins delete its records (SEC-2)
     "management": (ALL, NONE, NONE),
     "sysadmin": (ALL, ALL, ALL),
     "frozen": (NONE, NONE, NONE),

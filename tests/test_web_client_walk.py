@@ -38,7 +38,7 @@ class TestWebClientWalk(RpcMixin, GovernanceCase, HttpCase):
         views = self.result(self.call(model, "get_views", [[False, view_type]]))
         arch = views["views"][view_type]["arch"]
         spec = {}
-        for name in dict.fromkeys(re.findall(r'<field name="([a-z_0-9]+)"', arch)):
+        for name in dict.fromkeys(re.findall(r'<field\b[^>]*?\bname="([a-z_0-9]+)"', arch)):
             field = self.env[model]._fields.get(name)
             if field is None or field.type == "one2many":
                 continue
@@ -248,3 +248,23 @@ class TestWebClientWalk(RpcMixin, GovernanceCase, HttpCase):
         self.assertIn(lead.id, ids)
         self.result(self.button("crm.lead", "action_governance_review_checked", lead.ids))
         self.assertEqual(lead.governance_review_state, "checked")
+
+    # a deal whose customer a colleague holds now --------------------------------------------------
+    def test_an_owner_opens_their_won_deal_whose_customer_a_colleague_holds(self):
+        account = self.env["res.partner"].create({"name": "GOVT 转手客户有限公司", "is_company": True,
+                                                  "user_id": self.sales_a1.id})
+        contact = self.env["res.partner"].create({"name": "GOVT 转手联系人", "parent_id": account.id,
+                                                  "email": "c@govt-transfer.example", "phone": "0512-6588 5555"})
+        deal = self.env["crm.lead"].create({"name": "GOVT 转手·一期（已签约）", "type": "opportunity",
+                                            "user_id": self.sales_a1.id, "team_id": self.team_a.id,
+                                            "partner_id": contact.id, "expected_revenue": 100000})
+        deal.with_user(self.sales_a1).action_set_won()
+        # the account lapses to the pool and a colleague takes it: the won deal stays its signer's
+        account.with_user(self.sales_a1).action_governance_release("客户转给同事维护")
+        account.with_user(self.sales_a2).action_governance_claim()
+        self.login(self.sales_a1)
+        row = self.result(self.call("crm.lead", "web_read", deal.ids, self.view_spec("crm.lead")))[0]
+        self.assertEqual(row["name"], "GOVT 转手·一期（已签约）")
+        # the deal names its customer; the colleague's customer account itself stays theirs
+        self.assertEqual(row["partner_id"]["display_name"], "GOVT 转手客户有限公司, GOVT 转手联系人")
+        self.refused(self.call("res.partner", "read", account.ids, ["phone"]))

@@ -1,3 +1,4 @@
+from . import crm_governance_boundary_mixin
 from . import crm_governance_registration_fact
 from . import crm_governance_section
 from . import crm_governance_section_job

@@ -6,7 +6,7 @@ tax id): pointed at another section's record, they would name it; pointed
 at an id that does not exist, they would answer otherwise (an existence
 oracle). These helpers answer both alike.
 """
-import json
+import re
 
 from .trusted import context_defaults
 
@@ -30,20 +30,20 @@ def readable_by_caller(env, records):
     return records.with_env(caller)._filtered_access("read").with_env(env)
 
 
-def _ids_of(value):
+def ids_of(value):
     """Record ids in an onchange value: an id, an (id, name) pair, a
     ``{"id": …}`` dict, a list of ids or of x2many commands."""
     if isinstance(value, bool) or value is None:
         return []
     if isinstance(value, int):
         return [value]
+    if isinstance(value, float):
+        return [int(value)] if value.is_integer() else []
     if isinstance(value, str):
-        try:
-            return _ids_of(json.loads(value))
-        except ValueError:
-            return []
+        # "[5]", "(5,)", "5": however the ids are written, the ORM reads the numbers in it
+        return [int(number) for number in re.findall(r"\d+", value)]
     if isinstance(value, dict):
-        return _ids_of(value.get("id"))
+        return ids_of(value.get("id"))
     if isinstance(value, (list, tuple)):
         if len(value) >= 2 and isinstance(value[0], int) and not isinstance(value[0], bool) \
                 and isinstance(value[1], str):
@@ -53,11 +53,11 @@ def _ids_of(value):
             if isinstance(item, (list, tuple)) and item and isinstance(item[0], int):
                 command = item[0]
                 if command == 6 and len(item) > 2:
-                    ids += _ids_of(item[2])
+                    ids += ids_of(item[2])
                 elif command in (1, 4) and len(item) > 1:
-                    ids += _ids_of(item[1])
+                    ids += ids_of(item[1])
             else:
-                ids += _ids_of(item)
+                ids += ids_of(item)
         return ids
     return []
 
@@ -78,13 +78,18 @@ def check_onchange_values(records, values):
     for name, value in values.items():
         field = records._fields.get(name)
         if field and field.relational and field.comodel_name in SECTIONED_MODELS:
-            ids = set(_ids_of(value))
+            ids = set(ids_of(value))
             if current and current.id:
                 ids -= set(current[name].ids)
             wanted.setdefault(field.comodel_name, set()).update(ids)
     model_field, id_field = DOCUMENT_FIELDS.get(records._name, (None, None))
-    if model_field and values.get(model_field) in SECTIONED_MODELS and values.get(id_field):
-        wanted.setdefault(values[model_field], set()).update(_ids_of(values[id_field]))
+    if model_field:
+        model = values.get(model_field) or env.context.get("active_model")
+        if model in SECTIONED_MODELS:
+            # the dialog's documents: its own field, or the context it was opened with
+            for value in (values.get(id_field), env.context.get("active_ids"), env.context.get("active_id"),
+                          env.context.get("composer_force_res_ids")):
+                wanted.setdefault(model, set()).update(ids_of(value))
     for model, ids in wanted.items():
         ids = {i for i in ids if isinstance(i, int) and i > 0}
         if ids:

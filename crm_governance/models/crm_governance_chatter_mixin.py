@@ -65,6 +65,10 @@ class CrmGovernanceChatterMixin(models.AbstractModel):
         one refusal, naming the people the caller chose."""
         if self.env.su or not partner_ids or not self._governance_active():
             return
+        # people the caller may not read themselves (another section's customer contacts):
+        # their name and e-mail would come back in the followers' list (SEC-4)
+        self.env["res.partner"].browse(
+            sorted({i for i in partner_ids if isinstance(i, int) and i > 0}))._governance_check_caller("read")
         refused = set().union(*self._governance_unreadable_partners(partner_ids).values())
         if refused:
             names = ", ".join(self.env["res.partner"].sudo().browse(sorted(refused)).mapped("name"))
@@ -97,20 +101,13 @@ class CrmGovernanceChatterMixin(models.AbstractModel):
         return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
 
     def message_post(self, **kwargs):
+        if self and not self.env.su and self._governance_active():
+            # posting is writing to the record, as stock checks it; a missing id and a
+            # foreign one get the one refusal (stock: MissingError / AccessError)
+            self._governance_check_caller(getattr(self, "_mail_post_access", "write"))
         if kwargs.get("partner_ids") and self:
             self._governance_check_recipients(list(kwargs["partner_ids"]))
         return super().message_post(**kwargs)
-
-    def message_notify(self, **kwargs):
-        # on a record, or on the model naming one (model, res_id)
-        record = self or (self.browse(kwargs["res_id"]) if kwargs.get("model") == self._name
-                          and isinstance(kwargs.get("res_id"), int) else self)
-        if record and not self.env.su:
-            # a notification names its record: about records its sender may read (SEC-4)
-            record._governance_check_caller("read")
-        if kwargs.get("partner_ids") and record:
-            record._governance_check_recipients(list(kwargs["partner_ids"]))
-        return super().message_notify(**kwargs)
 
     def _notify_get_recipients(self, message, msg_vals, **kwargs):
         # whatever path chose them (stock, a template, an old follower):

@@ -13,6 +13,8 @@ class CrmGovernanceDeletedRegistration(models.Model):
     of the section frees them (不得随便更改、删除他人录入的客户信息, SEC-2,
     ENTRY-2). Written by the module only."""
     _name = "crm.governance.deleted.registration"
+    # one refusal for a foreign and a missing id (SEC-4)
+    _inherit = ["crm.governance.boundary.mixin"]
     _description = "Deleted Registration"
     _order = "date desc, id desc"
     _rec_name = "res_name"

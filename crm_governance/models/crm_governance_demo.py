@@ -43,6 +43,11 @@ STOCK_SOURCES = {"utm.utm_source_search_engine": "百度搜索", "utm.utm_source
                  "utm.utm_source_twitter": "微博", "utm.utm_source_linkedin": "领英",
                  "utm.utm_source_monster": "前程无忧", "utm.utm_source_glassdoor": "智联招聘",
                  "utm.utm_source_craigslist": "58同城"}
+STOCK_MEDIA = {"utm.utm_medium_website": "官网", "utm.utm_medium_phone": "电话", "utm.utm_medium_direct": "直接访问",
+               "utm.utm_medium_email": "电子邮件", "utm.utm_medium_banner": "横幅广告",
+               "utm.utm_medium_facebook": "微信", "utm.utm_medium_linkedin": "领英",
+               "utm.utm_medium_google_adwords": "百度推广", "utm.utm_medium_television": "电视",
+               "utm.utm_medium_twitter": "微博"}
 # how often (days) each of a section's three salespeople follows a record up,
 # and how often their notes count: one diligent, one average, one careless
 HABITS = ((11, 0.97), (13, 0.92), (15, 0.82))
@@ -215,10 +220,11 @@ class CrmGovernanceDemo(models.AbstractModel):
         stock = env["crm.lead"].sudo().search([("section_id", "=", False), ("user_id", "not in", users.ids)])
         stock.write({"active": False})
         # Odoo's sources (an English list, not translatable) as a Chinese company names its channels
-        for xmlid, name in STOCK_SOURCES.items():
-            source = env.ref(xmlid, raise_if_not_found=False)
-            if source and not env["utm.source"].sudo().search_count([("name", "=", name)]):
-                source.sudo().name = name
+        for model, names in (("utm.source", STOCK_SOURCES), ("utm.medium", STOCK_MEDIA)):
+            for xmlid, name in names.items():
+                record = env.ref(xmlid, raise_if_not_found=False)
+                if record and not env[model].sudo().search_count([("name", "=", name)]):
+                    record.sudo().name = name
 
     def _demo_users(self):
         users = self.env["res.users"]

@@ -62,6 +62,8 @@ class CrmGovernanceFollowup(models.Model):
     sudo; nobody but the superuser changes or deletes one; a correction is a
     new follow-up pointing to the one it supplements."""
     _name = "crm.governance.followup"
+    # one refusal for a foreign and a missing id (SEC-4)
+    _inherit = ["crm.governance.boundary.mixin"]
     _description = "CRM Follow-up"
     _order = "date desc, id desc"
     _rec_name = "res_name"

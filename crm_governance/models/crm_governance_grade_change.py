@@ -14,6 +14,8 @@ class CrmGovernanceGradeChange(models.Model):
     """Grade history (GRADE-2, GRADE-3): one row per change of a customer's
     grade, for "grade changes this month". Written by the module only."""
     _name = "crm.governance.grade.change"
+    # one refusal for a foreign and a missing id (SEC-4)
+    _inherit = ["crm.governance.boundary.mixin"]
     _description = "CRM Grade Change"
     _order = "date desc, id desc"
     _rec_name = "partner_name"

@@ -29,7 +29,7 @@ class CrmGovernanceGradeOverride(models.Model):
     grade returns. Every step is logged on the customer."""
     _name = "crm.governance.grade.override"
     _description = "CRM Grade Override"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "crm.governance.boundary.mixin"]
     _order = "create_date desc, id desc"
     _rec_name = "partner_id"
 

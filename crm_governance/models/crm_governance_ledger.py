@@ -30,6 +30,8 @@ class CrmGovernanceLedger(models.Model):
     moved it where, when and why. Rows are written by the module with sudo;
     nobody but the superuser can change or delete them."""
     _name = "crm.governance.ledger"
+    # one refusal for a foreign and a missing id (SEC-4)
+    _inherit = ["crm.governance.boundary.mixin"]
     _description = "CRM Ownership Ledger"
     _order = "date desc, id desc"
     _rec_name = "res_name"

@@ -154,7 +154,8 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
             Model = self.env[model]
             Model.flush_model([name for name in (*KEY_FIELDS.values(), "user_id", "section_id", "active",
                                                  "protection_state", "protected_since", "release_at", "pool_due_at",
-                                                 "governance_registration_state") if name in Model._fields])
+                                                 "governance_registration_state", "stage_id")
+                              if name in Model._fields])
         # a mobile is matched as a phone: both columns against every number
         match = SQL(" OR ").join(
             SQL("r.%s = ANY(%s::varchar[])", SQL.identifier(KEY_FIELDS[column]),
@@ -241,13 +242,15 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
 
     def _governance_lookups_left(self):
         """Has the caller Check Customer lookups left today in the section of
-        ``self`` (refused registrations of this transaction included)?"""
+        ``self`` (the refusals of this transaction included)?"""
         section = self.sudo()._governance_section()
         if self.env.su or not section:
             return True
+        counter = self.env.cr.cache.get("governance_lookup_counters", {}).get((self.env.uid, section.id))
+        Lookup = counter[1] if counter else self.env["crm.governance.lookup"]
         pending = self.env.cr.cache.get("governance_refusals", {}).get((self.env.uid, section.id), 0)
-        spent = self.env["crm.governance.lookup"]._governance_spent("customer_check", section)
-        return spent + pending < section.customer_check_daily_limit
+        return Lookup._governance_spent_by(self.env.uid, "customer_check", section.id) + pending < \
+            section.customer_check_daily_limit
 
     def _governance_limit_message(self):
         section = self.sudo()._governance_section()
@@ -322,18 +325,35 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
     def _governance_count_refusal(self):
         """A refused registration tells who holds a customer as Check
         Customer does: it costs one of the same lookups (ENTRY-2), or a
-        refusal would be an unlimited lookup. Counted once the transaction
-        ends (rolled back, or committed around an import's refused rows), in
-        a transaction of its own; False when today's lookups
-        are used up (the refusal then names nobody)."""
+        refusal would be an unlimited lookup. Counted before it answers, in a
+        transaction of its own that holds the caller's lookup lock until ours
+        ends (rolled back, or committed around an import's refused rows): a
+        concurrent refusal of the same caller waits for it, then sees it (a
+        burst of parallel registrations is no way past the limit). False when
+        today's lookups are used up: the refusal then says nothing."""
         section = self.sudo()._governance_section()
         if self.env.su or not section:
             return True
-        Lookup = self.env["crm.governance.lookup"]
-        # refusals of this transaction not counted yet (an import refuses row by row)
+        if self.env.registry.in_test_mode():
+            return self._governance_count_refusal_after(section)
+        Lookup = self._governance_lookup_counter(section)
+        if Lookup is None:
+            return True  # (a user or section of this very transaction: nothing to count against)
+        if Lookup._governance_spent_by(self.env.uid, "customer_check", section.id) >= \
+                section.customer_check_daily_limit:
+            return False
+        Lookup.create({"user_id": self.env.uid, "kind": "customer_check", "section_id": section.id})
+        return True
+
+    def _governance_count_refusal_after(self, section):
+        """The same count where browser tests share one database connection
+        between every cursor (the registry's test mode), so that no second
+        transaction can hold a lock: counted right after our transaction
+        ends, in a cursor of its own."""
         pending = self.env.cr.cache.setdefault("governance_refusals", {})
         dbname, uid, section_id = self.env.cr.dbname, self.env.uid, section.id
-        spent = Lookup._governance_spent("customer_check", section) + pending.get((uid, section_id), 0)
+        spent = self.env["crm.governance.lookup"]._governance_spent_by(uid, "customer_check", section_id) + \
+            pending.get((uid, section_id), 0)
         if spent >= section.customer_check_daily_limit:
             return False
         pending[(uid, section_id)] = pending.get((uid, section_id), 0) + 1
@@ -351,6 +371,34 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
         self.env.cr.postrollback.add(count)
         self.env.cr.postcommit.add(count)
         return True
+
+    def _governance_lookup_counter(self, section):
+        """``crm.governance.lookup`` in the transaction that counts the
+        caller's refusals in ``section`` during ours: opened once, holding the
+        lookup lock, committed when ours ends (see _governance_count_refusal)."""
+        counters = self.env.cr.cache.setdefault("governance_lookup_counters", {})
+        key = (self.env.uid, section.id)
+        if key not in counters:
+            cr = Registry(self.env.cr.dbname).cursor()
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            if not (env["res.users"].browse(self.env.uid).exists() and section.id in env[
+                    "crm.governance.section"].search([("id", "=", section.id)]).ids):
+                cr.close()
+                return None
+            # the same lock Check Customer takes: one caller's lookups are counted one after the other
+            env["crm.governance.registration.lock"]._governance_lock([f"lookup:customer_check:{key[0]}:{key[1]}"])
+            counters[key] = (cr, env["crm.governance.lookup"])
+
+            def finish(cr=cr, counters=counters, key=key):
+                counters.pop(key, None)
+                try:
+                    # its own transaction, ended with ours (see _governance_count_refusal)
+                    cr.commit()  # pylint: disable=invalid-commit
+                finally:
+                    cr.close()
+            self.env.cr.postrollback.add(finish)
+            self.env.cr.postcommit.add(finish)
+        return counters[key][1]
 
     def _governance_check_owner_change(self, user):
         """A claim, dispatch or reassignment gives records to ``user``: not
@@ -388,7 +436,9 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
         return records
 
     def write(self, vals):
-        key_change = set(vals) & self._governance_key_sources()
+        # a record coming back from the archive is registered again: its
+        # customer may have been registered by someone else meanwhile (ENTRY-2)
+        key_change = set(vals) & (self._governance_key_sources() | ({"active"} if vals.get("active") else set()))
         if not key_change and not set(vals) & ENTERING_FIELDS or not self._governance_active():
             return super().write(vals)
         # (a missing id raises here as in the stock write; the models' own
@@ -396,6 +446,8 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
         records = self.sudo()
         sections = {r.id: r.section_id.id for r in records}
         before = {r.id: tuple(r[f] or None for f in KEY_FIELDS.values()) for r in records} if key_change else {}
+        unarchived = {r.id for r in records.with_context(active_test=False) if not r.active} \
+            if vals.get("active") and "active" in self._fields else set()
         res = super().write(vals)
         # keys for the changed facts, and for records entering a (governed) section
         moved = records.filtered(lambda r: r.section_id.id != sections.get(r.id))
@@ -407,7 +459,7 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
             # registration there; otherwise only the records whose keys
             # changed: editing an older duplicate (installed data) is not
             registers = self.sudo()._governance_registers()
-            changed = registers.filtered(lambda r: r.id in keys and (not sections.get(r.id) or (
+            changed = registers.filtered(lambda r: r.id in keys and (not sections.get(r.id) or r.id in unarchived or (
                 key_change and tuple(getattr(keys[r.id], c) for c in registration.COLUMNS) != before.get(r.id))))
             if changed:
                 changed = self.browse(changed.ids)

@@ -1,40 +1,15 @@
-import functools
-
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..policy import pick_section
-from .boundary import check_onchange_values
+from .boundary import check_onchange_values, readable_by_caller
+from .refusals import governance_access_error
 from .trusted import Trusted, as_id, context_defaults, trusted
 
 MOVER_GROUPS = ("crm_governance.group_management", "crm_governance.group_system_admin")
-
-
-def governance_access_error(env, model):
-    """The one refusal for a record the caller may not reach, whether it
-    belongs to another section, to nobody they may see, or does not exist:
-    it names no record, owner or id (SEC-4)."""
-    description = env["ir.model"]._get(model).name or model
-    return AccessError(env._(
-        "You cannot reach the requested %(model)s record(s): they do not exist, or they belong to "
-        "someone or somewhere you may not see (SEC-4).", model=description))
-
-
-def governance_readonly_error(env, model, operation):
-    """The refusal for a record the caller reads but may not change (a pool
-    record, a colleague's record their head shows them): said as such, not
-    as one they cannot reach (which would tell them nothing true)."""
-    description = env["ir.model"]._get(model).name or model
-    if operation == "unlink":
-        return AccessError(env._(
-            "You may read this %(model)s record but not delete it: only the section's admins delete its records; "
-            "archive it instead if it is yours (SEC-2).", model=description))
-    return AccessError(env._(
-        "You may read this %(model)s record but not change it: claim it from the public pool first, or ask its "
-        "owner or the section's head (SEC-2, PROT-5).", model=description))
 
 
 class CrmGovernanceSectionMixin(models.AbstractModel):
@@ -47,6 +22,7 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
     (SEC-3), and every move is logged in the ledger and the chatter.
     """
     _name = "crm.governance.section.mixin"
+    _inherit = ["crm.governance.boundary.mixin"]
     _description = "CRM Section Membership"
 
     # not copied: a copy is registered anew, into its team's or owner's section
@@ -65,6 +41,29 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
     def _compute_governance_can_move(self):
         can = self.env.su or any(self.env.user.has_group(g) for g in MOVER_GROUPS)
         self.governance_can_move = can
+
+    def _governance_hide_names(self):
+        """After ``_compute_display_name`` (each model calls it from its own
+        override: the stock one of res.partner calls no super): Odoo names
+        what a field points to as superuser (a many2one's name in any read,
+        web_read and onchange), so pointing a record one may create (a
+        calendar filter, a composer's author, an activity's requester) at
+        another section's customer or lead would name it. A governed record
+        is named only to those who may read it (SEC-4)."""
+        if not self.env.su or self.env(su=False).is_superuser() or not self._governance_active():
+            return
+        governed = self.browse(r.id for r in self.sudo() if r.id and r._governance_section().governance_enabled)
+        if not governed:
+            return
+        hidden = governed - readable_by_caller(self.env, governed)
+        if hidden and self._name == "res.partner":
+            # the customer of a deal the caller reads is named on it (a won deal whose customer
+            # a colleague holds now): links to unreadable customers are refused, so none is forged
+            leads = self.env["crm.lead"].with_env(self.env(su=False)).with_context(active_test=False).search(
+                [("partner_id", "in", hidden.ids)])
+            hidden -= leads.sudo().partner_id
+        for rec in hidden:
+            rec.display_name = False
 
     @api.depends_context("uid")
     def _compute_governance_writable(self):
@@ -344,37 +343,6 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
             raise governance_access_error(self.env, self._name)
         self.check_access(operation)
 
-    # -- the model boundary (SEC-4) ------------------------------------------
-    def _check_access(self, operation):
-        """Stock Odoo answers an id that does not exist with MissingError (or
-        silently, on read) and another section's record with AccessError,
-        naming it in debug mode: together an oracle for which ids exist and
-        what they are called. Both get the same refusal here (SEC-4)."""
-        if self.env.su or not any(self._ids):
-            return super()._check_access(operation)
-        try:
-            result = super()._check_access(operation)
-            forbidden = result[0] if result else self.browse()
-        except MissingError:
-            existing = self.exists()
-            result = super(CrmGovernanceSectionMixin, existing)._check_access(operation)
-            forbidden = (self - existing) + (result[0] if result else self.browse())
-        if forbidden:
-            if operation != "read" and not forbidden._check_access("read"):
-                return forbidden, functools.partial(governance_readonly_error, self.env, self._name, operation)
-            return forbidden, functools.partial(governance_access_error, self.env, self._name)
-        return None
-
-    @api.private
-    def exists(self):
-        # callable over JSON-RPC otherwise: a list of which ids exist (SEC-4)
-        return super().exists()
-
-    @api.private
-    def fetch(self, field_names):
-        # silent for missing ids, a refusal for foreign ones: an oracle over RPC
-        return super().fetch(field_names)
-
     def copy_data(self, default=None):
         # a copy of a governed record is a new registration by the copier:
         # only of records they may edit (not the pool, not a colleague's),
@@ -390,6 +358,9 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
         # one, and protection fields matter only as context defaults here
         # (an onchange saves nothing).
         values = values if isinstance(values, dict) else {}
+        if self._ids and not self.env.su and self._governance_active():
+            # an onchange of an existing record reads it: one refusal for a missing id and a foreign one
+            self._governance_check_caller("read")
         self._governance_refuse_results([{}], with_defaults=True)
         current = self.sudo()[:1]
         self._governance_check_links([{
@@ -403,9 +374,3 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
     def _governance_section(self):
         """The section whose rules reach this record."""
         return self.section_id
-
-    def read(self, fields=None, load="_classic_read"):
-        if not self.env.su and self._ids and self._governance_active() and len(self.exists()) != len(self):
-            # stock read skips deleted ids without a word (see _check_access)
-            raise governance_access_error(self.env, self._name)
-        return super().read(fields, load=load)

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from markupsafe import Markup, escape
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import escape_psql
 
@@ -29,6 +29,12 @@ class CrmGovernanceLookup(models.Model):
     kind = fields.Selection([("validity_query", "Validity Query"), ("customer_check", "Check Customer")],
                             required=True, readonly=True, default="validity_query", index=True)
     section_id = fields.Many2one("crm.governance.section", readonly=True, ondelete="cascade")
+
+    @api.model
+    def _governance_spent_by(self, uid, kind, section_id):
+        """``uid``'s lookups of ``kind`` in a section over the last 24 hours."""
+        return self.sudo().search_count([("user_id", "=", uid), ("kind", "=", kind), ("section_id", "=", section_id),
+                                         ("date", ">", fields.Datetime.now() - timedelta(days=1))])
 
     @api.model
     def _governance_spent(self, kind, section=None):
@@ -61,6 +67,8 @@ class CrmGovernanceValidityQuery(models.Model):
     who holds it, in which section and for how many more days; a section head
     or admin weighs the evidence and transfers or refuses."""
     _name = "crm.governance.validity.query"
+    # one refusal for a foreign and a missing id (SEC-4)
+    _inherit = ["crm.governance.boundary.mixin"]
     _description = "CRM Validity Query"
     _order = "create_date desc, id desc"
     _rec_name = "requested_name"
@@ -239,12 +247,14 @@ class CrmGovernanceValidityQuery(models.Model):
             "days_left": protection.days_left(record.release_at, fields.Datetime.now()),
         })
         deciders = (section.head_ids | section.admin_ids).filtered(lambda u: not u.governance_frozen)
+        # named for its readers (the owner, the deciders), not for the requester, who may not read it
+        record_name = record.with_user(SUPERUSER_ID).display_name
         query._governance_notify(
             record.user_id | deciders,
-            lambda env: env._("Validity query on %s", record.display_name),
+            lambda env: env._("Validity query on %s", record_name),
             lambda env: env._("%(requester)s asks for a review of %(owner)s's hold on %(record)s: %(reason)s (FU-6). "
                               "A section head or admin decides from the follow-ups.", requester=user.name,
-                              owner=record.user_id.name, record=record.display_name, reason=reason.strip()))
+                              owner=record.user_id.name, record=record_name, reason=reason.strip()))
         return query.sudo(False), False
 
     def _governance_notify(self, users, subject, body):

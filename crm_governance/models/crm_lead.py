@@ -6,12 +6,13 @@ from odoo.tools.sql import column_exists, create_column
 from ..policy.access import may_correct_won
 from ..policy.protection import OWNED
 from .crm_governance_protection_mixin import ResultGroup
-from .crm_governance_section_mixin import governance_access_error
+from .refusals import governance_access_error
 from .res_partner_grade import GRADE_SELECTION
 from .trusted import Trusted, as_id, trusted
 
 # what a won deal's grading and reports read (GRADE-2)
-WON_FACTS = frozenset(("expected_revenue", "date_closed", "partner_id", "company_id", "stage_id", "active"))
+WON_FACTS = frozenset(("expected_revenue", "date_closed", "partner_id", "company_id", "stage_id", "active",
+                       "probability"))
 
 
 class CrmLead(models.Model):
@@ -53,6 +54,11 @@ class CrmLead(models.Model):
     def _governance_grades(self):
         return {lead.id: lead.governance_grade for lead in self.sudo() if lead.governance_grade}
 
+    def _compute_display_name(self):
+        res = super()._compute_display_name()
+        self._governance_hide_names()
+        return res
+
     # -- won deals are facts (GRADE-2, PROT-8) ----------------------------------
     @api.depends("stage_id.is_won", "section_id.governance_enabled")
     def _compute_governance_won_locked(self):
@@ -71,12 +77,20 @@ class CrmLead(models.Model):
         for lead in self.sudo().with_context(active_test=False):
             if not (lead.stage_id.is_won and lead.section_id.governance_enabled):
                 continue
-            new = self.new({name: vals[name] for name in changing}, origin=lead)
-            changed = [name for name in changing if new[name] != lead[name]]
+            new = self.new({name: vals[name] for name in changing - {"probability"}}, origin=lead)
+            changed = [name for name in changing - {"probability"} if new[name] != lead[name]]
+            if "probability" in changing:
+                # any probability written on a won deal makes stock move or clear its closing date
+                changed.append("date_closed")
             if "stage_id" in changed and new.stage_id.is_won:
                 changed.remove("stage_id")
             if changed:
-                labels = ", ".join(self._fields[name]._description_string(self.env) for name in sorted(changed))
+                # what changes, in the user's words (archiving or reopening, not "Active" or "Stage")
+                words = {"active": self.env._("archived or not"), "stage_id": self.env._("stage (won)"),
+                         "date_closed": self.env._("closing date"), "expected_revenue": self.env._("won amount"),
+                         "partner_id": self.env._("customer"), "company_id": self.env._("company")}
+                labels = ", ".join(words.get(name) or self._fields[name]._description_string(self.env)
+                                   for name in sorted(set(changed)))
                 raise UserError(self.env._(
                     "%(record)s is won: its %(fields)s are facts the grades and reports read. Ask the section's "
                     "head to correct it (Correct Won Deal), with a reason (GRADE-2).",
@@ -183,10 +197,13 @@ class CrmLead(models.Model):
 
     def _compute_potential_lead_duplicates(self):
         # stock searches duplicates as superuser, across sections: "Similar
-        # leads" would show another section's leads that share a phone (SEC-4)
-        super()._compute_potential_lead_duplicates()
+        # leads" would show another section's leads that share a phone (SEC-4);
+        # and it reads the lead's customer as the user: a won deal whose
+        # customer a colleague holds now would not open. Computed as
+        # superuser, shown only what the user reads.
         if self.env.su or not self._governance_active():
-            return
+            return super()._compute_potential_lead_duplicates()
+        super(CrmLead, self.sudo())._compute_potential_lead_duplicates()
         for lead in self:
             others = (lead.duplicate_lead_ids - lead)._filtered_access("read")
             lead.duplicate_lead_ids = others + lead

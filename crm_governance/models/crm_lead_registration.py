@@ -9,8 +9,8 @@ from ..policy import registration
 from ..policy.protection import OWNED
 from .crm_governance_protection_mixin import ResultGroup
 from .crm_governance_registration_mixin import KEY_FIELDS
-from .crm_governance_section_mixin import governance_access_error
 from .reader_language import notify
+from .refusals import governance_access_error
 from .set_wise import update_by_id
 from .trusted import Trusted, as_id, trusted
 
@@ -373,7 +373,9 @@ class CrmLead(models.Model):
                 lambda env, lead=lead: env._("%(user)s approved the registration of %(record)s; its protection "
                                              "starts now (ENTRY-3).", user=self.env.user.name,
                                              record=lead.display_name))
-        return True
+        return self._governance_notice("success", _("Approved"), _(
+            "%(count)s registration(s) approved: protected from now on, their owners are told (ENTRY-3).",
+            count=len(leads)))
 
     def action_governance_reject_registration(self, reason=None):
         self._governance_check_decider((_("approves its registrations"), "ENTRY-3"))
@@ -417,7 +419,8 @@ class CrmLead(models.Model):
         self._governance_check_decider((_("spot-checks its registrations"), "ENTRY-4"))
         self.sudo().write({"governance_review_state": "checked", "governance_review_note": False,
                            "governance_reviewed_by_id": self.env.uid, "governance_reviewed_at": fields.Datetime.now()})
-        return True
+        return self._governance_notice("success", _("Checked"), _(
+            "%s registration(s) marked checked (ENTRY-4).", len(self)))
 
     def action_governance_review_send_back(self, reason=None):
         self._governance_check_decider((_("spot-checks its registrations"), "ENTRY-4"))

@@ -1,6 +1,6 @@
 from odoo import models
 
-from .crm_governance_section_mixin import governance_access_error
+from .refusals import governance_access_error
 
 # models whose refusals must name no record: in debug mode stock Odoo lists
 # the display names of the records refused (SEC-4)
@@ -8,7 +8,7 @@ GOVERNED_MODELS = frozenset((
     "crm.lead", "res.partner", "mail.activity", "mail.followers", "crm.activity.report", "calendar.event",
     "calendar.attendee",
     "crm.governance.ledger", "crm.governance.followup", "crm.governance.validity.query",
-    "crm.governance.grade.override", "crm.governance.grade.change",
+    "crm.governance.grade.override", "crm.governance.grade.change", "crm.governance.deleted.registration",
 ))
 
 

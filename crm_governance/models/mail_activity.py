@@ -113,6 +113,9 @@ class MailActivity(models.Model):
                     activity.sudo().user_id.id if activity else self.env.uid)
                 if model not in SECTIONED_MODELS or not res_id or not user_id:
                     continue
+                # the caller's reach first: the refusal below must not tell whether a record they
+                # cannot read exists (a missing id and a foreign one, one refusal)
+                self.env[model].browse(res_id)._governance_check_caller("read")
                 document = self.env[model].sudo().browse(res_id).exists()
                 if not document or not document._governance_section().governance_enabled:
                     continue

@@ -1,6 +1,8 @@
 from odoo import _, api, models
 from odoo.exceptions import AccessError
 
+from .boundary import SECTIONED_MODELS
+
 
 class MailThread(models.AbstractModel):
     _inherit = "mail.thread"
@@ -17,3 +19,20 @@ class MailThread(models.AbstractModel):
             raise AccessError(_("Only the mail server's system account feeds the mail gateway (ENTRY-1, SEC-4)."))
         return super().message_process(model, message, custom_values=custom_values, save_original=save_original,
                                        strip_attachments=strip_attachments, thread_id=thread_id)
+
+    def message_notify(self, **kwargs):
+        # on a lead or customer, or on any model naming one by (model, res_id):
+        # a notification names its record, so it is about records its sender
+        # may read, to people who may read it (SEC-4)
+        if self and not self.env.su and self._name.startswith("crm.governance."):
+            # the module's own records (sections, grade overrides, validity queries): notified about
+            # by those who act on them
+            self.check_access("write")
+        record = self if self._name in SECTIONED_MODELS else self.browse()
+        if not self and kwargs.get("model") in SECTIONED_MODELS and isinstance(kwargs.get("res_id"), int):
+            record = self.env[kwargs["model"]].browse(kwargs["res_id"])
+        if record and not self.env.su and record._governance_active():
+            record._governance_check_caller("read")
+            if kwargs.get("partner_ids"):
+                record._governance_check_recipients(list(kwargs["partner_ids"]))
+        return super().message_notify(**kwargs)

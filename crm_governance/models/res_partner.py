@@ -1,10 +1,10 @@
 from odoo import _, api, models
-from odoo.exceptions import MissingError
+from odoo.exceptions import AccessError, MissingError, UserError
 
 from ..policy import registration
 from ..policy.protection import OWNED
 from .boundary import readable_by_caller
-from .crm_governance_section_mixin import governance_access_error
+from .refusals import governance_access_error
 from .trusted import Trusted, trusted
 
 
@@ -30,6 +30,11 @@ class ResPartner(models.Model):
     def _governance_section_source_team(self):
         # ``team_id`` on partners comes with the ``sale`` add-on, when installed.
         return self.team_id if "team_id" in self._fields else self.env["crm.team"]
+
+    def _compute_display_name(self):
+        res = super()._compute_display_name()
+        self._governance_hide_names()
+        return res
 
     def _compute_same_vat_partner_id(self):
         # stock looks up the partner with the same tax id or registry number
@@ -67,7 +72,42 @@ class ResPartner(models.Model):
     def _governance_own_names(self):
         return (self.name,) if self.name and len(self.name) >= 2 else ()
 
+    def _governance_check_won_customer(self, vals):
+        """A contact's company is whose won deals it carries: moving a contact
+        (or a customer account's company flag) moves its won deals' amounts
+        to another customer's grade. Changed, like the deals themselves, only
+        by a correction (GRADE-2)."""
+        if self.env.su or not ({"parent_id", "is_company"} & set(vals)) or not self._governance_active():
+            return
+        partners = self.sudo().with_context(active_test=False)
+        won = self.env["crm.lead"].sudo().with_context(active_test=False).search([
+            ("partner_id", "child_of", partners.ids), ("stage_id.is_won", "=", True),
+            ("section_id.governance_enabled", "=", True)], limit=1)
+        if won:
+            raise UserError(self.env._(
+                "%s carries won deals: its company is what the grades read. Ask the section's head to correct the "
+                "deals first (Correct Won Deal) (GRADE-2).", partners[:1].with_env(self.env).display_name))
+
+    def _governance_check_outsider(self, vals):
+        """Users outside the sales organisation (accounting, warehouse) read
+        and keep customer accounts up to date for their own apps, but a
+        governed customer's registration (its name, phone, e-mail, tax id,
+        salesperson, company flag) and its being archived belong to its
+        section: an archived customer is free to register again (SEC-2,
+        ENTRY-2)."""
+        if self.env.su or self.env.user.has_group("sales_team.group_sale_salesman") \
+                or not self._governance_active():
+            return
+        touched = set(vals) & (self._governance_key_sources() | {"active", "user_id", "section_id"})
+        if touched and any(p._governance_section().governance_enabled for p in self.sudo()):
+            raise AccessError(self.env._(
+                "A customer of a governed section is registered, renamed, archived and handed over by its section's "
+                "people; ask them to change %(fields)s (SEC-2, ENTRY-2).",
+                fields=", ".join(sorted(self._fields[f]._description_string(self.env) for f in touched))))
+
     def write(self, vals):
+        self._governance_check_won_customer(vals)
+        self._governance_check_outsider(vals)
         if trusted(self.env, "governance_merging"):
             # Odoo's partner merge copies every field of the merged partners
             # onto the survivor: the module's results are the survivor's own

@@ -13,3 +13,4 @@ from . import mail_compose_message
 from . import mail_wizard_invite
 from . import mail_activity_schedule
 from . import crm_governance_won_correction
+from . import crm_lead_to_opportunity

@@ -17,6 +17,10 @@ class CrmGovernanceDispatch(models.TransientModel):
     allowed_user_ids = fields.Many2many("res.users", compute="_compute_section_id")
     load_html = fields.Html(string="Salespeople and Their Load", compute="_compute_section_id", sanitize=False)
     needs_reason = fields.Boolean(compute="_compute_section_id")
+    family_names = fields.Text(string="Go With Them", compute="_compute_section_id",
+                               help="What the owners of reassigned records hold of the same customers in the section "
+                                    "(the customer account, its other opportunities): a customer changes hands as a "
+                                    "whole (ENTRY-2).")
     user_id = fields.Many2one("res.users", string="Salesperson", required=True,
                               domain="[('id', 'in', allowed_user_ids)]")
     note = fields.Text(string="Reason", help="Required to reassign records whose protection is valid.")
@@ -33,6 +37,11 @@ class CrmGovernanceDispatch(models.TransientModel):
             wizard.needs_reason = bool(records) and any(
                 r.protection_state != "pooled" and not r.governance_invalid_protection for r in records.sudo())
             wizard.load_html = wizard._governance_load_table(records, section, people) if section else False
+            owned = records.filtered(lambda r: r.sudo().protection_state != "pooled") if records else records
+            family = owned._governance_move_family() if owned else {}
+            wizard.family_names = "\n".join(r.display_name for model, recs in family.items()
+                                            for r in recs - (records if model == records._name else recs.browse())
+                                            ) or False
 
     def _governance_load_table(self, records, section, people):
         """Each salesperson of the section: the protected records they hold

@@ -94,13 +94,14 @@ class CrmGovernanceDryRun(models.TransientModel):
             "would_release_count": sum(len(v) for v in release.values()),
         })
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
-                "view_mode": "form", "target": "new"}
+                "view_mode": "form", "target": "new", "name": self.env._("Dry Run")}
 
     def _open(self, ids_by_model, name):
+        """The records of one kind: leads, or with ``governance_customers``
+        in the context (the dialog's second button) the customer accounts."""
         self._governance_check_section(self.section_id)
-        leads = (ids_by_model or {}).get("crm.lead", [])
-        partners = (ids_by_model or {}).get("res.partner", [])
-        model, ids = ("crm.lead", leads) if leads or not partners else ("res.partner", partners)
+        model = "res.partner" if self.env.context.get("governance_customers") else "crm.lead"
+        ids = (ids_by_model or {}).get(model, [])
         return {"type": "ir.actions.act_window", "name": name, "res_model": model,
                 "view_mode": "list,form", "domain": [("id", "in", ids)], "target": "current"}
 

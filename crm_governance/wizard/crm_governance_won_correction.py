@@ -3,7 +3,8 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.trusted import Trusted
+from ..models.boundary import check_onchange_values
+from ..models.trusted import Trusted, as_id
 
 
 class CrmGovernanceWonCorrection(models.TransientModel):
@@ -16,13 +17,32 @@ class CrmGovernanceWonCorrection(models.TransientModel):
 
     lead_id = fields.Many2one("crm.lead", string="Won Deal", required=True, readonly=True)
     currency_id = fields.Many2one(related="lead_id.company_currency")
-    expected_revenue = fields.Monetary(string="Won Amount", currency_field="currency_id")
-    date_closed = fields.Datetime(string="Closing Date")
-    partner_id = fields.Many2one("res.partner", string="Customer")
+    # the deal's own values until changed here, however the dialog is opened
+    # (one compute each: Odoo protects every field of a compute when one of them is given)
+    expected_revenue = fields.Monetary(string="Won Amount", currency_field="currency_id",
+                                       compute="_compute_expected_revenue", store=True, readonly=False)
+    date_closed = fields.Datetime(string="Closing Date", compute="_compute_date_closed", store=True, readonly=False)
+    partner_id = fields.Many2one("res.partner", string="Customer", compute="_compute_partner_id", store=True,
+                                 readonly=False)
     outcome = fields.Selection([("won", "Stays Won"), ("reopen", "Reopen (Not Won)"), ("archive", "Archive")],
                                default="won", required=True)
     stage_id = fields.Many2one("crm.stage", string="Reopen in Stage", domain=[("is_won", "=", False)])
     reason = fields.Text(required=True)
+
+    @api.depends("lead_id")
+    def _compute_expected_revenue(self):
+        for wizard in self:
+            wizard.expected_revenue = wizard.lead_id.sudo().expected_revenue
+
+    @api.depends("lead_id")
+    def _compute_date_closed(self):
+        for wizard in self:
+            wizard.date_closed = wizard.lead_id.sudo().date_closed
+
+    @api.depends("lead_id")
+    def _compute_partner_id(self):
+        for wizard in self:
+            wizard.partner_id = wizard.lead_id.sudo().partner_id
 
     @api.model
     def default_get(self, fields_list):
@@ -31,9 +51,22 @@ class CrmGovernanceWonCorrection(models.TransientModel):
         if lead:
             lead._governance_check_caller("read")
             lead._governance_check_won_corrector()
-            values.update(expected_revenue=lead.expected_revenue, date_closed=lead.date_closed,
-                          partner_id=lead.partner_id.id)
         return values
+
+    def onchange(self, values, field_names, fields_spec):
+        check_onchange_values(self, values)
+        return super().onchange(values, field_names, fields_spec)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # the deal, by whichever path it is given: the caller corrects only deals they may
+        for vals in vals_list:
+            lead = self.env["crm.lead"].browse(as_id(vals.get("lead_id") or self.env.context.get("default_lead_id"))
+                                               or [])
+            lead._governance_check_caller("read")
+            if lead:
+                lead._governance_check_won_corrector()
+        return super().create(vals_list)
 
     def action_apply(self):
         self.ensure_one()
