@@ -2,7 +2,7 @@
     "name": "CRM Governance",
     "summary": "Sections (版块), governance roles, protection and follow-up rules "
                "enforced inside Odoo CRM",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "crm_governance contributors",
@@ -11,7 +11,7 @@
     # near-duplicate follow-ups (FU-2 d): a well-kept C++ edit-distance library
     # registration keys (ENTRY-2): phones in E.164, credit codes and VAT numbers
     # checked with their check digits (both already required by Odoo itself)
-    "external_dependencies": {"python": ["rapidfuzz", "phonenumbers", "python-stdnum"]},
+    "external_dependencies": {"python": ["rapidfuzz", "phonenumbers", "python-stdnum", "opencc-python-reimplemented"]},
     "data": [
         "security/crm_governance_groups.xml",
         "security/ir.model.access.csv",

@@ -28,6 +28,9 @@ TABLE = [
     ("name", "Acme Group Co., Ltd.", "Acme", True),
     ("name", "Acme LLC", "Acme L.L.C.", True),
     ("name", "Ｓｏｎｙ Corporation", "sony corp.", True),
+    ("name", "上海明远科技有限公司", "上海明遠科技有限公司", True),  # simplified and traditional
+    ("name", "廣州後勤服務股份有限公司", "广州后勤服务", True),
+    ("name", "臺灣積體電路製造", "台湾积体电路制造有限公司", True),
     ("name", "Zinc Inc.", "Zin", False),  # a Latin form is a whole word
     ("name", "深圳云帆电子有限公司", "深圳云帆科技有限公司", False),
     ("name", "深圳云帆电子", "广州云帆电子", False),

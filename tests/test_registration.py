@@ -132,7 +132,9 @@ class TestCollision(RegistrationSetup):
             self.assertNotIn(secret, message)
 
     def test_another_section_is_told_only_that(self):
-        for vals in ({"partner_name": "深圳星河测试电子"}, {"partner_name": "GOVT B Co", "phone": "+86 755 81234567"},
+        # the same name typed in traditional characters is the same company
+        for vals in ({"partner_name": "深圳星河测试电子"}, {"partner_name": "深圳星河測試電子有限公司"},
+                     {"partner_name": "GOVT B Co", "phone": "+86 755 81234567"},
                      {"partner_name": "GOVT B Co", "phone": "13900139001", "email_from": "WANG@xinghe-test.cn"}):
             with self.assertRaises(UserError) as cm:
                 self.register(self.sales_b1, **vals)

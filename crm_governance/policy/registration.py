@@ -14,6 +14,7 @@ from email.utils import parseaddr
 
 import phonenumbers
 import stdnum
+from opencc import OpenCC
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
@@ -59,13 +60,22 @@ LEGAL_SUFFIXES_DEFAULT = (
 # head company's legal form, when it has one before the branch
 BRANCH_MARKERS = ("分公司", "分店", "办事处")
 _CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# traditional characters written as simplified (OpenCC's tables): 上海明遠科技
+# and 上海明远科技 are one company, typed on two keyboards
+_SIMPLIFIED = OpenCC("t2s")
+
+
+def simplified(text):
+    """``text`` with its traditional Chinese characters written simplified."""
+    return _SIMPLIFIED.convert(text) if text and _CJK_RE.search(text) else text
 
 
 def _words(text):
-    """Full/half width folded (NFKC), case folded, every run of characters
-    that are neither letters nor digits (spaces, punctuation, brackets) made
-    one space."""
+    """Full/half width folded (NFKC), case folded, traditional Chinese
+    written simplified, every run of characters that are neither letters
+    nor digits (spaces, punctuation, brackets) made one space."""
     text = unicodedata.normalize("NFKC", text or "").casefold()
+    text = simplified(text)
     out = [ch if unicodedata.category(ch)[0] in "LN" else " " for ch in text]
     return " ".join("".join(out).split())
 
