@@ -132,8 +132,9 @@ class TestCollision(RegistrationSetup):
             self.assertNotIn(secret, message)
 
     def test_another_section_is_told_only_that(self):
-        # the same name typed in traditional characters is the same company
-        for vals in ({"partner_name": "深圳星河测试电子"}, {"partner_name": "深圳星河測試電子有限公司"},
+        # the same name typed in traditional characters is the same company (its own phone: only the name collides)
+        for vals in ({"partner_name": "深圳星河测试电子"},
+                     {"partner_name": "深圳星河測試電子有限公司", "phone": "0755-8765 4321"},
                      {"partner_name": "GOVT B Co", "phone": "+86 755 81234567"},
                      {"partner_name": "GOVT B Co", "phone": "13900139001", "email_from": "WANG@xinghe-test.cn"}):
             with self.assertRaises(UserError) as cm:
