@@ -7,6 +7,7 @@ SHELL := /bin/bash
 help:
 	@echo "make run    demo database with crm_governance, web client on http://localhost:8069"
 	@echo "make test   fresh test database, our tests + Odoo's crm/sales_team suites"
+	@echo "make mutations  each boundary fix removed in turn: its test must fail (on make test's database)"
 	@echo "make bench  seed N leads (default 100000) and time rules and install hook"
 	@echo "make bench-grading  grading on CUSTOMERS (default 200000) customers, 10 won deals each, vs. SQL"
 	@echo "make bench-registration  collision check against REGISTRATIONS (default 1000000) registrations, vs. SQL search"
@@ -23,6 +24,9 @@ run:
 
 test:
 	@bash scripts/test.sh
+
+mutations:
+	@python3 scripts/mutations.py
 
 bench:
 	@bash scripts/bench.sh
@@ -54,4 +58,4 @@ stop:
 clean: stop
 	rm -rf .venv .local
 
-.PHONY: help run test bench bench-grading bench-registration load backup restore pot lint stop clean
+.PHONY: help run test mutations bench bench-grading bench-registration load backup restore pot lint stop clean

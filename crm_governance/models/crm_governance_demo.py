@@ -1,6 +1,6 @@
 """The demo company's history (demo/crm_governance_demo.xml only).
 
-Eleven months of a sales organisation under the rules, played through the
+Six months (DAYS) of a sales organisation under the rules, played through the
 module's own code paths as the people who would have done each step:
 salespeople register their customers, follow them up (mostly well, some
 badly), let some lapse to the public pool and claim others from it; the
