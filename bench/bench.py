@@ -371,6 +371,7 @@ def validity(n, own=10, mine=150):
     from datetime import datetime, timedelta
 
     from odoo.addons.crm_governance.policy import followups as fu
+    from odoo.addons.crm_governance.policy import settings
 
     notes = _notes(n)
     names = ("王经理", "Mr. Smith")
@@ -380,13 +381,14 @@ def validity(n, own=10, mine=150):
     own_keys = [fu.similarity_key(t, names) for t in notes[20050:20050 + own]]
     others = [(fu.similarity_key(t, names), at - timedelta(days=i % 30))
               for i, t in enumerate(notes[20050 + own:20050 + own + mine])]
-    rules = fu.FollowupRules()
+    rules = settings.FOLLOWUP_RULES
     t0 = time.perf_counter()
     invalid = 0
     for text in notes:
         reasons = fu.judge(text, rules, contact_names=names, earlier=earlier, elsewhere=elsewhere)
         if not reasons:
-            reasons = fu.find_repeat(fu.similarity_key(text, names), own_keys, others, at, rules)[0]
+            reasons = fu.find_repeat(fu.similarity_key(text, names), own_keys, others, at, rules,
+                                     settings.DEFAULTS["followup_copy_days"])[0]
         if reasons:
             invalid += 1
     seconds = time.perf_counter() - t0

@@ -1,19 +1,22 @@
 """FU-2 on a table of labelled follow-up texts, against the pure functions."""
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
 
 from odoo.addons.crm_governance.policy import followups as fu
+from odoo.addons.crm_governance.policy import settings
 from odoo.addons.crm_governance.policy.followups import (
     COPIED,
     MEANINGLESS,
     NO_SUBSTANCE,
     REPEATED,
     TOO_SHORT,
-    FollowupRules,
     judge,
 )
 
+RULES = settings.FOLLOWUP_RULES  # what a new section starts with
+COPY_DAYS = settings.DEFAULTS["followup_copy_days"]
 SHORT_EMPTY = (TOO_SHORT, NO_SUBSTANCE)
 PHRASE = (TOO_SHORT, NO_SUBSTANCE, MEANINGLESS)
 VALID = ()
@@ -120,11 +123,11 @@ OWN = [fu.similarity_key(t, CONTEXT["contact_names"]) for t in EARLIER]
 
 def full_judge(text):
     """judge() plus the near-duplicate search, as the ORM runs them."""
-    reasons = judge(text, **CONTEXT)
+    reasons = judge(text, RULES, **CONTEXT)
     if REPEATED in reasons or COPIED in reasons:
         return reasons
     # ELSEWHERE is a colleague's: only word-for-word copies of it count (judge)
-    reason, _index = fu.find_repeat(fu.similarity_key(text, CONTEXT["contact_names"]), OWN, [], AT)
+    reason, _index = fu.find_repeat(fu.similarity_key(text, CONTEXT["contact_names"]), OWN, [], AT, RULES, COPY_DAYS)
     return reasons + ((reason,) if reason else ())
 
 
@@ -134,12 +137,12 @@ def test_labelled_follow_up(label, text, expected):
 
 
 def test_a_named_contact_field_counts_as_substance():
-    assert judge("今天天气很好，阳光明媚", contact_named=True) == ()
-    assert judge("外出", contact_named=True) == (TOO_SHORT, MEANINGLESS)
+    assert judge("今天天气很好，阳光明媚", RULES, contact_named=True) == ()
+    assert judge("外出", RULES, contact_named=True) == (TOO_SHORT, MEANINGLESS)
 
 
 def test_section_lists_and_numbers_apply():
-    rules = FollowupRules(min_cjk_chars=4, min_words=2, keywords=("天气",), phrases=("天气很好",))
+    rules = replace(RULES, min_cjk_chars=4, min_words=2, keywords=("天气",), phrases=("天气很好",))
     assert judge("今天天气不错", rules) == ()
     assert judge("天气很好！天气很好", rules) == (MEANINGLESS,)
     assert judge("客户确认了预算额", rules) == (NO_SUBSTANCE,), "the default keywords are replaced"
@@ -153,6 +156,6 @@ def test_lists_as_users_type_them():
 
 def test_a_hostile_phrase_list_stays_fast():
     # overlapping phrases that a backtracking regex would explode on
-    rules = FollowupRules(phrases=("a", "aa", "aaa", "aaaa"))
+    rules = replace(RULES, phrases=("a", "aa", "aaa", "aaaa"))
     assert fu.only_phrases("a" * 5000 + "b", rules) is False
     assert fu.only_phrases("a" * 5000, rules) is True

@@ -1,15 +1,18 @@
 """FU-2 against a salesperson gaming it (b, c, d, e): the labelled corpus of
 tests/followup_corpus.py through the pure functions. Every gaming note is
 invalid; at most 2 % of the genuine ones are flagged."""
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
 
 from odoo.addons.crm_governance.policy import followups as fu
+from odoo.addons.crm_governance.policy import settings
 
 from . import followup_corpus as corpus
 
-RULES = fu.FollowupRules()
+RULES = settings.FOLLOWUP_RULES  # what a new section starts with
+COPY_DAYS = settings.DEFAULTS["followup_copy_days"]
 AT = datetime(2026, 11, 23, 10, 0)
 DAY = timedelta(days=1)
 
@@ -33,7 +36,7 @@ def test_genuine_notes_count():
     for i, text in enumerate(corpus.GENUINE):
         reasons = fu.judge(text, RULES, contact_names=corpus.NAMES)
         others = [(k, AT - DAY) for j, k in enumerate(keys) if j != i]
-        repeat, _index = fu.find_repeat(keys[i], [], others, AT, RULES)
+        repeat, _index = fu.find_repeat(keys[i], [], others, AT, RULES, COPY_DAYS)
         if reasons or repeat:
             flagged.append((text, reasons, repeat))
     assert len(flagged) <= 0.02 * len(corpus.GENUINE), flagged
@@ -54,31 +57,31 @@ def test_unrelated_notes_do_not_count(text):
 @pytest.mark.parametrize("earlier, new", corpus.NEAR_REPEATS)
 def test_near_copies_of_the_record_s_own_notes(earlier, new):
     own = [_key("Something else entirely about a visit"), _key(earlier)]
-    assert fu.find_repeat(_key(new), own, [], AT, RULES) == (fu.REPEATED, 1)
+    assert fu.find_repeat(_key(new), own, [], AT, RULES, COPY_DAYS) == (fu.REPEATED, 1)
 
 
 @pytest.mark.parametrize("other, new, names", corpus.TEMPLATES)
 def test_one_template_pasted_across_customers(other, new, names):
-    assert fu.find_repeat(_key(new, names), [], [(_key(other), AT - 3 * DAY)], AT, RULES) == (fu.COPIED, 0)
+    assert fu.find_repeat(_key(new, names), [], [(_key(other), AT - 3 * DAY)], AT, RULES, COPY_DAYS) == (fu.COPIED, 0)
     # past the copy window it is history (a colleague's notes are never
     # among the author's own: the ORM passes only the author's)
-    assert fu.find_repeat(_key(new, names), [], [(_key(other), AT - 31 * DAY)], AT, RULES) == (None, None)
+    assert fu.find_repeat(_key(new, names), [], [(_key(other), AT - 31 * DAY)], AT, RULES, COPY_DAYS) == (None, None)
 
 
 def test_similarity_threshold_and_window_are_the_section_s():
     earlier, new = corpus.NEAR_REPEATS[0]
-    strict = fu.FollowupRules(similarity=100)
-    assert fu.find_repeat(_key(new), [_key(earlier)], [], AT, strict) == (fu.REPEATED, 0), "numbers never count"
+    strict = replace(RULES, similarity=100)
+    assert fu.find_repeat(_key(new), [_key(earlier)], [], AT, strict, COPY_DAYS) == (fu.REPEATED, 0), "numbers never count"
     other, new, names = corpus.TEMPLATES[1]
     assert fu.find_repeat(_key(new, names), [], [(_key(other), AT - 3 * DAY)], AT, RULES,
                           copy_days=0) == (None, None)
 
 
 def test_the_section_s_lists_decide():
-    no_filler = fu.FollowupRules(filler=())
+    no_filler = replace(RULES, filler=())
     assert fu.judge("关于需求和预算以及报价等相关事宜", no_filler) == ()
-    assert fu.UNRELATED not in fu.judge("和王经理聚餐，聊到他家装修的预算", fu.FollowupRules(private_topics=()))
-    off = fu.FollowupRules(min_content_chars=0, min_content_words=0)
+    assert fu.UNRELATED not in fu.judge("和王经理聚餐，聊到他家装修的预算", replace(RULES, private_topics=()))
+    off = replace(RULES, min_content_chars=0, min_content_words=0)
     assert fu.judge("需求 预算 进展 报价", off) == ()
 
 
@@ -94,7 +97,7 @@ def test_bad_input_is_judged_without_errors(text):
     reasons = fu.judge(text, RULES, contact_names=corpus.NAMES)
     assert isinstance(reasons, tuple)
     key = _key(text)
-    fu.find_repeat(key, [key], [(_key(t), AT - DAY) for t in corpus.GENUINE], AT, RULES)
+    fu.find_repeat(key, [key], [(_key(t), AT - DAY) for t in corpus.GENUINE], AT, RULES, COPY_DAYS)
 
 
 def test_the_customer_s_own_name_is_neither_substance_nor_a_fact():
@@ -107,4 +110,4 @@ def test_the_length_window_keeps_every_possible_match():
     for earlier, new in corpus.NEAR_REPEATS:
         shortest, longest = fu.length_window(_key(new), RULES)
         assert shortest <= len(_key(earlier)) <= longest
-    assert fu.length_window("a" * 100, fu.FollowupRules(similarity=100)) == (100, 100)
+    assert fu.length_window("a" * 100, replace(RULES, similarity=100)) == (100, 100)

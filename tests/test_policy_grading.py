@@ -1,5 +1,6 @@
 """policy.grading and the grade duty of policy.settings: pure functions."""
 from datetime import date
+from dataclasses import replace
 
 import pytest
 
@@ -8,7 +9,7 @@ from odoo.addons.crm_governance.policy import settings
 
 TODAY = date(2026, 11, 24)
 # amount only: the score is the amount's points, so band edges are exact
-AMOUNT_ONLY = g.GradingRules(weights=(1, 0, 0, 0, 0), full=(1000, 100, 50, 12, 36))
+AMOUNT_ONLY = replace(settings.GRADING_RULES, weights=(1, 0, 0, 0, 0), full=(1000, 100, 50, 12, 36))
 
 
 def won(amount, previous=0.0, first=date(2024, 1, 1), **kw):
@@ -28,7 +29,7 @@ def test_the_rule_that_gave_the_grade_is_kept():
 
 
 def test_five_bands():
-    rules = g.GradingRules(bands=g.FIVE_BANDS, weights=(1, 0, 0, 0, 0), full=(1000, 100, 50, 12, 36),
+    rules = replace(settings.GRADING_RULES, bands=g.FIVE_BANDS, weights=(1, 0, 0, 0, 0), full=(1000, 100, 50, 12, 36),
                            score_thresholds=(80, 60, 40, 20))
     grades = {amount: g.grade_all({1: won(amount)}, rules, TODAY)[1].grade
               for amount in (900, 800, 700, 500, 300, 100)}
@@ -36,7 +37,7 @@ def test_five_bands():
 
 
 def test_top_percentage_ranks_customers_and_ties_share_the_better_rank():
-    rules = g.GradingRules(mode=g.TOP_PERCENT, weights=(1, 0, 0, 0, 0), full=(1000, 100, 50, 12, 36),
+    rules = replace(settings.GRADING_RULES, mode=g.TOP_PERCENT, weights=(1, 0, 0, 0, 0), full=(1000, 100, 50, 12, 36),
                            percent_thresholds=(20, 50))
     figures = {i: won(100 * i) for i in range(1, 11)}  # 10 customers, 100 … 1000
     figures[11] = won(900)  # ties customer 9
@@ -53,12 +54,12 @@ def test_zero_previous_amount_is_growth_of_a_new_customer():
     assert g.growth(150, 100) == pytest.approx(50.0)
     assert g.growth(50, 100) == pytest.approx(-50.0)
     # negative growth earns no points, never negative ones
-    rules = g.GradingRules(weights=(0, 1, 0, 0, 0))
+    rules = replace(settings.GRADING_RULES, weights=(0, 1, 0, 0, 0))
     assert g.score(won(50, 100), rules, TODAY)[0] == 0.0
 
 
 def test_unknown_margins_are_left_out_not_counted_as_zero():
-    rules = g.GradingRules(weights=(50, 0, 50, 0, 0), full=(1000, 100, 50, 12, 36))
+    rules = replace(settings.GRADING_RULES, weights=(50, 0, 50, 0, 0), full=(1000, 100, 50, 12, 36))
     unknown = g.score(won(1000), rules, TODAY)
     assert unknown[0] == 100.0 and "margin" not in unknown[1] and unknown[3] is None
     zero = g.score(won(1000, margin_amount=0.0, margin_base=1000.0), rules, TODAY)
@@ -68,13 +69,13 @@ def test_unknown_margins_are_left_out_not_counted_as_zero():
 
 
 def test_deals_and_relationship_length():
-    rules = g.GradingRules(weights=(0, 0, 0, 1, 1), full=(1, 1, 1, 12, 36))
+    rules = replace(settings.GRADING_RULES, weights=(0, 0, 0, 1, 1), full=(1, 1, 1, 12, 36))
     points, parts, _grow, _margin, months = g.score(won(0, deals=6, first=date(2025, 11, 24)), rules, TODAY)
     assert months == 12 and parts == {"deals": 50.0, "tenure": pytest.approx(100 * 12 / 36)}
 
 
 def test_customers_that_never_won_get_no_grade():
-    assert g.grade_all({1: g.Figures()}, g.GradingRules(), TODAY) == {}
+    assert g.grade_all({1: g.Figures()}, settings.GRADING_RULES, TODAY) == {}
 
 
 def test_override_until_its_end_date_then_computed():
@@ -90,13 +91,13 @@ def test_window_is_the_last_twelve_months_and_the_twelve_before():
 
 
 @pytest.mark.parametrize(("rules", "problem"), [
-    (g.GradingRules(weights=(0, 0, 0, 0, 0)), g.NO_WEIGHT),
-    (g.GradingRules(weights=(50, -1, 0, 0, 0)), g.NEGATIVE_WEIGHT),
-    (g.GradingRules(full=(0, 100, 50, 12, 36)), g.NO_FULL_MARKS),
-    (g.GradingRules(score_thresholds=(30, 60)), g.THRESHOLDS_ORDER),
-    (g.GradingRules(bands=g.FIVE_BANDS, score_thresholds=(80, 60, 60, 20)), g.THRESHOLDS_ORDER),
-    (g.GradingRules(mode=g.TOP_PERCENT, percent_thresholds=(50, 20)), g.THRESHOLDS_ORDER),
-    (g.GradingRules(mode=g.TOP_PERCENT, percent_thresholds=(0, 50)), g.PERCENT_RANGE),
+    (replace(settings.GRADING_RULES, weights=(0, 0, 0, 0, 0)), g.NO_WEIGHT),
+    (replace(settings.GRADING_RULES, weights=(50, -1, 0, 0, 0)), g.NEGATIVE_WEIGHT),
+    (replace(settings.GRADING_RULES, full=(0, 100, 50, 12, 36)), g.NO_FULL_MARKS),
+    (replace(settings.GRADING_RULES, score_thresholds=(30, 60)), g.THRESHOLDS_ORDER),
+    (replace(settings.GRADING_RULES, bands=g.FIVE_BANDS, score_thresholds=(80, 60, 60, 20)), g.THRESHOLDS_ORDER),
+    (replace(settings.GRADING_RULES, mode=g.TOP_PERCENT, percent_thresholds=(50, 20)), g.THRESHOLDS_ORDER),
+    (replace(settings.GRADING_RULES, mode=g.TOP_PERCENT, percent_thresholds=(0, 50)), g.PERCENT_RANGE),
 ])
 def test_bad_rules_are_named(rules, problem):
     assert problem in g.violations(rules)

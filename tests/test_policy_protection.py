@@ -1,16 +1,20 @@
 """policy.protection: pure functions, no database needed."""
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
 
 from odoo.addons.crm_governance.policy import protection as p
+from odoo.addons.crm_governance.policy import settings
 
 MONDAY = datetime(2026, 3, 2, 9, 30)  # a Monday
+# the defaults a new section starts with (POLICY.md)
+POLICY = settings.PROTECTION_POLICY
 
 
 def test_calendar_days():
     assert p.add_days(MONDAY, 30) == MONDAY + timedelta(days=30)
-    assert p.deadlines(MONDAY, p.ProtectionPolicy()) == (MONDAY + timedelta(days=30),
+    assert p.deadlines(MONDAY, POLICY) == (MONDAY + timedelta(days=30),
                                                          MONDAY + timedelta(days=60))
 
 
@@ -63,51 +67,51 @@ def _facts(**kw):
 
 # (case, facts, policy, calendar, expected fields of the result)
 DEADLINE_CASES = [
-    ("calendar days from the start", _facts(has_key_contact=True, valid_followup=True), p.ProtectionPolicy(),
+    ("calendar days from the start", _facts(has_key_contact=True, valid_followup=True), POLICY,
      p.WorkingCalendar(),
      dict(protection_state="protected", followup_due_at=MONDAY + 15 * DAY, warn_at=MONDAY + 30 * DAY,
           release_at=MONDAY + 60 * DAY, invalid_since=None, pool_due_at=MONDAY + 60 * DAY)),
     ("from the last valid contact", _facts(last_contact=MONDAY + 10 * DAY, valid_followup=True,
-                                           has_key_contact=True), p.ProtectionPolicy(), p.WorkingCalendar(),
+                                           has_key_contact=True), POLICY, p.WorkingCalendar(),
      dict(last_valid_followup_at=MONDAY + 10 * DAY, followup_due_at=MONDAY + 25 * DAY,
           warn_at=MONDAY + 40 * DAY, release_at=MONDAY + 70 * DAY)),
-    ("working days skip weekends", _facts(), p.ProtectionPolicy(5, 10, p.WORKING, 3, **OFF), p.WorkingCalendar(),
+    ("working days skip weekends", _facts(), replace(POLICY, warning_days=5, release_days=10, unit=p.WORKING, followup_interval_days=3, **OFF), p.WorkingCalendar(),
      dict(followup_due_at=datetime(2026, 3, 5, 9, 30), warn_at=datetime(2026, 3, 9, 9, 30),
           release_at=datetime(2026, 3, 16, 9, 30))),
-    ("working days skip holidays", _facts(), p.ProtectionPolicy(5, 10, p.WORKING, 3, **OFF), HOLIDAYS,
+    ("working days skip holidays", _facts(), replace(POLICY, warning_days=5, release_days=10, unit=p.WORKING, followup_interval_days=3, **OFF), HOLIDAYS,
      dict(followup_due_at=datetime(2026, 3, 6, 9, 30), warn_at=datetime(2026, 3, 10, 9, 30),
           release_at=datetime(2026, 3, 17, 9, 30))),
-    ("a section's (or grade's) own interval", _facts(), p.ProtectionPolicy(20, 45, followup_interval_days=7, **OFF),
+    ("a section's (or grade's) own interval", _facts(), replace(POLICY, warning_days=20, release_days=45, followup_interval_days=7, **OFF),
      p.WorkingCalendar(),
      dict(followup_due_at=MONDAY + 7 * DAY, warn_at=MONDAY + 20 * DAY, release_at=MONDAY + 45 * DAY)),
-    ("FU-4: no valid follow-up in time", _facts(fu4_start=MONDAY, has_key_contact=True), p.ProtectionPolicy(),
+    ("FU-4: no valid follow-up in time", _facts(fu4_start=MONDAY, has_key_contact=True), POLICY,
      p.WorkingCalendar(),
      dict(first_valid_due_at=MONDAY + 15 * DAY, key_contact_due_at=None, invalid_since=MONDAY + 15 * DAY,
           pool_due_at=MONDAY + 15 * DAY)),
-    ("FU-4: no key contact", _facts(fu4_start=MONDAY, valid_followup=True), p.ProtectionPolicy(),
+    ("FU-4: no key contact", _facts(fu4_start=MONDAY, valid_followup=True), POLICY,
      p.WorkingCalendar(),
      dict(first_valid_due_at=None, key_contact_due_at=datetime(2026, 4, 2, 9, 30),
           invalid_since=datetime(2026, 4, 2, 9, 30))),
     ("FU-4: the limit of invalid follow-ups", _facts(valid_followup=True, has_key_contact=True, invalid_count=3,
                                                      invalid_limit_reached_at=MONDAY + 2 * DAY),
-     p.ProtectionPolicy(), p.WorkingCalendar(),
+     POLICY, p.WorkingCalendar(),
      dict(invalid_followup_count=3, invalid_followups_at=MONDAY + 2 * DAY, invalid_since=MONDAY + 2 * DAY)),
     ("FU-4: the earliest trigger wins", _facts(fu4_start=MONDAY, invalid_count=3,
                                                invalid_limit_reached_at=MONDAY + 20 * DAY),
-     p.ProtectionPolicy(), p.WorkingCalendar(), dict(invalid_since=MONDAY + 15 * DAY)),
+     POLICY, p.WorkingCalendar(), dict(invalid_since=MONDAY + 15 * DAY)),
     ("FU-4 triggers off (0)", _facts(fu4_start=MONDAY, invalid_count=5, invalid_limit_reached_at=MONDAY),
-     p.ProtectionPolicy(**OFF), p.WorkingCalendar(),
+     replace(POLICY, **OFF), p.WorkingCalendar(),
      dict(first_valid_due_at=None, key_contact_due_at=None, invalid_followups_at=None, invalid_since=None)),
     ("FU-4: pending deadlines kept outside a new period",
-     _facts(first_valid_due_at=MONDAY + 3 * DAY, key_contact_due_at=MONDAY + 9 * DAY), p.ProtectionPolicy(),
+     _facts(first_valid_due_at=MONDAY + 3 * DAY, key_contact_due_at=MONDAY + 9 * DAY), POLICY,
      p.WorkingCalendar(), dict(first_valid_due_at=MONDAY + 3 * DAY, key_contact_due_at=MONDAY + 9 * DAY,
                                invalid_since=MONDAY + 3 * DAY)),
     ("a valid follow-up lifts the first-follow-up deadline",
-     _facts(first_valid_due_at=MONDAY + 3 * DAY, valid_followup=True, has_key_contact=True), p.ProtectionPolicy(),
+     _facts(first_valid_due_at=MONDAY + 3 * DAY, valid_followup=True, has_key_contact=True), POLICY,
      p.WorkingCalendar(), dict(first_valid_due_at=None, invalid_since=None)),
-    ("the warning stays while its date is past", _facts(state=p.WARNING), p.ProtectionPolicy(**OFF),
+    ("the warning stays while its date is past", _facts(state=p.WARNING), replace(POLICY, **OFF),
      p.WorkingCalendar(), dict(protection_state=p.WARNING)),
-    ("a later contact ends the warning", _facts(state=p.WARNING, last_contact=NOW), p.ProtectionPolicy(**OFF),
+    ("a later contact ends the warning", _facts(state=p.WARNING, last_contact=NOW), replace(POLICY, **OFF),
      p.WorkingCalendar(), dict(protection_state=p.PROTECTED, warn_at=NOW + 30 * DAY)),
 ]
 
@@ -125,35 +129,35 @@ def test_release_reason():
 
 
 def test_no_owner_is_the_pool():
-    assert p.evaluate(p.Facts(owned=False), p.ProtectionPolicy(), NOW) == p.IN_POOL
+    assert p.evaluate(p.Facts(owned=False), POLICY, NOW) == p.IN_POOL
 
 
 def _protected_since_monday():
-    return p.evaluate(_facts(fu4_start=MONDAY, has_key_contact=True), p.ProtectionPolicy(), MONDAY)
+    return p.evaluate(_facts(fu4_start=MONDAY, has_key_contact=True), POLICY, MONDAY)
 
 
 def test_a_valid_follow_up_renews_once_a_day():
     current = _protected_since_monday()
-    renewed = p.after_followup(current, True, MONDAY + 2 * DAY, p.ProtectionPolicy())
+    renewed = p.after_followup(current, True, MONDAY + 2 * DAY, POLICY)
     assert (renewed.last_valid_followup_at, renewed.release_at, renewed.first_valid_due_at) == \
         (MONDAY + 2 * DAY, MONDAY + 62 * DAY, None)
     # the same day again: nothing to write
-    assert p.after_followup(renewed, True, MONDAY + 2 * DAY + timedelta(hours=5), p.ProtectionPolicy()) is None
-    again = p.after_followup(renewed, True, MONDAY + 3 * DAY, p.ProtectionPolicy())
+    assert p.after_followup(renewed, True, MONDAY + 2 * DAY + timedelta(hours=5), POLICY) is None
+    again = p.after_followup(renewed, True, MONDAY + 3 * DAY, POLICY)
     assert again.release_at == MONDAY + 63 * DAY
 
 
 def test_a_follow_up_too_late_renews_nothing():
     current = _protected_since_monday()
-    assert p.after_followup(current, True, MONDAY + 61 * DAY, p.ProtectionPolicy()) is None
+    assert p.after_followup(current, True, MONDAY + 61 * DAY, POLICY) is None
     # invalid protection (no valid follow-up within 15 days) is as late
-    assert p.after_followup(current, True, MONDAY + 16 * DAY, p.ProtectionPolicy()) is None
+    assert p.after_followup(current, True, MONDAY + 16 * DAY, POLICY) is None
 
 
 def test_invalid_follow_ups_count_to_the_limit():
     current = _protected_since_monday()
     for n in (1, 2, 3):
-        current = p.after_followup(current, False, MONDAY + n * DAY, p.ProtectionPolicy())
+        current = p.after_followup(current, False, MONDAY + n * DAY, POLICY)
         assert current.invalid_followup_count == n
     assert current.invalid_followups_at == MONDAY + 3 * DAY
     assert current.invalid_since == MONDAY + 3 * DAY
@@ -163,7 +167,7 @@ def test_invalid_follow_ups_count_to_the_limit():
 
 
 def test_dry_run_lists_each_record_once():
-    policy = p.ProtectionPolicy(**OFF)
+    policy = replace(POLICY, **OFF)
     results = {i: p.evaluate(p.Facts(owned=True, since=MONDAY - d * DAY), policy, MONDAY)
                for i, d in ((1, 0), (2, 16), (3, 31), (4, 61))}
     results[5] = p.IN_POOL
@@ -171,11 +175,11 @@ def test_dry_run_lists_each_record_once():
 
 
 def test_a_key_contact_known_at_the_follow_up_lifts_its_deadline():
-    current = p.evaluate(_facts(fu4_start=MONDAY, valid_followup=True), p.ProtectionPolicy(), MONDAY)
+    current = p.evaluate(_facts(fu4_start=MONDAY, valid_followup=True), POLICY, MONDAY)
     assert current.key_contact_due_at
-    kept = p.after_followup(current, True, MONDAY + 2 * DAY, p.ProtectionPolicy())
+    kept = p.after_followup(current, True, MONDAY + 2 * DAY, POLICY)
     assert kept.key_contact_due_at == current.key_contact_due_at
-    lifted = p.after_followup(current, True, MONDAY + 2 * DAY, p.ProtectionPolicy(), has_key_contact=True)
+    lifted = p.after_followup(current, True, MONDAY + 2 * DAY, POLICY, has_key_contact=True)
     assert (lifted.key_contact_due_at, lifted.invalid_since) == (None, None)
 
 

@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..policy import followups as fu
+from ..policy.settings import DEFAULTS, FOLLOWUP_RULES
 from .crm_governance_ledger import RECORD_FIELD
 
 CHANNELS = [
@@ -141,8 +142,8 @@ class CrmGovernanceFollowup(models.Model):
     def _governance_explain(self, codes, section, repeats=None):
         """The messages an author reads for each reason code; ``repeats``:
         the earlier follow-up a repeat or copy matches."""
-        rules = section._governance_followup_rules() if section else fu.DEFAULT_RULES
-        copy_days = section.followup_copy_days if section else 30
+        rules = section._governance_followup_rules() if section else FOLLOWUP_RULES
+        copy_days = section.followup_copy_days if section else DEFAULTS["followup_copy_days"]
         when = fields.Date.to_string(repeats.sudo().date) if repeats else "-"
         # the other record is named only to someone who may read it, asked as
         # that person even where the text is built as superuser (a follow-up
@@ -246,7 +247,7 @@ class CrmGovernanceFollowup(models.Model):
         record = record.sudo()
         if settings is None and record.section_id:
             settings = self.env["crm.governance.section"]._governance_followup_settings(record.section_id.id)
-        rules = settings.rules if settings else fu.DEFAULT_RULES
+        rules = settings.rules if settings else FOLLOWUP_RULES
         # the contacts' names are substance (FU-2 b); the customer's own are not
         reasons = fu.judge(
             text, rules, contact_named=bool(contact),

@@ -90,23 +90,21 @@ _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 
 @dataclass(frozen=True)
 class FollowupRules:
-    """A section's numbers and lists for FU-2."""
-    min_cjk_chars: int = 8
-    min_words: int = 5
-    keywords: tuple = field(default=DEFAULT_KEYWORDS)
-    phrases: tuple = field(default=DEFAULT_PHRASES)
+    """A section's numbers and lists for FU-2; their defaults are
+    ``policy.settings``' (``settings.FOLLOWUP_RULES``)."""
+    min_cjk_chars: int
+    min_words: int
+    keywords: tuple
+    phrases: tuple
     # (b) facts beyond keywords, phrases and filler: CJK characters or words
     # (a number counts as a word); 0 and 0: off
-    min_content_chars: int = 2
-    min_content_words: int = 2
-    filler: tuple = field(default=DEFAULT_FILLER)
+    min_content_chars: int
+    min_content_words: int
+    filler: tuple
     # (e) private-life topics
-    private_topics: tuple = field(default=DEFAULT_PRIVATE_TOPICS)
+    private_topics: tuple
     # (d) and copies: similarity (percent) from which a note repeats another
-    similarity: int = 90
-
-
-DEFAULT_RULES = FollowupRules()
+    similarity: int
 
 
 def parse_list(text):
@@ -221,7 +219,7 @@ def _compiled(rules):
     return comp
 
 
-def only_phrases(text, rules=DEFAULT_RULES):
+def only_phrases(text, rules):
     """FU-2 (c): the note, once punctuation, digits, emoji and spacing are
     gone, is nothing but meaningless phrases, one after the other (repeats
     included)."""
@@ -241,7 +239,7 @@ def only_phrases(text, rules=DEFAULT_RULES):
     return reach[n]
 
 
-def has_substance(text, rules=DEFAULT_RULES, contact_names=()):
+def has_substance(text, rules, contact_names=()):
     """FU-2 (b), inverted: a contact is named, or a content keyword is there."""
     folded = _fold(text)
     comp = _compiled(rules)
@@ -250,7 +248,7 @@ def has_substance(text, rules=DEFAULT_RULES, contact_names=()):
     return any(name and _fold(name) in folded for name in contact_names)
 
 
-def content_beyond_keywords(text, rules=DEFAULT_RULES, contact_names=()):
+def content_beyond_keywords(text, rules, contact_names=()):
     """FU-2 (b), the stricter half: does the note carry facts of its own
     (what, how many, when, what next) besides content keywords, meaningless
     phrases, filler words and the names of the customer's contacts? Numbers
@@ -281,7 +279,7 @@ def content_beyond_keywords(text, rules=DEFAULT_RULES, contact_names=()):
     return cjk * need_w + (words + numbers) * need_c >= need_c * need_w
 
 
-def unrelated(text, rules=DEFAULT_RULES):
+def unrelated(text, rules):
     """FU-2 (e), a heuristic: the note is about a private-life topic (a
     dinner, a birthday, family) and names at most one sale keyword. It
     catches "budget for the private dinner"; it cannot tell a business
@@ -307,7 +305,7 @@ def similarity_key(text, names=()):
     return _NOT_LETTER_RE.sub("", folded)
 
 
-def nearest(key, candidates, rules=DEFAULT_RULES):
+def nearest(key, candidates, rules):
     """The index in ``candidates`` (similarity keys) of the one ``key`` is
     at least ``rules.similarity`` % similar to (the most similar), or
     ``None``. Very short keys must match exactly: a 90 % share of three
@@ -320,7 +318,7 @@ def nearest(key, candidates, rules=DEFAULT_RULES):
     return found[2] if found else None
 
 
-def length_window(key, rules=DEFAULT_RULES):
+def length_window(key, rules):
     """The lengths another key may have and still be ``rules.similarity`` %
     similar to ``key`` (a normalised Levenshtein ratio cannot be higher than
     the two lengths allow): the history query fetches only those."""
@@ -341,7 +339,7 @@ def in_copy_window(moment, at, copy_days):
     return bool(window and moment and window[0] <= moment <= window[1])
 
 
-def find_repeat(key, own, others, at, rules=DEFAULT_RULES, copy_days=30):
+def find_repeat(key, own, others, at, rules, copy_days):
     """FU-2 (d) and the copy rule on near-duplicates. ``own``: similarity
     keys of the record's earlier follow-ups; ``others``: ``(key, moment)``
     of the author's own follow-ups on other records. Returns
@@ -363,7 +361,7 @@ def find_repeat(key, own, others, at, rules=DEFAULT_RULES, copy_days=30):
     return None, None
 
 
-def judge(text, rules=DEFAULT_RULES, *, contact_named=False, contact_names=(), customer_names=(), earlier=(),
+def judge(text, rules, *, contact_named=False, contact_names=(), customer_names=(), earlier=(),
           elsewhere=()):
     """Reason codes that make ``text`` an invalid follow-up; ``()`` when it counts.
 

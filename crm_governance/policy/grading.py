@@ -63,13 +63,14 @@ class GradingRules:
     growth and margin in %, deals, tenure in months). ``score_thresholds``:
     the lowest score of each band but the last, best first;
     ``percent_thresholds``: the cumulative share of customers (%) each band
-    but the last takes, best first."""
-    bands: str = THREE_BANDS
-    mode: str = SCORE
-    weights: tuple = (50, 20, 15, 10, 5)
-    full: tuple = (1_000_000, 100, 50, 12, 36)
-    score_thresholds: tuple = (60, 30)
-    percent_thresholds: tuple = (20, 50)
+    but the last takes, best first. The defaults are ``policy.settings``'
+    (``settings.GRADING_RULES``)."""
+    bands: str
+    mode: str
+    weights: tuple
+    full: tuple
+    score_thresholds: tuple
+    percent_thresholds: tuple
 
 
 @dataclass(frozen=True)

@@ -53,14 +53,15 @@ OWNED = (PROTECTED, WARNING)
 class ProtectionPolicy:
     """A section's numbers for PROT-2/PROT-4 and FU-4 (0 turns an FU-4
     trigger off). The grading issue makes the intervals per grade (PROT-3):
-    the caller picks the policy of the record's grade."""
-    warning_days: int = 30
-    release_days: int = 60
-    unit: str = CALENDAR
-    followup_interval_days: int = 15
-    first_followup_days: int = 15
-    key_contact_months: int = 1
-    invalid_followup_limit: int = 3
+    the caller picks the policy of the record's grade. The defaults are
+    ``policy.settings``' (``settings.PROTECTION_POLICY``)."""
+    warning_days: int
+    release_days: int
+    unit: str
+    followup_interval_days: int
+    first_followup_days: int
+    key_contact_months: int
+    invalid_followup_limit: int
 
 
 @dataclass(frozen=True)

@@ -214,6 +214,11 @@ def protection_policies(values):
     return {grade: protection_policy(values, grade) for grade in (None, *grading.GRADES)}
 
 
+# what a section starts with (and a record outside any section is judged by)
+FOLLOWUP_RULES = followup_rules(DEFAULTS)
+PROTECTION_POLICY = protection_policy(DEFAULTS)
+
+
 # A company's grading numbers (GRADE-2): one set per company, on Settings.
 GRADE_BANDS = ((grading.THREE_BANDS, "Three bands: A, B, C"), (grading.FIVE_BANDS, "Five bands: A to E"))
 GRADE_MODES = ((grading.SCORE, "Fixed score thresholds"), (grading.TOP_PERCENT, "Top percentage of customers"))
@@ -233,10 +238,10 @@ GRADING = (
             choices=GRADE_MODES),
     *(Setting(f"grade_weight_{part}", INTEGER, weight, f"Weight: {_PART_LABELS[part]}",
               "The part's weight in the score; 0 leaves it out (GRADE-2).", "GRADE-2", minimum=0)
-      for part, weight in zip(grading.PARTS, grading.GradingRules().weights, strict=True)),
+      for part, weight in zip(grading.PARTS, (50, 20, 15, 10, 5), strict=True)),
     *(Setting(f"grade_full_{part}", INTEGER, full, f"Full Points: {_PART_LABELS[part]}",
               f"The part's 100 points: {_FULL_HELP[part]} (GRADE-2).", "GRADE-2", minimum=1)
-      for part, full in zip(grading.PARTS, grading.GradingRules().full, strict=True)),
+      for part, full in zip(grading.PARTS, (1_000_000, 100, 50, 12, 36), strict=True)),
     *(Setting(f"grade_score_{grade.lower()}", INTEGER, threshold, f"Grade {grade} from Score",
               f"Fixed thresholds: a score (0–100) of at least this gives grade {grade} (GRADE-2).", "GRADE-2",
               minimum=0, maximum=100)
@@ -260,6 +265,9 @@ def grading_rules(values):
         full=tuple(values[f"grade_full_{p}"] for p in grading.PARTS),
         score_thresholds=tuple(values[f"grade_score_{g}"] for g in "abcd"),
         percent_thresholds=tuple(values[f"grade_top_{g}"] for g in "abcd"))
+
+
+GRADING_RULES = grading_rules(GRADING_DEFAULTS)
 
 
 # A company's registration lists (ENTRY-2): one set per company, on Settings.
