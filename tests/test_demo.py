@@ -50,9 +50,10 @@ class TestDemo(TransactionCase):
         now = fields.Datetime.now()
         followups = Followup.search([("section_id", "in", [s.id for s in self.sections.values()])])
         self.assertLessEqual(min(followups.mapped("date")), now - timedelta(days=180))
-        # by each of the salespeople, not by OdooBot or the installer
+        # by each of the salespeople and the heads following their key customers, not by OdooBot or the installer
         salespeople = set().union(*(self.sales(key) for key in SECTIONS))
-        self.assertEqual(set(followups.mapped("author_id")), salespeople)
+        heads = {self.env.ref(f"crm_governance.user_{key}_head") for key in SECTIONS}
+        self.assertEqual(set(followups.mapped("author_id")), salespeople | heads)
         # mostly valid, some invalid of each FU-2 kind
         valid = followups.filtered("is_valid")
         self.assertGreater(len(valid) / len(followups), 0.7)
@@ -68,6 +69,17 @@ class TestDemo(TransactionCase):
         self.assertLessEqual({"transferred", "refused", "pending"}, set(queries.mapped("state")))
         overrides = self.env["crm.governance.grade.override"].search([])
         self.assertLessEqual({"approved", "rejected"}, set(overrides.mapped("state")))
+
+    def test_heads_open_the_crm_on_a_pipeline_of_their_own(self):
+        # the CRM app opens on "My Pipeline": a head's is not empty, it holds key customers they follow
+        for key in SECTIONS:
+            head = self.env.ref(f"crm_governance.user_{key}_head")
+            mine = self.env["crm.lead"].with_user(head).search([
+                ("user_id", "=", head.id), ("type", "=", "opportunity"), ("stage_id.is_won", "=", False)])
+            self.assertTrue(mine, key)
+            # and the customers they hold are key customers (grade A) among others
+            held = self.env["res.partner"].with_user(head).search([("user_id", "=", head.id), ("is_company", "=", True)])
+            self.assertIn("A", held.mapped("governance_grade"), key)
 
     def test_grades_a_b_and_c_in_cny(self):
         for key, section in self.sections.items():

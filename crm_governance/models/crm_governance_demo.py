@@ -245,6 +245,7 @@ class CrmGovernanceDemo(models.AbstractModel):
                  "open": (stages - stages.filtered("is_won"))[:3], "sections": {}}
         for key in ("east", "south", "north"):
             sales = [self.env.ref(f"crm_governance.user_{key}_sales{i}") for i in (1, 2, 3)]
+            head = self.env.ref(f"crm_governance.user_{key}_head")
             plan = []
             for index, company in enumerate(demo_companies.COMPANIES[key]):
                 # the last ones registered lately: yesterday's for the spot-check, a few waiting
@@ -257,12 +258,14 @@ class CrmGovernanceDemo(models.AbstractModel):
                 # people register on working days
                 while day < -1 and (today + timedelta(days=day)).weekday() >= 5:
                     day -= 1
-                plan.append({"company": company, "day": day, "owner": sales[index % 3], "habit": HABITS[index % 3],
+                # the head follows a few key customers themselves (版块负责人亲自跟进的重点客户)
+                owner = head if index % 16 == 0 else sales[index % 3]
+                plan.append({"company": company, "day": day, "owner": owner, "habit": HABITS[index % 3],
                              "tier": ("A", "B", "B", "C", "C", None, None, None)[index % 8]})
             world["sections"][key] = {
                 "section": self.env.ref(f"crm_governance.section_{key}"),
                 "team": self.env.ref(f"crm_governance.team_{key}"),
-                "head": self.env.ref(f"crm_governance.user_{key}_head"),
+                "head": head,
                 "admin": self.env.ref(f"crm_governance.user_{key}_admin"),
                 "sales": sales, "plan": sorted(plan, key=lambda p: p["day"]),
             }
