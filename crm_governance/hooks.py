@@ -15,6 +15,8 @@ import logging
 
 from odoo.tools import SQL
 
+from .models.governed import GOVERNED_MODELS
+
 _logger = logging.getLogger(__name__)
 
 DEFAULT_CODE = "DEFAULT"
@@ -164,7 +166,7 @@ def post_init_hook(env):
     # small database, else in the background by the scheduled action
     Section = env["crm.governance.section"]
     Section._governance_rekey_start()
-    if sum(env[m].sudo().with_context(active_test=False).search_count([]) for m in ("crm.lead", "res.partner")) \
+    if sum(env[m].sudo().with_context(active_test=False).search_count([]) for m in GOVERNED_MODELS) \
             <= BULK_THRESHOLD:
         Section._cron_governance_registration_keys()
 

@@ -78,7 +78,8 @@ class TestDemo(TransactionCase):
                 ("user_id", "=", head.id), ("type", "=", "opportunity"), ("stage_id.is_won", "=", False)])
             self.assertTrue(mine, key)
             # and the customers they hold are key customers (grade A) among others
-            held = self.env["res.partner"].with_user(head).search([("user_id", "=", head.id), ("is_company", "=", True)])
+            held = self.env["res.partner"].with_user(head).search([("user_id", "=", head.id),
+                                                                   ("is_company", "=", True)])
             self.assertIn("A", held.mapped("governance_grade"), key)
 
     def test_grades_a_b_and_c_in_cny(self):

@@ -1,5 +1,7 @@
 """policy.access and policy.sections: pure functions, no database needed."""
-from odoo.addons.crm_governance.policy import Roles, default_section, pick_section, section_scopes
+import pytest
+
+from odoo.addons.crm_governance.policy import Roles, access, default_section, pick_section, section_scopes
 
 GOVERNED = {1, 2, 3}
 
@@ -52,3 +54,51 @@ def test_default_section():
     assert default_section(7, [5, 5]) == 5
     # several: the user chooses
     assert default_section(7, [5, 6]) is None
+
+
+# -- who decides: roles × decisions × sections --------------------------------
+ROLES = {
+    "salesperson": (Roles(salesperson=True), (), ()),
+    "head": (Roles(salesperson=True, section_head=True), (1,), ()),
+    "other section's head": (Roles(salesperson=True, section_head=True), (2,), ()),
+    "admin": (Roles(salesperson=True, section_admin=True), (), (1,)),
+    "management": (Roles(management=True), (), ()),
+    "system admin": (Roles(system_admin=True), (), ()),
+    "frozen head": (Roles(salesperson=True, section_head=True, frozen=True), (1,), ()),
+    "listed without the group": (Roles(salesperson=True), (1,), (1,)),
+}
+SECTION_ADMINS = {"head", "admin", "system admin"}
+# who decides on a record of section 1, governed and not
+DECIDES = {
+    access.GRADE_OVERRIDE: ({"head"}, {"head"}),
+    access.WON_CORRECTION: ({"head", "system admin"}, set()),
+    access.REGISTRATION: (SECTION_ADMINS, set()),
+    access.VALIDITY_QUERY: (SECTION_ADMINS, set()),
+    access.DISPATCH: (SECTION_ADMINS, set()),
+    access.RECOMPUTE_GRADES: (SECTION_ADMINS, set()),
+    access.MOVE: ({"management", "system admin"}, {"management", "system admin"}),
+}
+
+
+def test_every_decision_is_in_the_table():
+    assert set(DECIDES) == set(access.DECISIONS)
+
+
+@pytest.mark.parametrize("decision", sorted(DECIDES))
+def test_who_decides(decision):
+    governed, ungoverned = DECIDES[decision]
+    for expected, is_governed in ((governed, True), (ungoverned, False)):
+        allowed = {name for name, (roles, head_of, admin_of) in ROLES.items()
+                   if access.may_decide(decision, roles, 1, is_governed, head_of=head_of, admin_of=admin_of)}
+        assert allowed == expected, (decision, is_governed)
+    # a record without a section: only what management or system admins decide anywhere
+    without = {name for name, (roles, head_of, admin_of) in ROLES.items()
+               if access.may_decide(decision, roles, None, False, head_of=head_of, admin_of=admin_of)}
+    assert without == (ungoverned & {"management", "system admin"})
+
+
+def test_who_is_told():
+    assert access.told(access.REGISTRATION, (10, 11), (12, 10)) == (10, 11, 12)
+    assert access.told(access.VALIDITY_QUERY, (), (12,)) == (12,)
+    assert access.told(access.GRADE_OVERRIDE, (10,), (12,)) == (10,)
+    assert access.told(access.DISPATCH, (10,), (12,)) == ()

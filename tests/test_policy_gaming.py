@@ -71,7 +71,8 @@ def test_one_template_pasted_across_customers(other, new, names):
 def test_similarity_threshold_and_window_are_the_section_s():
     earlier, new = corpus.NEAR_REPEATS[0]
     strict = replace(RULES, similarity=100)
-    assert fu.find_repeat(_key(new), [_key(earlier)], [], AT, strict, COPY_DAYS) == (fu.REPEATED, 0), "numbers never count"
+    assert fu.find_repeat(_key(new), [_key(earlier)], [], AT, strict, COPY_DAYS) == (fu.REPEATED, 0), \
+        "numbers never count"
     other, new, names = corpus.TEMPLATES[1]
     assert fu.find_repeat(_key(new, names), [], [(_key(other), AT - 3 * DAY)], AT, RULES,
                           copy_days=0) == (None, None)

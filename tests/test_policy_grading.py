@@ -1,6 +1,6 @@
 """policy.grading and the grade duty of policy.settings: pure functions."""
-from datetime import date
 from dataclasses import replace
+from datetime import date
 
 import pytest
 

@@ -58,6 +58,7 @@ def test_claim_refusals_in_order():
 DAY = timedelta(days=1)
 NOW = MONDAY + 40 * DAY
 OFF = dict(first_followup_days=0, key_contact_months=0, invalid_followup_limit=0)
+WORKING_5_10 = replace(POLICY, warning_days=5, release_days=10, unit=p.WORKING, followup_interval_days=3, **OFF)
 HOLIDAYS = p.WorkingCalendar(holidays=frozenset({date(2026, 3, 4)}))  # a Wednesday off
 
 
@@ -75,13 +76,14 @@ DEADLINE_CASES = [
                                            has_key_contact=True), POLICY, p.WorkingCalendar(),
      dict(last_valid_followup_at=MONDAY + 10 * DAY, followup_due_at=MONDAY + 25 * DAY,
           warn_at=MONDAY + 40 * DAY, release_at=MONDAY + 70 * DAY)),
-    ("working days skip weekends", _facts(), replace(POLICY, warning_days=5, release_days=10, unit=p.WORKING, followup_interval_days=3, **OFF), p.WorkingCalendar(),
+    ("working days skip weekends", _facts(), WORKING_5_10, p.WorkingCalendar(),
      dict(followup_due_at=datetime(2026, 3, 5, 9, 30), warn_at=datetime(2026, 3, 9, 9, 30),
           release_at=datetime(2026, 3, 16, 9, 30))),
-    ("working days skip holidays", _facts(), replace(POLICY, warning_days=5, release_days=10, unit=p.WORKING, followup_interval_days=3, **OFF), HOLIDAYS,
+    ("working days skip holidays", _facts(), WORKING_5_10, HOLIDAYS,
      dict(followup_due_at=datetime(2026, 3, 6, 9, 30), warn_at=datetime(2026, 3, 10, 9, 30),
           release_at=datetime(2026, 3, 17, 9, 30))),
-    ("a section's (or grade's) own interval", _facts(), replace(POLICY, warning_days=20, release_days=45, followup_interval_days=7, **OFF),
+    ("a section's (or grade's) own interval", _facts(), replace(POLICY, warning_days=20, release_days=45,
+                                                                 followup_interval_days=7, **OFF),
      p.WorkingCalendar(),
      dict(followup_due_at=MONDAY + 7 * DAY, warn_at=MONDAY + 20 * DAY, release_at=MONDAY + 45 * DAY)),
     ("FU-4: no valid follow-up in time", _facts(fu4_start=MONDAY, has_key_contact=True), POLICY,

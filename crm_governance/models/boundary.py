@@ -8,10 +8,9 @@ oracle). These helpers answer both alike.
 """
 import re
 
+from .governed import GOVERNED_MODELS
 from .trusted import context_defaults
 
-# the models whose records belong to sections: leads/opportunities and customer accounts
-SECTIONED_MODELS = ("crm.lead", "res.partner")
 # how a model names the document it belongs to: (model field, id field)
 DOCUMENT_FIELDS = {"mail.compose.message": ("model", "res_ids"), "mail.activity": ("res_model", "res_id"),
                    "mail.followers": ("res_model", "res_id"), "mail.wizard.invite": ("res_model", "res_id"),
@@ -77,7 +76,7 @@ def check_onchange_values(records, values):
     wanted = {}
     for name, value in values.items():
         field = records._fields.get(name)
-        if field and field.relational and field.comodel_name in SECTIONED_MODELS:
+        if field and field.relational and field.comodel_name in GOVERNED_MODELS:
             ids = set(ids_of(value))
             if current and current.id:
                 ids -= set(current[name].ids)
@@ -85,7 +84,7 @@ def check_onchange_values(records, values):
     model_field, id_field = DOCUMENT_FIELDS.get(records._name, (None, None))
     if model_field:
         model = values.get(model_field) or env.context.get("active_model")
-        if model in SECTIONED_MODELS:
+        if model in GOVERNED_MODELS:
             # the dialog's documents: its own field, or the context it was opened with
             for value in (values.get(id_field), env.context.get("active_ids"), env.context.get("active_id"),
                           env.context.get("composer_force_res_ids")):

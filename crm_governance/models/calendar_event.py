@@ -1,7 +1,8 @@
 from odoo import api, models
 
 from .boundary import ids_of
-from .mail_activity import SECTIONED_MODELS, document_of
+from .governed import GOVERNED_MODELS
+from .mail_activity import document_of
 from .trusted import as_id
 
 
@@ -24,7 +25,7 @@ class CalendarEvent(models.Model):
         they can read (SEC-4)."""
         if self.env.su:
             return
-        wanted = {model: set() for model in SECTIONED_MODELS}
+        wanted = {model: set() for model in GOVERNED_MODELS}
         for vals in vals_list:
             if as_id(vals.get("opportunity_id")):
                 wanted["crm.lead"].add(as_id(vals["opportunity_id"]))

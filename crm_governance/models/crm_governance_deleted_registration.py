@@ -4,6 +4,7 @@ from odoo.tools import SQL
 
 from ..policy import registration
 from .crm_governance_registration_mixin import KEY_FIELDS
+from .governed import RECORD_MODELS
 
 
 class CrmGovernanceDeletedRegistration(models.Model):
@@ -19,7 +20,7 @@ class CrmGovernanceDeletedRegistration(models.Model):
     _order = "date desc, id desc"
     _rec_name = "res_name"
 
-    res_model = fields.Selection([("crm.lead", "Lead/Opportunity"), ("res.partner", "Customer")],
+    res_model = fields.Selection(RECORD_MODELS,
                                  string="Record Type", required=True, readonly=True)
     res_name = fields.Char(string="Deleted Record", required=True, readonly=True)
     section_id = fields.Many2one("crm.governance.section", required=True, readonly=True, index=True,

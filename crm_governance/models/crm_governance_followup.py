@@ -6,7 +6,7 @@ from odoo.tools import SQL
 
 from ..policy import followups as fu
 from ..policy.settings import DEFAULTS, FOLLOWUP_RULES
-from .crm_governance_ledger import RECORD_FIELD
+from .governed import RECORD_FIELD, RECORD_MODELS
 
 CHANNELS = [
     ("phone", "Phone"),
@@ -71,7 +71,7 @@ class CrmGovernanceFollowup(models.Model):
 
     date = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True, index=True)
     res_model = fields.Selection(
-        [("crm.lead", "Lead/Opportunity"), ("res.partner", "Customer")],
+        RECORD_MODELS,
         string="Record Type", required=True, readonly=True)
     # a deleted record leaves its follow-ups detached, with its name in
     # res_name: a database cascade would skip the append-only guard (FU-5)

@@ -5,9 +5,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.misc import clean_context
 
 from ..policy import grading
-from ..policy.access import Roles, may_approve_grade
+from ..policy.access import GRADE_OVERRIDE
 from .res_partner_grade import GRADE_SELECTION
-from .res_users import ROLE_GROUPS
 from .trusted import as_id
 
 OVERRIDE_STATES = [
@@ -61,11 +60,8 @@ class CrmGovernanceGradeOverride(models.Model):
             override.can_revoke = override.state == "approved" and may
 
     def _governance_may_decide(self, user):
-        user = user.sudo()
-        roles = Roles(frozen=user.governance_frozen,
-                      **{role: user._has_group(xmlid) for role, xmlid in ROLE_GROUPS.items()})
         # the customer's section now: a customer moved since is its new head's
-        return may_approve_grade(roles, self.sudo().partner_id.section_id.id, user.governance_head_section_ids.ids)
+        return user._governance_may_decide(GRADE_OVERRIDE, self.sudo().partner_id.section_id)
 
     # -- the model boundary ---------------------------------------------------
     @api.model_create_multi
@@ -117,7 +113,7 @@ class CrmGovernanceGradeOverride(models.Model):
         quiet = self.sudo().with_context(clean_context(self.env.context))  # pylint: disable=context-overridden
         overrides = super(CrmGovernanceGradeOverride, quiet).create(clean).with_env(self.env)
         for override in overrides.sudo():
-            heads = override.section_id.head_ids.filtered(lambda u: not u.governance_frozen)
+            heads = override.section_id._governance_told(GRADE_OVERRIDE)
             override.message_subscribe(partner_ids=(heads.partner_id | override.proposer_id.partner_id).ids)
             override.message_post(
                 body=_("%(user)s proposes grade %(grade)s for %(customer)s until %(date)s: %(reason)s",

@@ -1,28 +1,9 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
+from ..policy import ownership
+from .governed import RECORD_FIELD
 from .reader_language import notify
-
-REASONS = [
-    ("install", "Installed"),
-    ("register", "Registered"),
-    ("section_move", "Cross-section move"),
-    ("claim", "Claimed from pool"),
-    ("dispatch", "Dispatched"),
-    ("release", "Released by owner"),
-    ("expired", "Released: protection expired"),
-    ("invalid", "Invalid protection"),
-    ("handover", "Handover"),
-    ("reassign", "Reassigned by admin"),
-    ("challenge", "Challenge"),
-    ("validity_query", "Validity query"),
-    ("deleted", "Record deleted"),
-    ("merge", "Duplicates merged"),
-]
-
-
-# The ledger column that points to a record of each governed model.
-RECORD_FIELD = {"crm.lead": "lead_id", "res.partner": "partner_id"}
 
 
 class CrmGovernanceLedger(models.Model):
@@ -50,7 +31,7 @@ class CrmGovernanceLedger(models.Model):
                                  index=True)
     author_id = fields.Many2one("res.users", string="Done By", required=True, readonly=True,
                                 default=lambda self: self.env.user)
-    reason = fields.Selection(REASONS, required=True, readonly=True)
+    reason = fields.Selection(ownership.SELECTION, required=True, readonly=True)
     note = fields.Text(readonly=True)
     owner_notified = fields.Boolean(
         string="Previous Owner Notified", readonly=True, copy=False,
@@ -75,7 +56,7 @@ class CrmGovernanceLedger(models.Model):
         self._governance_append(records._name, [{
             "res_id": rec.id, "res_name": rec.display_name,
             "old_user_id": old_values[rec.id][0], "old_section_id": old_values[rec.id][1],
-            "new_user_id": False if reason == "deleted" else rec.user_id.id,
+            "new_user_id": False if reason == ownership.DELETED else rec.user_id.id,
             "section_id": rec.section_id.id, "reason": reason, "note": note,
         } for rec in records])
 
@@ -99,11 +80,12 @@ class CrmGovernanceLedger(models.Model):
         """One notice per previous owner for every automatic release not yet
         notified, however many batches or interrupted runs produced them."""
         self.flush_model()
+        # one aggregate per run: a pass may have written thousands of rows
         self.env.cr.execute("""
             SELECT old_user_id, array_agg(id ORDER BY id), array_agg(res_name ORDER BY id)
               FROM crm_governance_ledger
-             WHERE reason IN ('expired', 'invalid') AND NOT COALESCE(owner_notified, false) AND old_user_id IS NOT NULL
-             GROUP BY old_user_id""")
+             WHERE reason = ANY(%s) AND NOT COALESCE(owner_notified, false) AND old_user_id IS NOT NULL
+             GROUP BY old_user_id""", [list(ownership.TOLD_AFTER_PASS)])
         for user_id, row_ids, names in self.env.cr.fetchall():
             owner = self.env["res.users"].browse(user_id)
             # in the owner's language, not the scheduled pass's (OdooBot's)

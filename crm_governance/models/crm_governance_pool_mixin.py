@@ -7,9 +7,10 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date
 
-from ..policy import protection, registration
+from ..policy import ownership, protection, registration
+from ..policy.access import DISPATCH
 from ..policy.protection import OWNED
-from .crm_governance_ledger import RECORD_FIELD
+from .governed import RECORD_FIELD
 from .trusted import Trusted
 
 # what a claim refusal is told with (PROT-5)
@@ -29,8 +30,9 @@ class CrmGovernancePoolMixin(models.AbstractModel):
         the records' section (SEC-2); said without naming any record."""
         if self.env.su:
             return
-        allowed = self.env.user.sudo().governance_write_section_ids
-        if any(rec.section_id not in allowed for rec in self.sudo()):
+        me, records = self.env.user, self.sudo()
+        if any(not rec.section_id for rec in records) \
+                or not all(me._governance_may_decide(DISPATCH, section) for section in records.section_id):
             raise AccessError(_("Only a head or admin of the records' section may dispatch or reassign "
                                 "them (SEC-2, PROT-5)."))
 
@@ -69,8 +71,6 @@ class CrmGovernancePoolMixin(models.AbstractModel):
     governance_claimable = fields.Boolean(string="I May Claim It", compute="_compute_governance_pool_info")
     governance_claim_status = fields.Char(string="Claim", compute="_compute_governance_pool_info")
 
-    # the ledger reasons by which an owner loses a record (the claim cool-down)
-    _GOVERNANCE_LOST_REASONS = ("expired", "invalid", "release", "reassign", "validity_query")
 
     @api.depends_context("uid")
     def _compute_governance_pool_info(self):
@@ -95,7 +95,7 @@ class CrmGovernancePoolMixin(models.AbstractModel):
             rec.governance_pooled_at = row.date if row else False
             rec.governance_previous_owner_id = row.old_user_id if row else False
             rec.governance_pool_reason = (reasons.get(row.reason, row.reason) + (
-                f": {row.note}" if row.note and row.reason == "release" else "")) if row else False
+                f": {row.note}" if row.note and ownership.BY_CODE[row.reason].shows_note else "")) if row else False
             refusal, facts = refusals[rec.id]
             rec.governance_claimable = not refusal
             rec.governance_claim_status = self._governance_claim_status(refusal, facts)
@@ -132,10 +132,10 @@ class CrmGovernancePoolMixin(models.AbstractModel):
         Ledger = self.env["crm.governance.ledger"].sudo()
         field = RECORD_FIELD[self._name]
         start_of_day = fields.Datetime.to_datetime(fields.Date.context_today(self.with_user(user)))
-        claimed_today = Ledger.search_count([("author_id", "=", user.id), ("reason", "=", "claim"),
+        claimed_today = Ledger.search_count([("author_id", "=", user.id), ("reason", "=", ownership.CLAIM),
                                              ("date", ">=", start_of_day)])
         lost = dict(Ledger._read_group(
-            [(field, "in", self.ids), ("old_user_id", "=", user.id), ("reason", "in", self._GOVERNANCE_LOST_REASONS)],
+            [(field, "in", self.ids), ("old_user_id", "=", user.id), ("reason", "in", ownership.OWNER_LOSES)],
             [field], ["date:max"]))
         held_elsewhere, holders, own_customer = set(), {}, set()
         if with_holders:
@@ -229,7 +229,7 @@ class CrmGovernancePoolMixin(models.AbstractModel):
             # a salesperson cannot write a pooled record: the checks above are
             # the rule; another owner's registration of the customer is refused
             # by the owner change, naming the holder (ENTRY-2)
-            recs._governance_set_owner(user, "claim")
+            recs._governance_set_owner(user, ownership.CLAIM)
 
     def _governance_taken_meanwhile(self):
         """The records of ``self`` the caller no longer reads because someone
@@ -247,7 +247,7 @@ class CrmGovernancePoolMixin(models.AbstractModel):
         if not unreadable or any(r.section_id not in mine or not r.user_id for r in unreadable):
             return self.browse()
         taken = self.env["crm.governance.ledger"].sudo().search_count([
-            (field, "in", unreadable.ids), ("reason", "in", ("claim", "dispatch")),
+            (field, "in", unreadable.ids), ("reason", "in", ownership.FROM_POOL),
             ("date", ">=", fields.Datetime.now() - timedelta(hours=1))])
         return unreadable if taken >= len(unreadable) else self.browse()
 
@@ -300,7 +300,7 @@ class CrmGovernancePoolMixin(models.AbstractModel):
         if not_mine:
             not_mine._governance_check_distributor()
         self._governance_lock()
-        self.sudo()._governance_set_owner(self.env["res.users"], "release", note.strip())
+        self.sudo()._governance_set_owner(self.env["res.users"], ownership.RELEASE, note.strip())
         # the reason in the record's history too, as a note of the module's (kept as written, FU-5)
         for rec in self.sudo():
             rec._message_log(body=self.env._("Released to the public pool by %(user)s: %(reason)s (PROT-5).",
@@ -335,16 +335,16 @@ class CrmGovernancePoolMixin(models.AbstractModel):
             if recs:
                 recs.sudo()._governance_check_new_owner(recs.sudo(), user)
                 recs.sudo()._governance_lock()
-        pooled.with_env(moving.env)._governance_set_owner(user, "dispatch")
+        pooled.with_env(moving.env)._governance_set_owner(user, ownership.DISPATCH)
         # an invalid-protection record goes straight to its new owner (无效保护, FU-4)
-        invalid.with_env(moving.env)._governance_set_owner(user, "invalid",
+        invalid.with_env(moving.env)._governance_set_owner(user, ownership.INVALID,
                                                            self.env._("Reassigned: invalid protection (FU-4)."))
         if protected:
-            protected.with_env(moving.env)._governance_set_owner(user, "reassign", note.strip())
+            protected.with_env(moving.env)._governance_set_owner(user, ownership.REASSIGN, note.strip())
         for recs in family.values():
             if recs:
                 recs.sudo().with_env(moving.env).sudo()._governance_set_owner(
-                    user, "reassign", self.env._("With its customer: %s", (note or "").strip() or
+                    user, ownership.REASSIGN, self.env._("With its customer: %s", (note or "").strip() or
                                                  self.env._("reassigned together (ENTRY-2)")))
         return True
 

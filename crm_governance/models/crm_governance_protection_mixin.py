@@ -5,9 +5,9 @@ from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL, format_date
 
-from ..policy import protection
+from ..policy import ownership, protection
 from ..policy.protection import OWNED
-from .crm_governance_ledger import RECORD_FIELD
+from .governed import RECORD_FIELD
 from .set_wise import update_by_id
 from .trusted import as_id, forged, trusted
 
@@ -175,7 +175,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         field = RECORD_FIELD[self._name]
         month_start = fields.Date.context_today(self).replace(day=1)
         rows = self.env["crm.governance.ledger"].sudo().search_read(
-            [("reason", "=", "claim"), ("new_user_id", "=", self.env.uid),
+            [("reason", "=", ownership.CLAIM), ("new_user_id", "=", self.env.uid),
              ("date", ">=", fields.Datetime.to_datetime(month_start)), (field, "!=", False)], [field])
         return {r[field][0] for r in rows}
 
@@ -432,7 +432,8 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         governed = records._governance_governed()
         records._governance_protection_start()
         if governed:
-            self.env["crm.governance.ledger"]._log(governed, "register", {r.id: (False, False) for r in governed})
+            self.env["crm.governance.ledger"]._log(
+                governed, ownership.REGISTER, {r.id: (False, False) for r in governed})
         return records
 
     def write(self, vals):
@@ -466,7 +467,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
             # the previous owner's reminders go with the record
             governed._governance_drop_reminders("followup_due", "no_contact")
             governed._governance_protection_start()
-            reason, note = change or ("reassign" if new_owner else "release", False)
+            reason, note = change or (ownership.REASSIGN if new_owner else ownership.RELEASE, False)
             # a move's owner change: the owners and sections before the move (one row)
             before = trusted(self.env, "governance_ledger_old") or {}
             self.env["crm.governance.ledger"]._log(governed, reason, {**old, **before}, note)
@@ -497,10 +498,10 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
                 raise AccessError(_(
                     "Only an admin of section %(section)s deletes its leads and customer accounts; archive the "
                     "record instead (SEC-2).", section=outside[0].section_id.display_name))
-        # a duplicate merged away: the survivor's "merge" row says so
+        # a duplicate merged away: the survivor's merge row says so
         if governed and not merging:
             self.env["crm.governance.ledger"]._log(
-                governed, "deleted", {r.id: (r.user_id.id, r.section_id.id) for r in governed})
+                governed, ownership.DELETED, {r.id: (r.user_id.id, r.section_id.id) for r in governed})
             # its registration stays held until an admin frees it (SEC-2, ENTRY-2)
             self.env["crm.governance.deleted.registration"]._governance_keep(governed._governance_registers())
         return super().unlink()

@@ -5,6 +5,7 @@ from odoo.tools import SQL
 
 from ..policy import registration
 from .crm_governance_protection_mixin import ResultGroup
+from .governed import GOVERNED_MODELS
 from .set_wise import update_by_id
 from .trusted import trusted
 
@@ -13,7 +14,6 @@ KEY_FIELDS = {column: f"governance_{column}_key" for column in registration.COLU
 # a record without a section that gets one through these enters it: a registration
 ENTERING_FIELDS = frozenset(("user_id", "team_id", "section_id", "parent_id", "is_company"))
 # the models a registration is checked against, both ways
-REGISTERED_MODELS = ("crm.lead", "res.partner")
 
 
 class CrmGovernanceRegistrationLock(models.Model):
@@ -150,7 +150,7 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
                   for kind in registration.KINDS}
         if not any(wanted.values()):
             return {}
-        for model in REGISTERED_MODELS:
+        for model in GOVERNED_MODELS:
             Model = self.env[model]
             Model.flush_model([name for name in (*KEY_FIELDS.values(), "user_id", "section_id", "active",
                                                  "protection_state", "protected_since", "release_at", "pool_due_at",
@@ -162,7 +162,7 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
                 wanted[registration.KIND_OF_COLUMN[column]])
             for column in registration.COLUMNS if wanted[registration.KIND_OF_COLUMN[column]])
         parts = []
-        for model in REGISTERED_MODELS:
+        for model in GOVERNED_MODELS:
             Model = self.env[model]
             state = SQL("r.governance_registration_state") if "governance_registration_state" in Model._fields \
                 else SQL("NULL::varchar")

@@ -1,7 +1,7 @@
 from odoo import SUPERUSER_ID, api, models
 from odoo.tools import SQL, format_date
 
-from ..policy import protection
+from ..policy import ownership, protection
 from ..policy.protection import OWNED
 from .reader_language import reader_env
 
@@ -121,7 +121,7 @@ class CrmGovernanceScheduleMixin(models.AbstractModel):
             # the last valid contact stays: the pool and validity queries show it
             pooled=SQL(", ").join(SQL("%s = %s", SQL.identifier(c), getattr(protection.IN_POOL, c))
                                   for c in protection.COLUMNS if c != "last_valid_followup_at")))
-        rows = [(*row, protection.release_reason(row[4], now) == "invalid") for row in self.env.cr.fetchall()]
+        rows = [(*row, protection.release_reason(row[4], now) == ownership.INVALID) for row in self.env.cr.fetchall()]
         if not rows:
             return self.browse()
         released = self.browse([r[0] for r in rows])
@@ -149,7 +149,7 @@ class CrmGovernanceScheduleMixin(models.AbstractModel):
                           last=format_date(env, last), days=days[sid]))
         self.env["crm.governance.ledger"]._governance_append(self._name, [{
             "res_id": rid, "res_name": name, "old_user_id": uid, "new_user_id": False,
-            "old_section_id": sid, "section_id": sid, "reason": "invalid" if invalid else "expired",
+            "old_section_id": sid, "section_id": sid, "reason": ownership.INVALID if invalid else ownership.EXPIRED,
             "note": texts[rid][0],
         } for rid, uid, sid, last, release, name, invalid in rows], author_id=SUPERUSER_ID)
         # the chatter's own batch API: one INSERT for the batch, by OdooBot

@@ -8,15 +8,15 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.service.model import retrying
 
-from ..policy import protection, registration, sections, settings
+from ..policy import access, protection, registration, sections, settings
 from .crm_governance_policy_fields import section_fields
+from .governed import GOVERNED_MODELS
 from .trusted import forged, trusted
 
 # ``policies``: the protection policy per customer grade (None: no grade)
 FollowupSettings = namedtuple("FollowupSettings", "rules governed policies copy_days")
 RegistrationRules = namedtuple("RegistrationRules", "required completion")
 # the records a section governs, and a background job walks through
-JOB_MODELS = ("crm.lead", "res.partner")
 # the background job's state: only the job writes it
 JOB_FIELDS = frozenset(("governance_job", "governance_job_position", "governance_job_started_at",
                         "governance_job_done", "governance_job_total"))
@@ -184,6 +184,15 @@ class CrmGovernanceSection(models.Model):
         """Everyone listed on the sections: salespeople, heads and admins."""
         return self.member_ids | self.head_ids | self.admin_ids
 
+    def _governance_told(self, decision):
+        """Who of this section is told that ``decision`` (a code of
+        policy.access) waits: its unfrozen heads and/or admins."""
+        self.ensure_one()
+        section = self.sudo()
+        heads = section.head_ids.filtered(lambda u: not u.governance_frozen)
+        admins = section.admin_ids.filtered(lambda u: not u.governance_frozen)
+        return self.env["res.users"].browse(access.told(decision, heads.ids, admins.ids))
+
     def _governance_followup_rules(self):
         self.ensure_one()
         return self._governance_followup_settings(self.id).rules
@@ -292,7 +301,7 @@ class CrmGovernanceSection(models.Model):
     def _governance_update_records(self, enabling, disabling, recompute):
         """The records of sections switched on, off, or with new protection
         numbers, in the request: the job's steps, all at once."""
-        for model in JOB_MODELS:
+        for model in GOVERNED_MODELS:
             Model = self.env[model].sudo().with_context(active_test=False)
             if enabling:
                 self._governance_job_step("enable", Model.search(enabling._governance_job_domain("enable")))
@@ -385,7 +394,7 @@ class CrmGovernanceSection(models.Model):
         # warning pass (another cron worker) holds at that moment is still due
         # afterwards; it is taken in a second round, not left for the next hour
         for attempt in range(3):
-            todo = {model: len(self.env[model]._governance_due_ids(kind, now, None)) for model in JOB_MODELS}
+            todo = {model: len(self.env[model]._governance_due_ids(kind, now, None)) for model in GOVERNED_MODELS}
             if not any(todo.values()):
                 break
             if attempt:
@@ -463,7 +472,7 @@ class CrmGovernanceSection(models.Model):
         position = params.get_param(self.REKEY_PARAM) or ""
         if ":" not in position:
             return None
-        models = JOB_MODELS
+        models = GOVERNED_MODELS
         model, after = position.split(":")
         last = self.env[model]._governance_rekey(batch, int(after))
         if last:
@@ -486,9 +495,7 @@ class CrmGovernanceSection(models.Model):
         """Recompute the grades of this section's customers now (GRADE-2):
         its heads and admins, and system admins."""
         self.ensure_one()
-        me = self.env.user.sudo()
-        # heads and admins write every record of their (governed) sections
-        if not self.env.su and self not in me.governance_write_section_ids:
+        if not self.env.su and not self.env.user._governance_may_decide(access.RECOMPUTE_GRADES, self):
             raise AccessError(_("Only the heads and admins of section %(section)s recompute its grades (GRADE-2).",
                                 section=self.display_name))
         # the caller's context stays out of a superuser run (progress rows, time zone)

@@ -6,7 +6,7 @@ from odoo.tools import SQL
 
 from ..policy import sections
 from ..policy.protection import OWNED
-from .crm_governance_section import JOB_MODELS
+from .governed import GOVERNED_MODELS
 from .trusted import Trusted
 
 
@@ -39,7 +39,7 @@ class CrmGovernanceSection(models.Model):
     def _governance_job_size(self, kind):
         self.ensure_one()
         return sum(self.env[model].sudo().with_context(active_test=False).search_count(
-            self._governance_job_domain(kind)) for model in JOB_MODELS)
+            self._governance_job_domain(kind)) for model in GOVERNED_MODELS)
 
     def _governance_in_background(self, kind):
         """The sections of ``self`` too big for ``kind`` in the request, and
@@ -61,7 +61,7 @@ class CrmGovernanceSection(models.Model):
             return
         for section in self:
             section._governance_job_write({
-                "governance_job": kind, "governance_job_position": f"{JOB_MODELS[0]}:0",
+                "governance_job": kind, "governance_job_position": f"{GOVERNED_MODELS[0]}:0",
                 "governance_job_started_at": fields.Datetime.now(), "governance_job_done": 0,
                 "governance_job_total": sizes[section.id] if sizes else section._governance_job_size(kind)})
             section.message_post(body=_(
@@ -113,7 +113,7 @@ class CrmGovernanceSection(models.Model):
             self._governance_job_step(kind, records)
             position = f"{model}:{records[-1].id}"
         else:
-            following = JOB_MODELS[JOB_MODELS.index(model) + 1:]
+            following = GOVERNED_MODELS[GOVERNED_MODELS.index(model) + 1:]
             position = f"{following[0]}:0" if following else False
         self._governance_job_write({"governance_job_position": position,
                                     "governance_job_done": self.governance_job_done + len(records)})
@@ -140,7 +140,7 @@ class CrmGovernanceSection(models.Model):
         if kind == "enable":
             # a margin for transactions that began just before the job
             since = self.governance_job_started_at - timedelta(minutes=5)
-            for model in JOB_MODELS:
+            for model in GOVERNED_MODELS:
                 Model = self.env[model].sudo().with_context(
                     active_test=False, governance_preparing=Trusted(frozenset(self.ids)))
                 Model.flush_model()

@@ -4,12 +4,11 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from ..policy import pick_section
+from ..policy import ownership, pick_section
+from ..policy.access import MOVE
 from .boundary import check_onchange_values, readable_by_caller
 from .refusals import governance_access_error
 from .trusted import Trusted, as_id, context_defaults, trusted
-
-MOVER_GROUPS = ("crm_governance.group_management", "crm_governance.group_system_admin")
 
 
 class CrmGovernanceSectionMixin(models.AbstractModel):
@@ -39,7 +38,7 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
 
     @api.depends_context("uid")
     def _compute_governance_can_move(self):
-        can = self.env.su or any(self.env.user.has_group(g) for g in MOVER_GROUPS)
+        can = self.env.su or self.env.user._governance_may_decide(MOVE, self.env["crm.governance.section"])
         self.governance_can_move = can
 
     def _governance_hide_names(self):
@@ -211,9 +210,9 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
                 governed = entered._governance_governed()
                 if governed:
                     self.env["crm.governance.ledger"]._log(
-                        governed, "register", {r.id: (unsectioned[r.id], False) for r in governed})
+                        governed, ownership.REGISTER, {r.id: (unsectioned[r.id], False) for r in governed})
             return res
-        mover = self.env.su or any(self.env.user.has_group(g) for g in MOVER_GROUPS)
+        mover = self.env.su or self.env.user._governance_may_decide(MOVE, self.env["crm.governance.section"])
         if not self.env.su:
             # the caller's reach first: the refusal below names the records
             self.check_access("read" if mover else "write")
@@ -264,14 +263,14 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
         # records already the new owner's: the move is their one row
         kept = moved.filtered(lambda r: r.user_id == owner)
         if kept:
-            self.env["crm.governance.ledger"]._log(kept, "section_move", old, note)
+            self.env["crm.governance.ledger"]._log(kept, ownership.SECTION_MOVE, old, note)
         (moved - kept).with_context(governance_ledger_old=Trusted(old))._governance_set_owner(
-            owner, "section_move", note)
+            owner, ownership.SECTION_MOVE, note)
 
     def _governance_after_move(self, moving, old, old_names, note, log=True):
         moving = moving.sudo()
         if log:
-            self.env["crm.governance.ledger"]._log(moving, "section_move", old, note)
+            self.env["crm.governance.ledger"]._log(moving, ownership.SECTION_MOVE, old, note)
         self.env["mail.activity"]._governance_sync_section(moving)
         self.env["crm.governance.validity.query"]._governance_close_moot(moving)
         # the old section's people stop following it (SEC-4)

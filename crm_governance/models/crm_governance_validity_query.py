@@ -6,8 +6,9 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import escape_psql
 
-from ..policy import protection
-from .crm_governance_ledger import RECORD_FIELD
+from ..policy import ownership, protection
+from ..policy.access import VALIDITY_QUERY
+from .governed import RECORD_FIELD, RECORD_MODELS
 from .reader_language import notify, reader_env
 from .trusted import Trusted
 
@@ -79,7 +80,7 @@ class CrmGovernanceValidityQuery(models.Model):
     section_id = fields.Many2one("crm.governance.section", required=True, readonly=True, index=True)
     owner_id = fields.Many2one("res.users", string="Current Owner", readonly=True, index=True)
     days_left = fields.Integer(string="Days Left When Asked", readonly=True)
-    res_model = fields.Selection([("crm.lead", "Lead/Opportunity"), ("res.partner", "Customer")],
+    res_model = fields.Selection(RECORD_MODELS,
                                  string="Record Type", required=True, readonly=True)
     # the record itself only for those who decide: the requester must not
     # learn its data (FU-6)
@@ -246,7 +247,7 @@ class CrmGovernanceValidityQuery(models.Model):
             RECORD_FIELD[record._name]: record.id,
             "days_left": protection.days_left(record.release_at, fields.Datetime.now()),
         })
-        deciders = (section.head_ids | section.admin_ids).filtered(lambda u: not u.governance_frozen)
+        deciders = section._governance_told(VALIDITY_QUERY)
         # named for its readers (the owner, the deciders), not for the requester, who may not read it
         record_name = record.with_user(SUPERUSER_ID).display_name
         query._governance_notify(
@@ -263,16 +264,20 @@ class CrmGovernanceValidityQuery(models.Model):
         notify(self.env, users, subject, body)
 
     # -- decision (section head or admin) ---------------------------------
-    def _governance_check_decider(self):
+    def _governance_check_pending_decider(self):
+        """The caller decides this query (policy.access), which still waits."""
         self.ensure_one()
         if not self.env.su and self.env.user.sudo().governance_frozen:
             raise AccessError(_("Your account is frozen: it may not decide validity queries (SEC-5)."))
         self.check_access("read")
-        if self.section_id not in self.env.user.governance_write_section_ids:
+        if not self.env.user._governance_may_decide(VALIDITY_QUERY, self.section_id):
             raise UserError(_("Only a head or admin of section %s decides its validity queries (FU-6).",
                               self.section_id.display_name))
         if self.state != "pending":
             raise UserError(_("This validity query was already decided (FU-6)."))
+
+    def _governance_check_decider(self):
+        self._governance_check_pending_decider()
         record = self._record()
         if self._governance_moot():
             raise UserError(_("The record changed hands since the query was filed; it is moot: close it (FU-6)."))
@@ -299,21 +304,13 @@ class CrmGovernanceValidityQuery(models.Model):
         self._governance_decided("transferred", note)
         for recs in family:
             recs.with_context(governance_moving_together=moving)._governance_set_owner(
-                self.requester_id, "validity_query", note)
+                self.requester_id, ownership.VALIDITY_QUERY, note)
         return True
 
     def action_close(self, decision=None):
         """A head or admin of the section closes a query with a note: the way
         out of one that became moot, or that the requester withdrew (FU-6)."""
-        self.ensure_one()
-        if not self.env.su and self.env.user.sudo().governance_frozen:
-            raise AccessError(_("Your account is frozen: it may not decide validity queries (SEC-5)."))
-        self.check_access("read")
-        if self.section_id not in self.env.user.governance_write_section_ids:
-            raise UserError(_("Only a head or admin of section %s decides its validity queries (FU-6).",
-                              self.section_id.display_name))
-        if self.state != "pending":
-            raise UserError(_("This validity query was already decided (FU-6)."))
+        self._governance_check_pending_decider()
         if not (decision or "").strip():
             raise UserError(_("Field 'Decision' is required to close a validity query (FU-6)."))
         self._governance_decided("closed", decision.strip())
@@ -353,7 +350,7 @@ class CrmGovernanceValidityQuery(models.Model):
             raise UserError(_("The owner's hold is invalid (%s): the record goes to the requester "
                               "unconditionally (FU-6).", "; ".join(grounds)))
         self.env["crm.governance.ledger"]._log(
-            record, "validity_query", {record.id: (record.user_id.id, record.section_id.id)},
+            record, ownership.VALIDITY_QUERY, {record.id: (record.user_id.id, record.section_id.id)},
             _("Validity query by %(requester)s refused: %(decision)s", requester=self.requester_id.name,
               decision=decision.strip()))
         self._governance_decided("refused", decision.strip())

@@ -3,7 +3,8 @@ from odoo.exceptions import AccessError, MissingError, UserError, ValidationErro
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
 
-from ..policy.access import may_correct_won
+from ..policy import ownership
+from ..policy.access import WON_CORRECTION
 from ..policy.protection import OWNED
 from .crm_governance_protection_mixin import ResultGroup
 from .refusals import governance_access_error
@@ -113,8 +114,7 @@ class CrmLead(models.Model):
             if not lead.stage_id.is_won or not lead.section_id.governance_enabled:
                 raise UserError(self.env._("%s is not a won deal of a governed section: edit it as usual.",
                                            lead.display_name))
-            if not may_correct_won(user._governance_roles(), lead.section_id.id,
-                                   user.sudo().governance_head_section_ids.ids):
+            if not user._governance_may_decide(WON_CORRECTION, lead.section_id):
                 raise AccessError(self.env._(
                     "Only a head of section %s or a system admin corrects its won deals (GRADE-2).",
                     lead.section_id.display_name))
@@ -185,7 +185,7 @@ class CrmLead(models.Model):
         # the merge may give the kept lead the owner of a merged one, and moves
         # the merged leads' activities onto it: both by the admin's decision
         merging = self.with_context(
-            governance_change=Trusted(("reassign", _("Duplicates merged (客户合并, SEC-2)."))),
+            governance_change=Trusted((ownership.REASSIGN, _("Duplicates merged (客户合并, SEC-2)."))),
             governance_merging=Trusted(True))
         kept = super(CrmLead, merging).merge_opportunity(user_id=user_id, team_id=team_id, auto_unlink=auto_unlink)
         kept = kept.with_env(self.env)

@@ -5,7 +5,8 @@ from odoo.exceptions import AccessError, MissingError, UserError, ValidationErro
 from odoo.osv import expression
 from odoo.tools import format_date, html2plaintext, is_html_empty
 
-from ..policy import registration
+from ..policy import ownership, registration
+from ..policy.access import REGISTRATION
 from ..policy.protection import OWNED
 from .crm_governance_protection_mixin import ResultGroup
 from .crm_governance_registration_mixin import KEY_FIELDS
@@ -198,9 +199,9 @@ class CrmLead(models.Model):
 
     @api.depends_context("uid")
     def _compute_governance_can_decide_registration(self):
-        deciders_of = self.env.user.sudo().governance_write_section_ids
+        me = self.env.user
         for lead in self:
-            lead.governance_can_decide_registration = lead.sudo().section_id in deciders_of
+            lead.governance_can_decide_registration = me._governance_may_decide(REGISTRATION, lead.sudo().section_id)
 
     @api.onchange("partner_name", "phone", "email_from")
     def _onchange_governance_own_registration(self):
@@ -298,9 +299,9 @@ class CrmLead(models.Model):
         """New registrations of sections with approval on wait, unprotected,
         unless their author heads or administers the section (they are the
         approvers)."""
-        deciders_of = self.env.user.sudo().governance_write_section_ids
+        me = self.env.user
         waiting = self.sudo().filtered(lambda lead: lead.user_id and lead.section_id.registration_approval
-                                       and lead.section_id not in deciders_of)
+                                       and not me._governance_may_decide(REGISTRATION, lead.section_id))
         if not waiting:
             return
         waiting._governance_protection_clear()
@@ -331,9 +332,7 @@ class CrmLead(models.Model):
 
     def _governance_notify_deciders(self, subject, body):
         self.ensure_one()
-        section = self.sudo().section_id
-        deciders = (section.head_ids | section.admin_ids).filtered(lambda u: not u.governance_frozen)
-        self._governance_notify(deciders, subject, body)
+        self._governance_notify(self.sudo().section_id._governance_told(REGISTRATION), subject, body)
 
     def _governance_notify(self, users, subject, body):
         """By OdooBot, into the users' inbox, each in their language;
@@ -349,9 +348,9 @@ class CrmLead(models.Model):
         if self.env.su:
             return
         self._governance_check_caller("read")
-        deciders_of = self.env.user.sudo().governance_write_section_ids
+        me = self.env.user
         for lead in self.sudo():
-            if lead.section_id not in deciders_of:
+            if not me._governance_may_decide(REGISTRATION, lead.section_id):
                 raise AccessError(_("Only a head or admin of section %(section)s %(what)s (%(rule)s).",
                                     section=lead.section_id.display_name, what=what[0], rule=what[1]))
 
@@ -498,6 +497,6 @@ class CrmLead(models.Model):
         res = super()._merge_dependences_history(opportunities)
         ledger = self.env["crm.governance.ledger"].sudo()
         ledger.search([("lead_id", "in", opportunities.ids)]).write({"lead_id": self.id})
-        ledger._log(self, "merge", {self.id: (self.user_id.id, self.section_id.id)},
+        ledger._log(self, ownership.MERGE, {self.id: (self.user_id.id, self.section_id.id)},
                     _("Merged into it: %s", ", ".join(opportunities.sudo().mapped("display_name"))))
         return res

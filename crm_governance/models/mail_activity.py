@@ -4,7 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from .boundary import SECTIONED_MODELS, check_onchange_values, readable_by_caller
+from .boundary import check_onchange_values, readable_by_caller
+from .governed import GOVERNED_MODELS
 from .trusted import Trusted, as_id, trusted
 
 
@@ -75,7 +76,7 @@ class MailActivity(models.Model):
         super()._compute_res_name()
         if self.env(su=False).is_superuser() or not self.env["crm.governance.section"]._governance_enabled_ids():
             return
-        for activity in self.filtered(lambda a: a.res_model in SECTIONED_MODELS and a.res_id):
+        for activity in self.filtered(lambda a: a.res_model in GOVERNED_MODELS and a.res_id):
             if not readable_by_caller(self.env, self.env[activity.res_model].browse(activity.res_id)):
                 activity.res_name = False
 
@@ -83,7 +84,7 @@ class MailActivity(models.Model):
         """The governed-model documents of ``self``, per model."""
         by_model = defaultdict(set)
         for act in self.sudo():
-            if act.res_model in SECTIONED_MODELS and act.res_id:
+            if act.res_model in GOVERNED_MODELS and act.res_id:
                 by_model[act.res_model].add(act.res_id)
         return {model: self.env[model].browse(list(ids)) for model, ids in by_model.items()}
 
@@ -93,7 +94,7 @@ class MailActivity(models.Model):
             if model and res_id:
                 document = self.env[model].browse(res_id)
                 operation = getattr(document, "_mail_post_access", "write")
-                if model in SECTIONED_MODELS:
+                if model in GOVERNED_MODELS:
                     document._governance_check_caller(operation)
                 else:
                     document.check_access(operation)
@@ -111,7 +112,7 @@ class MailActivity(models.Model):
                 model, res_id = document_of(self.env, vals, activity)
                 user_id = as_id(vals["user_id"]) if vals.get("user_id") else (
                     activity.sudo().user_id.id if activity else self.env.uid)
-                if model not in SECTIONED_MODELS or not res_id or not user_id:
+                if model not in GOVERNED_MODELS or not res_id or not user_id:
                     continue
                 # the caller's reach first: the refusal below must not tell whether a record they
                 # cannot read exists (a missing id and a foreign one, one refusal)
@@ -131,7 +132,7 @@ class MailActivity(models.Model):
             return False
         for vals in vals_list:
             model, res_id = document_of(self.env, vals)
-            if model not in SECTIONED_MODELS or not res_id:
+            if model not in GOVERNED_MODELS or not res_id:
                 return False
             try:
                 self.env[model].browse(res_id).check_access("read")

@@ -1,6 +1,7 @@
 from odoo import api, models
 
-from .boundary import SECTIONED_MODELS, check_onchange_values
+from .boundary import check_onchange_values
+from .governed import GOVERNED_MODELS
 
 
 class MailFollowers(models.Model):
@@ -12,8 +13,8 @@ class MailFollowers(models.Model):
         record rules cannot follow: stock Odoo lets any internal user list
         who follows which lead of any section. Only followers of documents
         the user can read are visible (SEC-4)."""
-        domain = [("res_model", "not in", SECTIONED_MODELS)]
-        for model in SECTIONED_MODELS:
+        domain = [("res_model", "not in", GOVERNED_MODELS)]
+        for model in GOVERNED_MODELS:
             Model = self.env[model].with_context(active_test=False)
             if not Model.has_access("read"):
                 continue
@@ -33,7 +34,7 @@ class MailFollowers(models.Model):
         if self.env["crm.governance.section"]._governance_enabled_ids():
             wanted = {}
             for vals in vals_list:
-                if vals.get("res_model") in SECTIONED_MODELS and vals.get("partner_id") and vals.get("res_id"):
+                if vals.get("res_model") in GOVERNED_MODELS and vals.get("partner_id") and vals.get("res_id"):
                     wanted.setdefault(vals["res_model"], set()).add(vals["res_id"])
             refused = {model: self.env[model].browse(ids)._governance_unreadable_partners(
                            [v["partner_id"] for v in vals_list if v.get("res_model") == model and v.get("partner_id")])

@@ -2,7 +2,7 @@ from odoo import _, api, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from .mail_activity import SECTIONED_MODELS
+from .governed import GOVERNED_MODELS
 from .trusted import as_id, context_defaults
 
 # what a user may still change on a kept message: their own star and pin
@@ -26,7 +26,7 @@ class MailMessage(models.Model):
                 WHERE m.id = ANY(%(ids)s)
                   AND (EXISTS (SELECT 1 FROM crm_governance_followup f WHERE f.message_id = m.id)
                        OR (m.model IN %(models)s AND m.author_id = %(bot)s))""",
-            ids=messages.ids, models=SECTIONED_MODELS, bot=self.env.ref("base.partner_root").id))
+            ids=messages.ids, models=GOVERNED_MODELS, bot=self.env.ref("base.partner_root").id))
         return self.browse(r[0] for r in self.env.cr.fetchall())
 
     @api.model
@@ -53,7 +53,7 @@ class MailMessage(models.Model):
         grade = self.env["ir.model.data"]._xmlid_to_res_id("crm_governance.mt_customer_grade", raise_if_not_found=False)
         sales = self.env.user.has_group("sales_team.group_sale_salesman")
         self.env.cr.execute(SQL("SELECT id, model, res_id, subtype_id FROM mail_message "
-                                "WHERE id = ANY(%s) AND model IN %s", list(ids), SECTIONED_MODELS))
+                                "WHERE id = ANY(%s) AND model IN %s", list(ids), GOVERNED_MODELS))
         by_model = {}
         unreadable = set()
         for mid, model, res_id, subtype_id in self.env.cr.fetchall():
@@ -92,7 +92,7 @@ class MailMessage(models.Model):
         # each follow-up in the chatter says whether it counts and why not
         # (FU-2): a valid and an invalid note look alike otherwise
         super()._extras_to_store(store, format_reply=format_reply)
-        notes = self.filtered(lambda m: m.model in SECTIONED_MODELS and m.message_type == "comment")
+        notes = self.filtered(lambda m: m.model in GOVERNED_MODELS and m.message_type == "comment")
         if not notes:
             return
         # sudo: the follow-up of a message the reader already reads
@@ -122,7 +122,7 @@ class MailMessage(models.Model):
                 forged = (author and author != own and (
                     author == self.env.ref("base.partner_root") or author.user_ids.filtered(lambda u: not u.share))) \
                     or vals.get("date")
-                if not forged or vals.get("model") not in SECTIONED_MODELS or not as_id(vals.get("res_id")):
+                if not forged or vals.get("model") not in GOVERNED_MODELS or not as_id(vals.get("res_id")):
                     continue
                 document = self.env[vals["model"]].sudo().browse(as_id(vals["res_id"])).exists()
                 if document and document._governance_section().governance_enabled:

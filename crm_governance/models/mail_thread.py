@@ -1,7 +1,7 @@
 from odoo import _, api, models
 from odoo.exceptions import AccessError
 
-from .boundary import SECTIONED_MODELS
+from .governed import GOVERNED_MODELS
 
 
 class MailThread(models.AbstractModel):
@@ -28,8 +28,8 @@ class MailThread(models.AbstractModel):
             # the module's own records (sections, grade overrides, validity queries): notified about
             # by those who act on them
             self.check_access("write")
-        record = self if self._name in SECTIONED_MODELS else self.browse()
-        if not self and kwargs.get("model") in SECTIONED_MODELS and isinstance(kwargs.get("res_id"), int):
+        record = self if self._name in GOVERNED_MODELS else self.browse()
+        if not self and kwargs.get("model") in GOVERNED_MODELS and isinstance(kwargs.get("res_id"), int):
             record = self.env[kwargs["model"]].browse(kwargs["res_id"])
         if record and not self.env.su and record._governance_active():
             record._governance_check_caller("read")

@@ -1,7 +1,7 @@
 from odoo import _, api, models
 from odoo.exceptions import AccessError, MissingError, UserError
 
-from ..policy import registration
+from ..policy import ownership, registration
 from ..policy.protection import OWNED
 from .boundary import readable_by_caller
 from .refusals import governance_access_error
@@ -165,8 +165,8 @@ class ResPartner(models.Model):
         # leads, messages) to the survivor and deletes the others
         wizard._merge(partners.ids, first.with_context(governance_merging=Trusted(True)))
         first = first.exists()
-        self.env["crm.governance.ledger"]._log(first, "merge", {first.id: (first.user_id.id, first.section_id.id)},
-                                               _("Merged into it: %s", names))
+        self.env["crm.governance.ledger"]._log(
+            first, ownership.MERGE, {first.id: (first.user_id.id, first.section_id.id)}, _("Merged into it: %s", names))
         first._governance_store_keys()
         first._governance_protection_recompute()
         return first.with_env(self.env)

@@ -3,7 +3,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 
 from ..policy import Roles, section_scopes
-from .mail_activity import SECTIONED_MODELS
+from ..policy.access import may_decide
+from .governed import GOVERNED_MODELS
 
 ROLE_GROUPS = {
     # Any CRM user listed in a section works its own records there: existing
@@ -72,6 +73,15 @@ class ResUsers(models.Model):
         return Roles(frozen=user.governance_frozen, **{
             role: user._has_group(xmlid) for role, xmlid in ROLE_GROUPS.items()})
 
+    def _governance_may_decide(self, decision, section):
+        """May this user take ``decision`` (a code of policy.access) on a
+        record of ``section`` (a crm.governance.section, maybe empty)?"""
+        self.ensure_one()
+        user = self.sudo()
+        section = section.sudo()
+        return may_decide(decision, user._governance_roles(), section.id or None, governed=section.governance_enabled,
+                          head_of=user.governance_head_section_ids.ids, admin_of=user.governance_admin_section_ids.ids)
+
     def _compute_governance_scopes(self):
         Section = self.env["crm.governance.section"].sudo().with_context(active_test=False)
         governed = Section.search([("governance_enabled", "=", True)])
@@ -132,7 +142,7 @@ class ResUsers(models.Model):
         """A frozen user follows no governed record (followers read its
         messages, SEC-5); unfrozen, they follow again what they own."""
         for user in self.sudo():
-            for model in SECTIONED_MODELS:
+            for model in GOVERNED_MODELS:
                 Model = self.env[model].sudo().with_context(active_test=False)
                 if user.governance_frozen:
                     followed = self.env["mail.followers"].sudo().search([

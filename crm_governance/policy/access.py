@@ -1,4 +1,5 @@
-"""Which governed sections a user reaches, and how (POLICY SEC-2, SEC-5).
+"""Which governed sections a user reaches, and how (POLICY SEC-2, SEC-5);
+who decides what the module asks a person to decide, and who is told.
 
 Record rules read the result as plain id lists, so PostgreSQL filters on the
 indexed ``section_id``/``user_id`` columns and nothing is evaluated per record.
@@ -70,17 +71,75 @@ def section_scopes(roles, governed, member_of=(), head_of=(), admin_of=()):
     return SectionScopes(frozenset(read_all), frozenset(write_all), frozenset(unlink_all), own)
 
 
-def may_approve_grade(roles, section_id, head_of=()):
-    """GRADE-2 (大区总经理审核): a grade override is approved or rejected
-    only by a section head of the customer's section, never by a frozen
-    user; salespeople, admins and other sections' heads may not."""
-    return bool(section_id) and roles.section_head and not roles.frozen and section_id in frozenset(head_of)
+
+# -- who decides: one answer for every decision of the module ------------------
+# who may take a decision: the heads or the admins of the record's section,
+# group management and system admins (every governed section)
+HEADS = "heads"
+ADMINS = "admins"
+MANAGEMENT = "management"
+SYSTEM_ADMINS = "system_admins"
+
+GRADE_OVERRIDE = "grade_override"
+WON_CORRECTION = "won_correction"
+REGISTRATION = "registration"
+VALIDITY_QUERY = "validity_query"
+DISPATCH = "dispatch"
+MOVE = "move"
+RECOMPUTE_GRADES = "recompute_grades"
 
 
-def may_correct_won(roles, section_id, head_of=()):
-    """A won deal's amount, closing date, customer and stage are facts the
-    grades and the scorecards read: corrected only by a section head of its
-    section or a system admin, never by a frozen user (GRADE-2, PROT-8)."""
-    if roles.frozen or not section_id:
+@dataclass(frozen=True)
+class Decision:
+    code: str
+    rule: str
+    # who decides (see above)
+    deciders: frozenset
+    # who of the section is told that a decision waits
+    told: frozenset = frozenset()
+    # taken only on records of governed sections (else: on any section's)
+    governed_only: bool = True
+
+
+DECISIONS = {decision.code: decision for decision in (
+    # 大区总经理审核: the customer's section heads, nobody else (GRADE-2)
+    Decision(GRADE_OVERRIDE, "GRADE-2", frozenset({HEADS}), told=frozenset({HEADS}), governed_only=False),
+    # a won deal's figures are facts the grades read (GRADE-2, PROT-8)
+    Decision(WON_CORRECTION, "GRADE-2", frozenset({HEADS, SYSTEM_ADMINS})),
+    # approval and spot-check of registrations (ENTRY-3, ENTRY-4)
+    Decision(REGISTRATION, "ENTRY-3", frozenset({HEADS, ADMINS, SYSTEM_ADMINS}), told=frozenset({HEADS, ADMINS})),
+    Decision(VALIDITY_QUERY, "FU-6", frozenset({HEADS, ADMINS, SYSTEM_ADMINS}), told=frozenset({HEADS, ADMINS})),
+    # dispatching and reassigning (分配, SEC-2, PROT-5)
+    Decision(DISPATCH, "PROT-5", frozenset({HEADS, ADMINS, SYSTEM_ADMINS})),
+    # a customer moves to another section as a whole (SEC-3)
+    Decision(MOVE, "SEC-3", frozenset({MANAGEMENT, SYSTEM_ADMINS}), governed_only=False),
+    Decision(RECOMPUTE_GRADES, "GRADE-2", frozenset({HEADS, ADMINS, SYSTEM_ADMINS})),
+)}
+
+
+def may_decide(code, roles, section_id=None, governed=False, head_of=(), admin_of=()):
+    """May a user with ``roles`` take decision ``code`` on a record of
+    section ``section_id`` (``governed``: its governance is on)? A frozen
+    user decides nothing, nobody decides a governed-only decision outside
+    governed sections; management and system admins decide wherever the
+    decision is theirs; heads and admins only in the sections they are
+    listed on, with their role's group (a listing without the group gives
+    no right, as in ``section_scopes``)."""
+    decision = DECISIONS[code]
+    if roles.frozen or (decision.governed_only and not governed):
         return False
-    return roles.system_admin or (roles.section_head and section_id in frozenset(head_of))
+    if (SYSTEM_ADMINS in decision.deciders and roles.system_admin) or \
+            (MANAGEMENT in decision.deciders and roles.management):
+        return True
+    if not section_id:
+        return False
+    return (HEADS in decision.deciders and roles.section_head and section_id in frozenset(head_of)) or \
+        (ADMINS in decision.deciders and roles.section_admin and section_id in frozenset(admin_of))
+
+
+def told(code, heads=(), admins=()):
+    """Who is told that a decision ``code`` waits: of a section's (unfrozen)
+    heads and admins, the ids the decision names, in that order."""
+    decision = DECISIONS[code]
+    return tuple(dict.fromkeys((*(heads if HEADS in decision.told else ()),
+                                *(admins if ADMINS in decision.told else ()))))

@@ -9,6 +9,8 @@ from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from . import ownership
+
 CALENDAR = "calendar"
 WORKING = "working"
 
@@ -175,7 +177,7 @@ def evaluate(facts: Facts, policy: ProtectionPolicy, now: datetime, calendar=Wor
 def release_reason(release_at, now: datetime) -> str:
     """Why the release pass took a record (the ledger's reason): its
     protection ran out (PROT-2), or it became invalid earlier (FU-4)."""
-    return "expired" if release_at and release_at <= now else "invalid"
+    return ownership.EXPIRED if release_at and release_at <= now else ownership.INVALID
 
 
 def overdue(release_at, invalid_since, now: datetime) -> bool:

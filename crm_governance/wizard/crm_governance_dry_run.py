@@ -4,6 +4,7 @@ from datetime import datetime, time, timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
+from ..models.governed import GOVERNED_MODELS
 from ..policy import protection
 
 
@@ -67,7 +68,7 @@ class CrmGovernanceDryRun(models.TransientModel):
             unit=self.protection_day_unit or section.protection_day_unit)
         now = fields.Datetime.now()
         remind, warn, release = {}, {}, {}
-        for model in ("crm.lead", "res.partner"):
+        for model in GOVERNED_MODELS:
             domain = [("section_id", "=", section.id), ("user_id", "!=", False)]
             if section.governance_enabled:
                 # what the passes walk: protected records still open (a registration waiting for

@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..models.crm_governance_registration_mixin import KEY_FIELDS
+from ..models.governed import GOVERNED_MODELS, RECORDS_MODELS
 
 KIND_SELECTION = [("name", "Company Name"), ("phone", "Phone"), ("mobile", "Mobile"), ("email", "E-mail"),
                   ("tax", "Tax ID")]
@@ -43,7 +44,7 @@ class CrmGovernanceDuplicateScan(models.TransientModel):
         open opportunities of one customer account are its deals (a second
         project), not a second registration of it."""
         rows = []
-        for model in ("crm.lead", "res.partner"):
+        for model in GOVERNED_MODELS:
             Model = self.env[model]
             Model.flush_model(list(KEY_FIELDS.values()) + ["section_id", "active"])
             if model == "crm.lead":
@@ -74,7 +75,7 @@ class CrmGovernanceDuplicateGroup(models.TransientModel):
     _order = "record_count desc, id"
 
     scan_id = fields.Many2one("crm.governance.duplicate.scan", required=True, ondelete="cascade")
-    res_model = fields.Selection([("crm.lead", "Leads/Opportunities"), ("res.partner", "Customers")],
+    res_model = fields.Selection(RECORDS_MODELS,
                                  string="Records", required=True)
     kind = fields.Selection(KIND_SELECTION, string="Shared", required=True)
     key = fields.Char(string="Shared Key")

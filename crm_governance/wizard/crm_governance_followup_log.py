@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..models.crm_governance_followup import CHANNELS
+from ..models.governed import GOVERNED_MODELS, RECORD_MODELS
 from ..models.trusted import Trusted
 from ..policy import followups as fu
 
@@ -15,7 +16,7 @@ class CrmGovernanceFollowupLog(models.TransientModel):
     _name = "crm.governance.followup.log"
     _description = "Log a Follow-up"
 
-    res_model = fields.Selection([("crm.lead", "Lead/Opportunity"), ("res.partner", "Customer")],
+    res_model = fields.Selection(RECORD_MODELS,
                                  string="Record Type", required=True, readonly=True)
     res_id = fields.Integer(string="Record", required=True, readonly=True)
     allowed_contact_ids = fields.Many2many("res.partner", compute="_compute_allowed_contact_ids")
@@ -33,7 +34,7 @@ class CrmGovernanceFollowupLog(models.TransientModel):
     def default_get(self, fields_list):
         res = super().default_get(fields_list)
         model = self.env.context.get("active_model")
-        if model in ("crm.lead", "res.partner") and self.env.context.get("active_id"):
+        if model in GOVERNED_MODELS and self.env.context.get("active_id"):
             res.update(res_model=model, res_id=self.env.context["active_id"])
             self._governance_target(model, res["res_id"], raise_if_not=True)
         return res
@@ -52,7 +53,7 @@ class CrmGovernanceFollowupLog(models.TransientModel):
         it (posting on a record is writing to it, as in stock chatter);
         otherwise nothing is computed about it: not whether a text repeats
         one of its notes, not its contacts (SEC-4)."""
-        if model not in ("crm.lead", "res.partner") or not isinstance(res_id, int) or res_id <= 0:
+        if model not in GOVERNED_MODELS or not isinstance(res_id, int) or res_id <= 0:
             if raise_if_not:
                 raise UserError(_("Field 'Record' is required: open the dialog from a lead, opportunity or "
                                   "customer (FU-1)."))

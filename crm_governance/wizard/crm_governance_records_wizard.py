@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..models.governed import GOVERNED_MODELS, RECORDS_MODELS
+
 
 class CrmGovernanceRecordsWizard(models.AbstractModel):
     """The leads or customers a wizard was opened on (list selection or form)."""
@@ -8,7 +10,7 @@ class CrmGovernanceRecordsWizard(models.AbstractModel):
     _description = "CRM Governance Wizard on Records"
 
     res_model = fields.Selection(
-        [("crm.lead", "Leads/Opportunities"), ("res.partner", "Customers")],
+        RECORDS_MODELS,
         string="Record Type", required=True, readonly=True)
     res_ids = fields.Json(string="Record IDs", required=True, readonly=True)
     record_count = fields.Integer(string="Records", compute="_compute_record_count")
@@ -19,7 +21,7 @@ class CrmGovernanceRecordsWizard(models.AbstractModel):
     def default_get(self, fields_list):
         res = super().default_get(fields_list)
         model = self.env.context.get("active_model")
-        if model in ("crm.lead", "res.partner"):
+        if model in GOVERNED_MODELS:
             res.update(res_model=model, res_ids=self.env.context.get("active_ids") or [])
         return res
 
@@ -38,7 +40,7 @@ class CrmGovernanceRecordsWizard(models.AbstractModel):
         """The records a wizard was opened on, when the caller reaches them
         all; else empty. The ids come from the caller over JSON-RPC: nothing
         is computed about records they cannot read (SEC-4)."""
-        if model not in ("crm.lead", "res.partner") or not isinstance(res_ids, list) or not res_ids \
+        if model not in GOVERNED_MODELS or not isinstance(res_ids, list) or not res_ids \
                 or not all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in res_ids):
             return None
         records = self.env[model].browse(res_ids)

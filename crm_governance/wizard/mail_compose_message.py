@@ -1,6 +1,7 @@
 from odoo import models
 
-from ..models.boundary import SECTIONED_MODELS, check_onchange_values, readable_by_caller
+from ..models.boundary import check_onchange_values, readable_by_caller
+from ..models.governed import GOVERNED_MODELS
 
 
 class MailComposeMessage(models.TransientModel):
@@ -16,7 +17,7 @@ class MailComposeMessage(models.TransientModel):
         for composer in self.filtered("record_name"):
             if composer.parent_id and not readable_by_caller(self.env, composer.parent_id):
                 composer.record_name = False
-            elif composer.model in SECTIONED_MODELS:
+            elif composer.model in GOVERNED_MODELS:
                 documents = self.env[composer.model].browse(composer._evaluate_res_ids())
                 if len(readable_by_caller(self.env, documents)) != len(documents):
                     composer.record_name = False
