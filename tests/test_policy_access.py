@@ -102,3 +102,14 @@ def test_who_is_told():
     assert access.told(access.VALIDITY_QUERY, (), (12,)) == (12,)
     assert access.told(access.GRADE_OVERRIDE, (10,), (12,)) == (10,)
     assert access.told(access.DISPATCH, (10,), (12,)) == ()
+
+
+def test_one_definition_behind_the_record_rules():
+    # a lead: outside governed sections, or a whole scoped section, or one's own (and the pool) in one's sections
+    assert access.reach_domain("", {1, 2}, {2}, {1}, 7, pooled=True) == [
+        "|", ("section_id", "not in", [1, 2]), "|", ("section_id", "in", [2]),
+        "&", ("section_id", "in", [1]), "|", ("user_id", "=", 7), ("protection_state", "=", "pooled")]
+    # what belongs to a lead, reached through it; writing never reaches the pool
+    assert access.reach_domain("lead_id.", [1], [], [1], 7) == [
+        "|", ("lead_id.section_id", "not in", [1]), "|", ("lead_id.section_id", "in", []),
+        "&", ("lead_id.section_id", "in", [1]), ("lead_id.user_id", "=", 7)]

@@ -3,7 +3,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 
 from ..policy import Roles, section_scopes
-from ..policy.access import may_decide
+from ..policy.access import may_decide, reach_domain
 from .governed import GOVERNED_MODELS
 
 ROLE_GROUPS = {
@@ -72,6 +72,16 @@ class ResUsers(models.Model):
         user = self.sudo()
         return Roles(frozen=user.governance_frozen, **{
             role: user._has_group(xmlid) for role, xmlid in ROLE_GROUPS.items()})
+
+    def _governance_reach(self, scope, path="", pooled=False):
+        """A record rule's domain (security/crm_governance_rules.xml): what
+        this user reaches, through ``path``, with ``scope`` ("read", "write"
+        or "unlink"); see policy.access.reach_domain."""
+        self.ensure_one()
+        user = self.sudo()
+        return reach_domain(path, user.governance_ruled_section_ids.ids,
+                            user[f"governance_{scope}_section_ids"].ids, user.governance_own_section_ids.ids,
+                            user.id, pooled=pooled)
 
     def _governance_may_decide(self, decision, section):
         """May this user take ``decision`` (a code of policy.access) on a

@@ -35,6 +35,19 @@ class SectionScopes:
         return self.read_all | self.own
 
 
+def reach_domain(path, ruled, scoped, own, uid, pooled=False):
+    """The one definition behind the record rules (SEC-2, SEC-4, PROT-5):
+    the records, reached through ``path`` ("" for the record itself,
+    "lead_id." for what belongs to a lead), that are outside every governed
+    section (``ruled``: left to the stock rules), or in a section of
+    ``scoped`` (read, written or deleted whole), or in a section of ``own``
+    and owned by ``uid`` (or in its public pool, when ``pooled``)."""
+    section, owner, state = f"{path}section_id", f"{path}user_id", f"{path}protection_state"
+    mine = ["|", (owner, "=", uid), (state, "=", "pooled")] if pooled else [(owner, "=", uid)]
+    return ["|", (section, "not in", list(ruled)), "|", (section, "in", list(scoped)),
+            "&", (section, "in", list(own)), *mine]
+
+
 def section_scopes(roles, governed, member_of=(), head_of=(), admin_of=()):
     """Return the :class:`SectionScopes` of one user.
 
