@@ -374,6 +374,11 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         records._governance_store(records._governance_evaluate(
             {r.id: moment for r in records}, {r.id: moment for r in records}))
 
+    def _governance_awaiting_approval(self):
+        """Of new records, those whose registration waits for approval, unprotected
+        until then (ENTRY-3); the models with an approval say which."""
+        return self.browse()
+
     def _governance_protection_clear(self):
         self._governance_store({r.id: protection.UNGOVERNED for r in self})
 
@@ -430,7 +435,8 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         # the owner's membership and cap (_governance_check_registered)
         records = super().create(vals_list)
         governed = records._governance_governed()
-        records._governance_protection_start()
+        # a registration waiting for approval is never protected before it (ENTRY-3)
+        (records - records._governance_awaiting_approval())._governance_protection_start()
         if governed:
             self.env["crm.governance.ledger"]._log(
                 governed, ownership.REGISTER, {r.id: (False, False) for r in governed})

@@ -431,9 +431,16 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
             checked = records.sudo()._governance_registers()
             if checked:
                 checked = self.browse(checked.ids)
+                # the required facts first: that refusal costs no Check Customer lookup (ENTRY-1)
+                checked._governance_refuse_incomplete_registration()
                 checked._governance_refuse_bad_input()
                 checked._governance_check_collisions({i: keys[i] for i in checked.ids})
         return records
+
+    def _governance_refuse_incomplete_registration(self):
+        """A new registration lacking a fact its section requires is refused
+        before its collision check (ENTRY-1 before ENTRY-2); the models whose
+        registrations require facts say which."""
 
     def write(self, vals):
         # a record coming back from the archive is registered again: its

@@ -295,13 +295,27 @@ class CrmLead(models.Model):
         return res
 
     # -- approval (ENTRY-3) ------------------------------------------------
-    def _governance_hold_for_approval(self):
-        """New registrations of sections with approval on wait, unprotected,
-        unless their author heads or administers the section (they are the
-        approvers)."""
+    def _governance_to_approve(self):
+        """Of these registrations, those that wait for approval: owned, in a
+        section with approval on, by an author who does not decide there
+        (its heads and admins are the approvers, ENTRY-3)."""
         me = self.env.user
-        waiting = self.sudo().filtered(lambda lead: lead.user_id and lead.section_id.registration_approval
-                                       and not me._governance_may_decide(REGISTRATION, lead.section_id))
+        return self.sudo().filtered(lambda lead: lead.user_id and lead.section_id.registration_approval
+                                    and not me._governance_may_decide(REGISTRATION, lead.section_id))
+
+    def _governance_awaiting_approval(self):
+        return self.browse(self._governance_registering()._governance_to_approve().ids)
+
+    def _governance_refuse_incomplete_registration(self):
+        registering = self._governance_registering()
+        if registering:
+            self.browse(registering.ids)._governance_refuse_missing(
+                registering._governance_missing("required"), _("registered"))
+
+    def _governance_hold_for_approval(self):
+        """New registrations of sections with approval on wait, unprotected
+        (ENTRY-3)."""
+        waiting = self._governance_to_approve()
         if not waiting:
             return
         waiting._governance_protection_clear()
