@@ -533,7 +533,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
                     "go only to its own people (PROT-5).", user=user.name, section=section.display_name))
             held = self.sudo().search_count([
                 ("section_id", "=", section.id), ("user_id", "=", user.id)] + self._governance_held_domain())
-            if held + len(recs) > section.claim_cap:
+            if protection.over_cap(held, section.claim_cap, len(recs)):
                 raise UserError(_(
                     "%(user)s already holds %(held)s protected records in section %(section)s; "
                     "the cap is %(cap)s (PROT-5).", user=user.name, held=held,

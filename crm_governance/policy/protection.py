@@ -239,6 +239,13 @@ NOT_MEMBER = "not_member"
 HELD = "held"
 
 
+def over_cap(held, cap, taking=1):
+    """Would ``taking`` more records put an owner who holds ``held``
+    protected records of a section over its cap (PROT-5)? One answer for a
+    claim, a dispatch, a reassignment and a registration."""
+    return held + taking > cap
+
+
 def claim_refusal(*, pooled, member, held, cap, claiming=1, lost_at=None, cooldown_days=0,
                   now=None, claimed_today=0, daily_limit=0, held_elsewhere=False, holds_customer=False):
     """Why this user may not take these records, or ``None`` when they may.
@@ -256,7 +263,7 @@ def claim_refusal(*, pooled, member, held, cap, claiming=1, lost_at=None, cooldo
         return NOT_MEMBER
     if held_elsewhere:
         return HELD
-    if held + claiming > cap:
+    if over_cap(held, cap, claiming):
         return OVER_CAP
     if lost_at and cooldown_days and now and now < lost_at + timedelta(days=cooldown_days) and not holds_customer:
         return COOLDOWN
