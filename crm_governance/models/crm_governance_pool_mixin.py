@@ -71,7 +71,6 @@ class CrmGovernancePoolMixin(models.AbstractModel):
     governance_claimable = fields.Boolean(string="I May Claim It", compute="_compute_governance_pool_info")
     governance_claim_status = fields.Char(string="Claim", compute="_compute_governance_pool_info")
 
-
     @api.depends_context("uid")
     def _compute_governance_pool_info(self):
         pooled = self.filtered(lambda r: r.id and r.protection_state == protection.POOLED)
