@@ -13,7 +13,6 @@ from .trusted import trusted
 KEY_FIELDS = {column: f"governance_{column}_key" for column in registration.COLUMNS}
 # a record without a section that gets one through these enters it: a registration
 ENTERING_FIELDS = frozenset(("user_id", "team_id", "section_id", "parent_id", "is_company"))
-# the models a registration is checked against, both ways
 
 
 class CrmGovernanceRegistrationLock(models.Model):
@@ -427,12 +426,12 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
     def create(self, vals_list):
         records = super().create(vals_list)
         keys = records._governance_store_keys()
+        # the required facts first: that refusal costs no Check Customer lookup (ENTRY-1)
+        records._governance_refuse_incomplete_registration()
         if records._governance_checks_registration():
             checked = records.sudo()._governance_registers()
             if checked:
                 checked = self.browse(checked.ids)
-                # the required facts first: that refusal costs no Check Customer lookup (ENTRY-1)
-                checked._governance_refuse_incomplete_registration()
                 checked._governance_refuse_bad_input()
                 checked._governance_check_collisions({i: keys[i] for i in checked.ids})
         return records

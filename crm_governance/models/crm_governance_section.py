@@ -16,7 +16,6 @@ from .trusted import forged, trusted
 # ``policies``: the protection policy per customer grade (None: no grade)
 FollowupSettings = namedtuple("FollowupSettings", "rules governed policies copy_days")
 RegistrationRules = namedtuple("RegistrationRules", "required completion")
-# the records a section governs, and a background job walks through
 # the background job's state: only the job writes it
 JOB_FIELDS = frozenset(("governance_job", "governance_job_position", "governance_job_started_at",
                         "governance_job_done", "governance_job_total"))

@@ -244,11 +244,10 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # the required facts are refused inside, before the collision check
+        # (_governance_refuse_incomplete_registration, ENTRY-1)
         leads = super().create(vals_list)
         registering = leads._governance_registering()
-        if registering:
-            self.browse(registering.ids)._governance_refuse_missing(
-                registering._governance_missing("required"), _("registered"))
         leads._governance_store_completion(start=True)
         if registering:
             self.browse(registering.ids)._governance_hold_for_approval()
@@ -307,6 +306,7 @@ class CrmLead(models.Model):
         return self.browse(self._governance_registering()._governance_to_approve().ids)
 
     def _governance_refuse_incomplete_registration(self):
+        # a lead registered by a user, not the module's own runs nor the mail gateway
         registering = self._governance_registering()
         if registering:
             self.browse(registering.ids)._governance_refuse_missing(
