@@ -3,8 +3,10 @@ refused before anything is counted, and a registration waiting for approval
 never has protection, not even for a moment."""
 from unittest.mock import patch
 
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
+from odoo.addons.crm_governance.models import crm_governance_record_mixin as record_mixin
 from odoo.addons.crm_governance.policy import settings
 
 from .test_boundary_second_pass import SecondPassCase
@@ -56,3 +58,68 @@ class TestRegistrationOrder(SecondPassCase):
         # approved, it is protected from then on
         lead.with_user(self.head_a).action_governance_approve_registration()
         self.assertEqual(lead.protection_state, "protected")
+
+
+@tagged("post_install", "-at_install", "crm_governance")
+class TestPipelineOrder(SecondPassCase):
+    """One create/write/unlink pipeline for every governed model
+    (crm_governance_record_mixin.py): the steps run in the order listed
+    there, refusals before anything is written, for leads and customers."""
+
+    LOGGER = "odoo.addons.crm_governance.models.crm_governance_record_mixin"
+
+    def steps(self, model, run):
+        """The pipeline steps ``run`` went through on ``model``, each once,
+        in the order they first ran (nested writes of the steps add theirs
+        later)."""
+        with self.assertLogs(self.LOGGER, "DEBUG") as logs:
+            run()
+        ran = []
+        for record in logs.records:
+            name, step = record.getMessage().split(": ")
+            if name == model and step not in ran:
+                ran.append(step)
+        return ran
+
+    def test_the_steps_run_in_the_listed_order(self):
+        Lead = self.env["crm.lead"].with_user(self.sales_a1)
+        leads = []
+        ran = self.steps("crm.lead", lambda: leads.append(Lead.create(self.facts(
+            user_id=self.sales_a1.id, team_id=self.team_a.id, partner_name="GOVT 常州精工机械有限公司",
+            phone="0519-8765 4321"))))
+        self.assertEqual(ran, list(record_mixin.CREATE_REFUSALS + record_mixin.CREATE_STEPS))
+        lead = leads[0]
+        self.assertEqual(lead.protection_state, "protected")
+        ran = self.steps("crm.lead", lambda: lead.write({"phone": "0519-8765 4322"}))
+        self.assertEqual(ran, list(record_mixin.WRITE_REFUSALS + record_mixin.WRITE_STEPS))
+        # a customer account goes through the same pipeline
+        Partner = self.env["res.partner"].with_user(self.sales_a1)
+        ran = self.steps("res.partner", lambda: Partner.create({
+            "name": "GOVT 常州精工机械有限公司", "is_company": True, "user_id": self.sales_a1.id}))
+        self.assertEqual(ran, list(record_mixin.CREATE_REFUSALS + record_mixin.CREATE_STEPS))
+
+    def test_a_refusal_stops_the_pipeline_before_anything_is_applied(self):
+        self.section_a.registration_facts = settings.DEFAULTS["registration_facts"]
+        Lead = self.env["crm.lead"].with_user(self.sales_a1)
+        ledger = self.env["crm.governance.ledger"].search_count([])
+        locks = self.env["crm.governance.registration.lock"].search_count([])
+        ran = []
+
+        def create():
+            with self.assertRaises(ValidationError), self.env.cr.savepoint():
+                Lead.create(self.facts(user_id=self.sales_a1.id, team_id=self.team_a.id, source_id=False))
+        ran = self.steps("crm.lead", create)
+        self.assertEqual(ran[-1], "_governance_refuse_incomplete")
+        self.assertNotIn("_governance_protect_new", ran)
+        self.assertNotIn("_governance_check_new_keys", ran)
+        self.assertEqual(self.env["crm.governance.ledger"].search_count([]), ledger)
+        self.assertEqual(self.env["crm.governance.registration.lock"].search_count([]), locks)
+        # a write refused by its refusals never reaches the stock write
+        lead = self.env["crm.lead"].search([("user_id", "=", self.sales_a1.id)], limit=1)
+
+        def write():
+            with self.assertRaises(UserError):
+                lead.with_user(self.sales_a1).write({"user_id": self.sales_a2.id})
+        ran = self.steps("crm.lead", write)
+        self.assertEqual(ran[-1], "_governance_refuse_owner_change")
+        self.assertNotIn("_governance_finish_owner_change", ran)

@@ -13,6 +13,7 @@ from . import crm_governance_protection_mixin
 from . import crm_governance_chatter_mixin
 from . import crm_governance_pool_mixin
 from . import crm_governance_schedule_mixin
+from . import crm_governance_record_mixin
 from . import crm_team
 from . import crm_lead
 from . import crm_lead_registration

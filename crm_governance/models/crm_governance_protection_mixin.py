@@ -428,75 +428,78 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         results = self._governance_result_fields()
         return {name: value for name, value in super().default_get(fields_list).items() if name not in results}
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._governance_refuse_results(vals_list, with_defaults=True)
-        # the section mixin (inside) checked the registration: caller's rights,
-        # the owner's membership and cap (_governance_check_registered)
-        records = super().create(vals_list)
-        governed = records._governance_governed()
-        # a registration waiting for approval is never protected before it (ENTRY-3)
-        (records - records._governance_awaiting_approval())._governance_protection_start()
+    # -- steps of the pipeline (crm_governance_record_mixin.py) ------------------
+    def _governance_refuse_forged(self, change):
+        # a create's defaults (context, ir.default) are a way to the results too
+        self._governance_refuse_results(change.all_vals, with_defaults=change.vals_list is not None)
+
+    def _governance_protect_new(self, change):
+        """New records of governed sections: protection starts, except for
+        a registration waiting for approval (ENTRY-3); the ledger's first row."""
+        (self - self._governance_awaiting_approval())._governance_protection_start()
+        governed = self._governance_governed()
         if governed:
             self.env["crm.governance.ledger"]._log(
                 governed, ownership.REGISTER, {r.id: (False, False) for r in governed})
-        return records
 
-    def write(self, vals):
-        self._governance_refuse_results([vals])
-        if "user_id" not in vals:
-            moved_before = {r.id: r.section_id for r in self.sudo()} \
-                if "section_id" in vals or "team_id" in vals else {}
-            res = super().write(vals)
-            moved = self.sudo().filtered(lambda r: r.id in moved_before and r.section_id != moved_before[r.id])
-            if moved:
-                moved._governance_after_section_change()
-            return res
-        new_owner = self.env["res.users"].browse(as_id(vals["user_id"]) or [])
-        old = {r.id: (r.user_id.id, r.section_id.id) for r in self.sudo()}
-        changing = self.sudo().filtered(lambda r: r.user_id != new_owner)
-        governed = changing._governance_governed()
+    def _governance_refuse_owner_change(self, change):
+        """In a governed section, the owner changes only through the door
+        (``_governance_set_owner``, with its reason as a ``Trusted`` value),
+        and only to the section's people within their cap (PROT-5)."""
+        if "user_id" not in change.fields:
+            return
+        new_owner = self.env["res.users"].browse(as_id(change.vals["user_id"]) or [])
+        governed = self.sudo().filtered(lambda r: r.user_id != new_owner)._governance_governed()
         if governed and not self.env.su:
             # first the caller's rights: a refusal below must not tell an
             # outsider anything about records they cannot write (SEC-4)
             self.check_access("write")
-        change = trusted(self.env, "governance_change")
-        if governed and not change and not self.env.su:
+        reason = trusted(self.env, "governance_change")
+        if governed and not reason and not self.env.su:
             raise UserError(_(
                 "In a governed section the owner of a record changes only through Claim, Release, Dispatch "
                 "or Reassign, which check the section's rules and log who did it and why (PROT-5, PROT-7)."))
         if governed and new_owner and not self.env.su:
             self._governance_check_new_owner(governed, new_owner)
-        res = super().write(vals)
-        governed = governed.exists()
+        change.owner = {"user": new_owner, "governed": governed,
+                        "reason": reason or (ownership.REASSIGN if new_owner else ownership.RELEASE, False)}
+
+    def _governance_follow_section(self, change):
+        """Records whose section changed without a new owner: protection
+        starts, follows the new section's rules, or ends (PROT-2)."""
+        if change.owner or not {"section_id", "team_id"} & change.fields:
+            return
+        moved = self.sudo().filtered(lambda r: r.id in change.before and r.section_id.id != change.before[r.id].section)
+        if moved:
+            moved._governance_after_section_change()
+
+    def _governance_finish_owner_change(self, change):
+        if not change.owner:
+            return
+        governed = change.owner["governed"].exists()
         if governed:
+            old = {rid: (before.owner, before.section) for rid, before in change.before.items()}
             # the previous owner's reminders go with the record
             governed._governance_drop_reminders("followup_due", "no_contact")
             governed._governance_protection_start()
-            reason, note = change or (ownership.REASSIGN if new_owner else ownership.RELEASE, False)
+            reason, note = change.owner["reason"]
             # a move's owner change: the owners and sections before the move (one row)
-            before = trusted(self.env, "governance_ledger_old") or {}
-            self.env["crm.governance.ledger"]._log(governed, reason, {**old, **before}, note)
+            moved_from = trusted(self.env, "governance_ledger_old") or {}
+            self.env["crm.governance.ledger"]._log(governed, reason, {**old, **moved_from}, note)
             # a validity query about the previous owner's hold is moot now (FU-6)
             self.env["crm.governance.validity.query"]._governance_close_moot(governed)
             # the previous owner, and whoever may no longer read it, stop following it; the new
             # owner follows it (also where stock's auto-subscription is off: imports, tests) (SEC-4)
             governed._governance_prune_followers(leaving={rid: owner for rid, (owner, _section) in old.items()})
-            if new_owner:
-                governed.sudo()._message_subscribe(partner_ids=new_owner.partner_id.ids)
+            if change.owner["user"]:
+                governed.sudo()._message_subscribe(partner_ids=change.owner["user"].partner_id.ids)
         # a record that only now got a (governed) section through its new owner
         self.sudo()._governance_governed().filtered(lambda r: not r.protection_state)._governance_protection_start()
-        return res
 
-    def unlink(self):
-        # the record goes; its ledger rows and follow-ups stay, detached and
-        # named (ondelete set null), with a last row saying who deleted it
-        if not self._governance_active():
-            return super().unlink()
+    def _governance_refuse_unlink(self, change):
         self._governance_check_caller("unlink")
         governed = self.sudo()._governance_governed()
-        merging = trusted(self.env, "governance_merging")
-        if governed and not self.env.su and not merging:
+        if governed and not self.env.su and not trusted(self.env, "governance_merging"):
             # only the section's admins delete its records; others archive what they may write (SEC-2)
             admin_of = self.env.user.sudo().governance_unlink_section_ids
             outside = governed.filtered(lambda r: r.section_id not in admin_of)
@@ -504,13 +507,17 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
                 raise AccessError(_(
                     "Only an admin of section %(section)s deletes its leads and customer accounts; archive the "
                     "record instead (SEC-2).", section=outside[0].section_id.display_name))
-        # a duplicate merged away: the survivor's merge row says so
-        if governed and not merging:
+
+    def _governance_log_deleted(self, change):
+        # the record goes; its ledger rows and follow-ups stay, detached and
+        # named (ondelete set null), with a last row saying who deleted it.
+        # (A duplicate merged away: the survivor's merge row says so.)
+        governed = self.sudo()._governance_governed()
+        if governed and not trusted(self.env, "governance_merging"):
             self.env["crm.governance.ledger"]._log(
                 governed, ownership.DELETED, {r.id: (r.user_id.id, r.section_id.id) for r in governed})
             # its registration stays held until an admin frees it (SEC-2, ENTRY-2)
             self.env["crm.governance.deleted.registration"]._governance_keep(governed._governance_registers())
-        return super().unlink()
 
     def _governance_held_domain(self):
         """The records that count against an owner's cap (PROT-5)."""

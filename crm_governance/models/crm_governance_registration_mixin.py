@@ -421,57 +421,52 @@ class CrmGovernanceRegistrationMixin(models.AbstractModel):
         return not self.env.su and not trusted(self.env, "governance_gateway") \
             and not trusted(self.env, "governance_merging") and self._governance_active()
 
-    # -- hooks into the ORM -----------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        keys = records._governance_store_keys()
-        # the required facts first: that refusal costs no Check Customer lookup (ENTRY-1)
-        records._governance_refuse_incomplete_registration()
-        if records._governance_checks_registration():
-            checked = records.sudo()._governance_registers()
-            if checked:
-                checked = self.browse(checked.ids)
-                checked._governance_refuse_bad_input()
-                checked._governance_check_collisions({i: keys[i] for i in checked.ids})
-        return records
+    # -- steps of the pipeline (crm_governance_record_mixin.py) ------------------
+    def _governance_refuse_incomplete(self, change):
+        # the required facts before the keys and the collision check: that
+        # refusal writes nothing and costs no Check Customer lookup (ENTRY-1)
+        self._governance_refuse_incomplete_registration()
 
     def _governance_refuse_incomplete_registration(self):
         """A new registration lacking a fact its section requires is refused
         before its collision check (ENTRY-1 before ENTRY-2); the models whose
         registrations require facts say which."""
 
-    def write(self, vals):
+    def _governance_check_new_keys(self, change):
+        """The keys of new records, of changed facts and of records entering
+        a (governed) section, then the collision check (ENTRY-2)."""
+        if change.vals_list is not None:
+            keys = self._governance_store_keys()
+            if self._governance_checks_registration():
+                checked = self.sudo()._governance_registers()
+                if checked:
+                    checked = self.browse(checked.ids)
+                    checked._governance_refuse_bad_input()
+                    checked._governance_check_collisions({i: keys[i] for i in checked.ids})
+            return
         # a record coming back from the archive is registered again: its
-        # customer may have been registered by someone else meanwhile (ENTRY-2)
-        key_change = set(vals) & (self._governance_key_sources() | ({"active"} if vals.get("active") else set()))
-        if not key_change and not set(vals) & ENTERING_FIELDS or not self._governance_active():
-            return super().write(vals)
-        # (a missing id raises here as in the stock write; the models' own
-        # write turns it into the one refusal, SEC-4)
-        records = self.sudo()
-        sections = {r.id: r.section_id.id for r in records}
-        before = {r.id: tuple(r[f] or None for f in KEY_FIELDS.values()) for r in records} if key_change else {}
-        unarchived = {r.id for r in records.with_context(active_test=False) if not r.active} \
-            if vals.get("active") and "active" in self._fields else set()
-        res = super().write(vals)
-        # keys for the changed facts, and for records entering a (governed) section
-        moved = records.filtered(lambda r: r.section_id.id != sections.get(r.id))
-        if not key_change and not moved:
-            return res
-        keys = (self if key_change else moved)._governance_store_keys()
+        # customer may have been registered by someone else meanwhile
+        if not change.key_change and not change.fields & ENTERING_FIELDS or not self._governance_active():
+            return
+        before = change.before
+        moved = self.sudo().filtered(lambda r: r.section_id.id != before[r.id].section)
+        if not change.key_change and not moved:
+            return
+        keys = (self if change.key_change else moved)._governance_store_keys()
         if self._governance_checks_registration():
             # a record entering a section now (created outside any) is a
             # registration there; otherwise only the records whose keys
             # changed: editing an older duplicate (installed data) is not
+            unarchived = change.vals.get("active") and "active" in self._fields
             registers = self.sudo()._governance_registers()
-            changed = registers.filtered(lambda r: r.id in keys and (not sections.get(r.id) or r.id in unarchived or (
-                key_change and tuple(getattr(keys[r.id], c) for c in registration.COLUMNS) != before.get(r.id))))
+            changed = registers.filtered(lambda r: r.id in keys and (
+                not before[r.id].section or (unarchived and not before[r.id].active) or (
+                    change.key_change and tuple(getattr(keys[r.id], c) for c in registration.COLUMNS)
+                    != before[r.id].keys)))
             if changed:
                 changed = self.browse(changed.ids)
                 changed._governance_refuse_bad_input()
                 changed._governance_check_collisions({i: keys[i] for i in changed.ids})
-        return res
 
     # -- keys of records registered before (install, legal forms changed) -------
     @api.model

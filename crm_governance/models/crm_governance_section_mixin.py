@@ -162,14 +162,16 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
                 "rules; choose one of its sales teams (SEC-1, ENTRY-1).",
                 sections=", ".join(governed.mapped("display_name"))))
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._governance_check_links(vals_list)
-        records = super().create(vals_list)
-        records._governance_assign_sections()
-        records._governance_check_not_around()
-        records.filtered("section_id")._governance_check_registered()
-        return records
+    # -- steps of the pipeline (crm_governance_record_mixin.py) ------------------
+    def _governance_refuse_links(self, change):
+        self._governance_check_links(change.all_vals)
+
+    def _governance_place_new(self, change):
+        """New records: the section of their team or owner, and whether the
+        caller may register them there, for that owner (SEC-1, PROT-5)."""
+        self._governance_assign_sections()
+        self._governance_check_not_around()
+        self.filtered("section_id")._governance_check_registered()
 
     # -- cross-section moves (SEC-3) --------------------------------------
     def _governance_target_section(self, vals):
@@ -193,25 +195,13 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
             and (r.section_id.governance_enabled or target.governance_enabled))
         return self.browse(moving.ids), target
 
-    def write(self, vals):
-        self._governance_check_links([vals])
-        moving, target = self._governance_moving(vals)
-        # a record enters a section only through its team, owner or section
-        unsectioned = {r.id: r.user_id.id for r in self.sudo() if not r.section_id} \
-            if {"team_id", "user_id", "section_id"} & set(vals) else {}
+    def _governance_refuse_move(self, change):
+        """A write moving records to another section: by group management
+        or a system admin only, and in a governed target to its people or
+        its pool (SEC-3); the move's facts go to ``change.move``."""
+        moving, target = self._governance_moving(change.vals)
         if not moving:
-            res = super().write(vals)
-            if "team_id" in vals or "user_id" in vals:
-                self._governance_assign_sections()
-            entered = self.browse(list(unsectioned)).sudo().filtered("section_id")
-            if entered:
-                entered = self.browse(entered.ids)
-                entered._governance_check_registered()
-                governed = entered._governance_governed()
-                if governed:
-                    self.env["crm.governance.ledger"]._log(
-                        governed, ownership.REGISTER, {r.id: (unsectioned[r.id], False) for r in governed})
-            return res
+            return
         mover = self.env.su or self.env.user._governance_may_decide(MOVE, self.env["crm.governance.section"])
         if not self.env.su:
             # the caller's reach first: the refusal below names the records
@@ -235,22 +225,42 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
                     "%(owner)s is not a salesperson of section %(section)s: a record moved there gets a new owner "
                     "of that section, or goes to its public pool (SEC-3, PROT-5).",
                     owner=stranded[0].user_id.name, section=target.display_name))
-        vals = dict(vals, section_id=target.id)
-        old = {r.id: (r.user_id.id, r.section_id.id) for r in moving.sudo()}
-        old_names = {r.id: r.section_id.display_name for r in moving.sudo()}
-        writer = self
-        if not self.env.su and set(vals) <= {"section_id", "team_id"}:
+        change.vals = dict(change.vals, section_id=target.id)
+        change.moving = moving
+        change.move = {"target": target, "owner": owner,
+                       "old": {r.id: (r.user_id.id, r.section_id.id) for r in moving.sudo()},
+                       "old_names": {r.id: r.section_id.display_name for r in moving.sudo()}}
+        if not self.env.su and set(change.vals) <= {"section_id", "team_id"}:
             # Group management reads every section but owns little: a move is
             # the one write its role allows on others' records.
-            writer = self.sudo()
-        res = super(CrmGovernanceSectionMixin, writer).write(vals)
+            change.writer = self.sudo()
+
+    def _governance_place_entered(self, change):
+        """Records without a section that enter one through their team or
+        owner: the caller may register them there; the ledger's first row."""
+        if change.move or not {"team_id", "user_id", "section_id"} & change.fields:
+            return
+        if "team_id" in change.fields or "user_id" in change.fields:
+            self._governance_assign_sections()
+        entered = self.sudo().filtered(lambda r: r.section_id and not change.before[r.id].section)
+        if entered:
+            entered = self.browse(entered.ids)
+            entered._governance_check_registered()
+            governed = entered._governance_governed()
+            if governed:
+                self.env["crm.governance.ledger"]._log(
+                    governed, ownership.REGISTER, {r.id: (change.before[r.id].owner, False) for r in governed})
+
+    def _governance_finish_move(self, change):
+        if not change.move:
+            return
+        move, moving = change.move, change.moving
         note = trusted(self.env, "governance_move_note")
         # a move that names the new owner (or the pool) is one ledger row: the owner change's
-        new_owner = owner is not None and target.governance_enabled
-        self._governance_after_move(moving, old, old_names, note, log=not new_owner)
+        new_owner = move["owner"] is not None and move["target"].governance_enabled
+        self._governance_after_move(moving, move["old"], move["old_names"], note, log=not new_owner)
         if new_owner:
-            moving._governance_move_owner(self.env["res.users"].browse(owner or []), note, old)
-        return res
+            moving._governance_move_owner(self.env["res.users"].browse(move["owner"] or []), note, move["old"])
 
     def _governance_move_owner(self, owner, note, old):
         """After a move: the owner the mover chose in the target section, or

@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
 
@@ -7,7 +7,6 @@ from ..policy import ownership
 from ..policy.access import WON_CORRECTION
 from ..policy.protection import OWNED
 from .crm_governance_protection_mixin import ResultGroup
-from .refusals import governance_access_error
 from .res_partner_grade import GRADE_SELECTION
 from .trusted import Trusted, as_id, trusted
 
@@ -18,12 +17,8 @@ WON_FACTS = frozenset(("expected_revenue", "date_closed", "partner_id", "company
 
 class CrmLead(models.Model):
     _name = "crm.lead"
-    # Order matters: the section mixin is innermost, so a new record has its
-    # section before its protection starts; the registration keys outermost,
-    # so a registration is checked once its section and protection are known.
-    _inherit = ["crm.lead", "crm.governance.registration.mixin",
-                "crm.governance.chatter.mixin", "crm.governance.pool.mixin",
-                "crm.governance.schedule.mixin", "crm.governance.protection.mixin", "crm.governance.section.mixin"]
+    # a governed record: one create/write/unlink pipeline (crm_governance_record_mixin.py)
+    _inherit = ["crm.lead", "crm.governance.record.mixin"]
     _governance_link_fields = ("partner_id",)
 
     # the grade of a lead is its customer's (GRADE-1); it sets the lead's
@@ -246,21 +241,27 @@ class CrmLead(models.Model):
             "Customer Grade cannot be written: a lead has its customer's grade (GRADE-1)."), True)
         return super()._governance_result_groups() + [grade]
 
+    # -- the pipeline (crm_governance_record_mixin.py) --------------------------
+    # outermost: a won deal's facts are checked on what the caller sent, and
+    # a missing id is refused before stock crm reads it (SEC-4)
+    @api.model_create_multi
+    def create(self, vals_list):
+        return self._governance_create(vals_list, super().create)
+
     def write(self, vals):
-        self._governance_check_won_facts(vals)
-        grades = {lead.id: lead.governance_grade for lead in self.sudo()} if "partner_id" in vals else {}
-        try:
-            res = super().write(vals)
-        except MissingError:
-            if self.env.su:
-                raise
-            # stock crm's write reads the records before any access check: an
-            # id that does not exist gets the refusal a foreign one gets (SEC-4)
-            raise governance_access_error(self.env, self._name) from None
-        if "contact_name" in vals or "partner_id" in vals:
+        return self._governance_write(vals, super().write)
+
+    def unlink(self):
+        return self._governance_unlink(super().unlink)
+
+    def _governance_refuse_won_change(self, change):
+        self._governance_check_won_facts(change.vals)
+
+    def _governance_follow_customer(self, change):
+        if "contact_name" in change.fields or "partner_id" in change.fields:
             self._governance_refresh_key_contact()
-        if grades:
+        if "partner_id" in change.fields:
             # another customer, maybe another grade: other dates (GRADE-4)
-            self.sudo().filtered(lambda r: r.governance_grade != grades.get(r.id) and r.protection_state in OWNED
+            self.sudo().filtered(lambda r: r.protection_state in OWNED and r.id in change.before
+                                 and r.governance_grade != change.before[r.id].grade
                                  )._governance_protection_recompute()
-        return res

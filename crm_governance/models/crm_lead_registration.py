@@ -1,7 +1,7 @@
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import format_date, html2plaintext, is_html_empty
 
@@ -11,7 +11,6 @@ from ..policy.protection import OWNED
 from .crm_governance_protection_mixin import ResultGroup
 from .crm_governance_registration_mixin import KEY_FIELDS
 from .reader_language import notify
-from .refusals import governance_access_error
 from .set_wise import update_by_id
 from .trusted import Trusted, as_id, trusted
 
@@ -242,32 +241,30 @@ class CrmLead(models.Model):
         return self.browse() if self.env.su or trusted(self.env, "governance_gateway") \
             else self.sudo()._governance_governed()
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        # the required facts are refused inside, before the collision check
-        # (_governance_refuse_incomplete_registration, ENTRY-1)
-        leads = super().create(vals_list)
-        registering = leads._governance_registering()
-        leads._governance_store_completion(start=True)
+    # -- steps of the pipeline (crm_governance_record_mixin.py) ------------------
+    def _governance_fact_fields(self):
+        return FACT_FIELDS
+
+    def _governance_finish_new(self, change):
+        registering = self._governance_registering()
+        # the completion clock starts (ENTRY-4); approval before protection (ENTRY-3)
+        self._governance_store_completion(start=True)
         if registering:
             self.browse(registering.ids)._governance_hold_for_approval()
-        return leads
 
-    def write(self, vals):
-        facts = FACT_FIELDS & set(vals)
-        placing = {"team_id", "section_id", "user_id"} & set(vals)
-        if not (facts or placing or vals.get("type") == "opportunity") or not self._governance_active():
-            return super().write(vals)
-        try:
-            before = self._governance_registering()._governance_missing("required") \
-                if facts and not self.env.su else {}
-            unsectioned = self.sudo().filtered(lambda lead: not lead.section_id)
-        except MissingError:
-            if self.env.su:
-                raise
-            # an id that does not exist: the one refusal (SEC-4)
-            raise governance_access_error(self.env, self._name) from None
-        res = super().write(vals)
+    def _governance_snapshot_facts(self, change):
+        if change.fields & FACT_FIELDS and not self.env.su and self._governance_active():
+            change.missing = self._governance_registering()._governance_missing("required")
+
+    def _governance_check_facts(self, change):
+        """Facts of a registration: required when a lead enters a governed
+        section or becomes an opportunity, never emptied afterwards
+        (ENTRY-1); what it still lacks, and since when (ENTRY-4)."""
+        facts = FACT_FIELDS & change.fields
+        placing = {"team_id", "section_id", "user_id"} & change.fields
+        if not (facts or placing or change.vals.get("type") == "opportunity") or not self._governance_active():
+            return
+        unsectioned = self.sudo().filtered(lambda lead: not change.before[lead.id].section)
         registering = self._governance_registering()
         # created outside any section, registered in one now: the rules of a
         # registration apply (required facts, completion clock, approval)
@@ -275,12 +272,13 @@ class CrmLead(models.Model):
         if entered:
             self.browse(entered.ids)._governance_refuse_missing(
                 entered._governance_missing("required"), _("registered"))
-        if registering and vals.get("type") == "opportunity":
+        if registering and change.vals.get("type") == "opportunity":
             # conversion (lead → opportunity) with every required fact
             self.browse(registering.ids)._governance_refuse_missing(
                 registering._governance_missing("required"), _("converted to an opportunity"))
-        if before:
+        if change.missing:
             # a fact the registration had cannot be emptied
+            before = change.missing
             after = registering._governance_missing("required")
             self.browse(registering.ids)._governance_refuse_missing(
                 {i: tuple(c for c in after.get(i, ()) if c not in before.get(i, ())) for i in after},
@@ -291,7 +289,6 @@ class CrmLead(models.Model):
             unsectioned.filtered("section_id")._governance_store_completion(start=True)
         if entered:
             self.browse(entered.ids)._governance_hold_for_approval()
-        return res
 
     # -- approval (ENTRY-3) ------------------------------------------------
     def _governance_to_approve(self):

@@ -1,18 +1,16 @@
 from odoo import _, api, models
-from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..policy import ownership, registration
 from ..policy.protection import OWNED
 from .boundary import readable_by_caller
-from .refusals import governance_access_error
 from .trusted import Trusted, trusted
 
 
 class ResPartner(models.Model):
     _name = "res.partner"
-    _inherit = ["res.partner", "crm.governance.registration.mixin",
-                "crm.governance.chatter.mixin", "crm.governance.pool.mixin",
-                "crm.governance.schedule.mixin", "crm.governance.protection.mixin", "crm.governance.section.mixin"]
+    # a governed record: one create/write/unlink pipeline (crm_governance_record_mixin.py)
+    _inherit = ["res.partner", "crm.governance.record.mixin"]
     _governance_link_fields = ("parent_id",)
 
     def _governance_section(self):
@@ -105,49 +103,57 @@ class ResPartner(models.Model):
                 "people; ask them to change %(fields)s (SEC-2, ENTRY-2).",
                 fields=", ".join(sorted(self._fields[f]._description_string(self.env) for f in touched))))
 
+    # -- the pipeline (crm_governance_record_mixin.py) --------------------------
+    # outermost: a missing id is refused before stock res.partner reads it (SEC-4)
+    @api.model_create_multi
+    def create(self, vals_list):
+        return self._governance_create(vals_list, super().create)
+
     def write(self, vals):
-        self._governance_check_won_customer(vals)
-        self._governance_check_outsider(vals)
-        if trusted(self.env, "governance_merging"):
+        return self._governance_write(vals, super().write)
+
+    def unlink(self):
+        return self._governance_unlink(super().unlink)
+
+    def _governance_refuse_won_change(self, change):
+        self._governance_check_won_customer(change.vals)
+
+    def _governance_refuse_outsider(self, change):
+        self._governance_check_outsider(change.vals)
+
+    def _governance_refuse_forged(self, change):
+        if change.vals_list is None and trusted(self.env, "governance_merging"):
             # Odoo's partner merge copies every field of the merged partners
             # onto the survivor: the module's results are the survivor's own
             results = self._governance_result_fields()
-            vals = {name: value for name, value in vals.items() if name not in results}
-        try:
-            res = super().write(vals)
-        except MissingError:
-            if self.env.su:
-                raise
-            # stock res.partner's write reads the records before any access
-            # check: a missing id gets the refusal a foreign one gets (SEC-4)
-            raise governance_access_error(self.env, self._name) from None
-        if {"name", "phone", "mobile", "email", "vat", "parent_id", "is_company"} & set(vals) \
-                and self._governance_active():
-            # a lead's phone, e-mail, company name and tax id follow its
-            # customer (stored computes): its keys follow too
-            leads = self.env["crm.lead"].sudo().with_context(active_test=False).search(
-                [("partner_id", "in", self.ids)])
-            before = {lead.id: lead._governance_stored_keys() for lead in leads}
-            keys = leads._governance_store_keys()
-            changed = leads.filtered(lambda lead: lead.id in keys and lead._governance_stored_keys() != before[lead.id])
-            if changed and self._governance_checks_registration():
-                # new keys of a registered lead are checked as if typed on it
-                # as the caller: the leads may be ones they cannot see
-                changed.with_env(self.env)._governance_check_collisions({i: keys[i] for i in changed.ids})
-        return res
+            change.vals = {name: value for name, value in change.vals.items() if name not in results}
+            return
+        super()._governance_refuse_forged(change)
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        partners = super().create(vals_list)
+    def _governance_follow_customer(self, change):
+        """A lead's phone, e-mail, company name and tax id follow its
+        customer (stored computes): its keys follow too, checked as if typed
+        on it as the caller (the leads may be ones they cannot see)."""
+        if not {"name", "phone", "mobile", "email", "vat", "parent_id", "is_company"} & change.fields \
+                or not self._governance_active():
+            return
+        leads = self.env["crm.lead"].sudo().with_context(active_test=False).search(
+            [("partner_id", "in", self.ids)])
+        before = {lead.id: lead._governance_stored_keys() for lead in leads}
+        keys = leads._governance_store_keys()
+        changed = leads.filtered(lambda lead: lead.id in keys and lead._governance_stored_keys() != before[lead.id])
+        if changed and self._governance_checks_registration():
+            changed.with_env(self.env)._governance_check_collisions({i: keys[i] for i in changed.ids})
+
+    def _governance_finish_new(self, change):
         # a new contact person of a customer: the key contact (FU-4) of the
         # customer account and of the leads of that customer still waiting for one
-        companies = partners.filtered(lambda p: not p.is_company and p.parent_id).parent_id
+        companies = self.filtered(lambda p: not p.is_company and p.parent_id).parent_id
         if companies:
             companies._governance_refresh_key_contact()
             self.env["crm.lead"].sudo().search([
                 ("partner_id", "child_of", companies.commercial_partner_id.ids),
                 ("key_contact_due_at", "!=", False)])._governance_refresh_key_contact()
-        return partners
 
     # -- merging duplicates (客户合并, SEC-2) --------------------------------------
     def _governance_merge(self):
