@@ -48,6 +48,12 @@ class CrmGovernanceLedger(models.Model):
         return super().unlink()
 
     @api.model
+    def _governance_reason_label(self, code, env=None):
+        """A reason's label in ``env``'s language (the reader's)."""
+        env = env or self.env
+        return dict(self._fields["reason"]._description_selection(env)).get(code, code)
+
+    @api.model
     def _log(self, records, reason, old_values, note=False):
         """Append one row per record of ``records`` just changed.
         ``old_values`` maps record id to ``(old_user_id, old_section_id)``

@@ -11,6 +11,7 @@ from ..policy import ownership, protection, registration
 from ..policy.access import DISPATCH
 from ..policy.protection import OWNED
 from .governed import RECORD_FIELD
+from .reader_language import notify
 from .trusted import Trusted
 
 # what a claim refusal is told with (PROT-5)
@@ -209,26 +210,9 @@ class CrmGovernancePoolMixin(models.AbstractModel):
                 # said without any name: an outsider learns nothing of another
                 # section's records (SEC-4)
                 raise UserError(_("You may only claim pool records of your own sections (PROT-5)."))
-            # inside the lock, for the records as they are now; the cap and the
-            # daily limit count every record claimed at once
-            refusals = recs._governance_claim_refusals(user, claiming=len(recs))
-            for rec in recs:
-                refusal, facts = refusals[rec.id]
-                if refusal == protection.HELD:
-                    # refused below by the owner change, naming the holder (ENTRY-2)
-                    continue
-                if refusal == protection.NOT_POOLED:
-                    # readable to the caller (checked above): their own, or a head's view
-                    raise UserError(_(
-                        "%(record)s is not in the public pool: %(owner)s holds it since %(since)s (PROT-5).",
-                        record=rec.display_name, owner=rec.user_id.name or _("nobody"),
-                        since=rec.protected_since and format_date(self.env, rec.protected_since) or "-"))
-                if refusal:
-                    raise UserError(self._governance_claim_message(refusal, rec, section, facts))
-            # a salesperson cannot write a pooled record: the checks above are
-            # the rule; another owner's registration of the customer is refused
-            # by the owner change, naming the holder (ENTRY-2)
-            recs._governance_set_owner(user, ownership.CLAIM)
+            # the door holds the claim to the pool's limits, inside the lock
+            # (cap, cool-down, daily claims), and to the first registration (ENTRY-2)
+            recs.with_env(self.env)._governance_set_owner(user, ownership.CLAIM)
 
     def _governance_taken_meanwhile(self):
         """The records of ``self`` the caller no longer reads because someone
@@ -264,14 +248,91 @@ class CrmGovernancePoolMixin(models.AbstractModel):
         return _("You may claim at most %(limit)s pool records per day in section %(section)s (PROT-5).",
                  limit=section.daily_claim_limit, section=section.display_name)
 
+    # -- the door: every change of a governed record's owner ---------------------
     def _governance_set_owner(self, user, reason, note=False):
-        """Give ``self`` (locked and checked by the caller) to ``user`` (or to
-        nobody: the pool), with the ledger's reason: the one way the module
-        changes an owner. The reason travels as a :class:`Trusted` value, so
-        a JSON-RPC caller cannot dress up a plain write as a claim."""
+        """Give ``self`` (locked by the caller) to ``user``, or to nobody (the
+        pool), for ``reason``: the one way the module changes an owner
+        (claim, release, dispatch, reassignment, invalid protection, a
+        validity query's transfer, a cross-section move), set-wise. The
+        reason's row (policy/ownership.py) says who may give the records,
+        which limits the new owner is held to and who is told; the write's
+        pipeline keeps the ledger, the reminders and the followers. Called
+        in the giver's environment; the module's own runs call it as
+        superuser. The reason travels as a :class:`Trusted` value, so a
+        JSON-RPC caller cannot dress up a plain write as a claim."""
+        row = ownership.BY_CODE[reason]
+        records = self.sudo()
+        if not self.env.su:
+            self._governance_check_giver(row, user)
+        if ownership.NOTE in row.limits and not (isinstance(note, str) and note.strip()):
+            raise UserError(_("Field 'Reason' is required: say why the records change hands (PROT-5, PROT-7)."))
         if user:
+            records._governance_check_limits(row, user)
+        before = {rec.id: rec.user_id for rec in records}
+        records.with_context(governance_change=Trusted((reason, note or False)))._governance_write_owner(user)
+        if row.told:
+            records._governance_tell(row, user, before, note)
+
+    def _governance_check_giver(self, row, user):
+        """Is the caller one who may give ``self`` away for ``row``'s
+        reason (policy.ownership.may_give)? Said without naming a record."""
+        me = self.env.user
+        roles, heads, admins = me._governance_roles(), me.sudo().governance_head_section_ids.ids, \
+            me.sudo().governance_admin_section_ids.ids
+        for section, recs in self.sudo().grouped("section_id").items():
+            member = me == user and me in section._governance_people()
+            for rec in recs:
+                if not ownership.may_give(row.code, roles, section.id or None, section.governance_enabled,
+                                          owns=rec.user_id == me, member=member, head_of=heads, admin_of=admins):
+                    raise AccessError(_(
+                        "You may not give these records away as \"%(reason)s\" (PROT-5, PROT-7).",
+                        reason=self.env["crm.governance.ledger"]._governance_reason_label(row.code)))
+
+    def _governance_check_limits(self, row, user):
+        """The limits ``row``'s reason holds the new owner to (PROT-5,
+        ENTRY-2): the pool's (cap, cool-down, daily claims) with the claim's
+        words, or the section's people within their cap; never another
+        owner's customer."""
+        if {ownership.COOLDOWN, ownership.DAILY_LIMIT} & row.limits:
+            for section, recs in self.grouped("section_id").items():
+                # inside the lock, for the records as they are now; the cap
+                # and the daily limit count every record taken at once
+                refusals = recs._governance_claim_refusals(user, claiming=len(recs))
+                for rec in recs:
+                    refusal, facts = refusals[rec.id]
+                    if refusal == protection.NOT_POOLED:
+                        raise UserError(_(
+                            "%(record)s is not in the public pool: %(owner)s holds it since %(since)s (PROT-5).",
+                            record=rec.display_name, owner=rec.user_id.name or _("nobody"),
+                            since=rec.protected_since and format_date(self.env, rec.protected_since) or "-"))
+                    # HELD: said below, naming the holder (ENTRY-2)
+                    if refusal and refusal != protection.HELD:
+                        raise UserError(self._governance_claim_message(refusal, rec, section, facts))
+        elif ownership.CAP in row.limits:
+            self._governance_check_new_owner(self, user)
+        if ownership.FIRST_REGISTRATION in row.limits:
             self._governance_check_owner_change(user)
-        self.with_context(governance_change=Trusted((reason, note or False)))._governance_write_owner(user)
+
+    def _governance_tell(self, row, user, before, note):
+        """Who ``row`` says is told, in their language, by one notice each
+        (not the giver): the new owner, the previous owners."""
+        giver = self.env.user
+        label = self.env["crm.governance.ledger"]._governance_reason_label
+        said = f": {note}" if note else ""
+        if ownership.NEW_OWNER in row.told and user and user != giver:
+            names = ", ".join(self.mapped("display_name"))
+            notify(self.env, user, lambda env: env._("Records given to you: %s", label(row.code, env)),
+                   lambda env: env._("%(giver)s gave you %(records)s (%(reason)s)%(note)s.", giver=giver.name,
+                                     records=names, reason=label(row.code, env), note=said))
+        if ownership.PREVIOUS_OWNER in row.told:
+            for owner, recs in self.grouped(lambda rec: before[rec.id]).items():
+                if not owner or owner in (giver, user):
+                    continue
+                names = ", ".join(recs.mapped("display_name"))
+                notify(self.env, owner, lambda env: env._("Records taken from you: %s", label(row.code, env)),
+                       lambda env, names=names: env._(
+                           "%(giver)s took %(records)s from you (%(reason)s)%(note)s.", giver=giver.name,
+                           records=names, reason=label(row.code, env), note=said))
 
     def _governance_write_owner(self, user):
         self.write({"user_id": user.id})
@@ -295,11 +356,9 @@ class CrmGovernancePoolMixin(models.AbstractModel):
         if not isinstance(note, str) or not note.strip():
             raise UserError(_("Field 'Reason' is required to release a record to the pool (PROT-5)."))
         self._governance_refuse_pending(_("released to the pool"))
-        not_mine = self.filtered(lambda r: r.user_id != self.env.user)
-        if not_mine:
-            not_mine._governance_check_distributor()
         self._governance_lock()
-        self.sudo()._governance_set_owner(self.env["res.users"], ownership.RELEASE, note.strip())
+        # the owner, or a head or admin of the section for others' records (the door's row)
+        self._governance_set_owner(self.env["res.users"], ownership.RELEASE, note.strip())
         # the reason in the record's history too, as a note of the module's (kept as written, FU-5)
         for rec in self.sudo():
             rec._message_log(body=self.env._("Released to the public pool by %(user)s: %(reason)s (PROT-5).",
@@ -342,7 +401,7 @@ class CrmGovernancePoolMixin(models.AbstractModel):
             protected.with_env(moving.env)._governance_set_owner(user, ownership.REASSIGN, note.strip())
         for recs in family.values():
             if recs:
-                recs.sudo().with_env(moving.env).sudo()._governance_set_owner(
+                recs.with_env(moving.env)._governance_set_owner(
                     user, ownership.REASSIGN, self.env._("With its customer: %s", (note or "").strip() or
                                                  self.env._("reassigned together (ENTRY-2)")))
         return True
