@@ -77,6 +77,7 @@ DECIDES = {
     access.DISPATCH: (SECTION_ADMINS, set()),
     access.RECOMPUTE_GRADES: (SECTION_ADMINS, set()),
     access.MOVE: ({"management", "system admin"}, {"management", "system admin"}),
+    access.FREEZE: ({"admin", "system admin"}, {"admin", "system admin"}),
 }
 
 
@@ -95,6 +96,18 @@ def test_who_decides(decision):
     without = {name for name, (roles, head_of, admin_of) in ROLES.items()
                if access.may_decide(decision, roles, None, False, head_of=head_of, admin_of=admin_of)}
     assert without == (ungoverned & {"management", "system admin"})
+
+
+def test_a_decision_about_someone_above_is_a_system_admins():
+    """A section admin freezes the salespeople and heads their section lists,
+    never group management or a system admin (SEC-5)."""
+    admin, head_of, admin_of = ROLES["admin"]
+    for subject, expected in ((Roles(salesperson=True), True), (Roles(section_head=True), True),
+                              (Roles(management=True), False), (Roles(system_admin=True), False)):
+        assert access.may_decide(access.FREEZE, admin, 1, True, head_of, admin_of, subject=subject) is expected
+        assert access.may_decide(access.FREEZE, ROLES["system admin"][0], 1, True, subject=subject)
+    # not of another section's people
+    assert not access.may_decide(access.FREEZE, admin, 2, True, head_of, admin_of, subject=Roles(salesperson=True))
 
 
 def test_who_is_told():

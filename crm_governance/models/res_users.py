@@ -1,9 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.osv import expression
 
 from ..policy import Roles, section_scopes
-from ..policy.access import may_decide, reach_domain
+from ..policy.access import FREEZE, may_decide, reach_domain
 from .governed import GOVERNED_MODELS
 
 ROLE_GROUPS = {
@@ -83,14 +82,26 @@ class ResUsers(models.Model):
                             user[f"governance_{scope}_section_ids"].ids, user.governance_own_section_ids.ids,
                             user.id, pooled=pooled)
 
-    def _governance_may_decide(self, decision, section):
+    def _governance_may_decide(self, decision, section, subject=None):
         """May this user take ``decision`` (a code of policy.access) on a
-        record of ``section`` (a crm.governance.section, maybe empty)?"""
+        record of ``section`` (a crm.governance.section, maybe empty), or
+        about ``subject`` (a user that section lists)?"""
         self.ensure_one()
         user = self.sudo()
         section = section.sudo()
         return may_decide(decision, user._governance_roles(), section.id or None, governed=section.governance_enabled,
-                          head_of=user.governance_head_section_ids.ids, admin_of=user.governance_admin_section_ids.ids)
+                          head_of=user.governance_head_section_ids.ids, admin_of=user.governance_admin_section_ids.ids,
+                          subject=subject._governance_roles() if subject else None)
+
+    def _governance_may_freeze(self, subject):
+        """May this user freeze or unfreeze ``subject`` (SEC-5): a system
+        admin anyone, a section admin the salespeople and heads of their
+        sections (policy.access, FREEZE)?"""
+        if subject == self:
+            return False
+        sections = subject.sudo().governance_member_section_ids | subject.sudo().governance_head_section_ids
+        return any(self._governance_may_decide(FREEZE, section, subject) for section in sections) or \
+            self._governance_may_decide(FREEZE, self.env["crm.governance.section"], subject)
 
     def _compute_governance_scopes(self):
         Section = self.env["crm.governance.section"].sudo().with_context(active_test=False)
@@ -126,18 +137,11 @@ class ResUsers(models.Model):
             raise UserError(_("Unsupported search on 'I May Freeze'."))
         me = self.env.user
         sales = self.env.ref("sales_team.group_sale_salesman")
-        if me.sudo().governance_frozen:
-            domain = [("id", "=", False)]
-        elif self.env.su or me.has_group("crm_governance.group_system_admin"):
-            domain = [("share", "=", False), ("groups_id", "in", sales.ids), ("id", "!=", me.id)]
-        elif me.has_group("crm_governance.group_section_admin"):
-            mine = me.sudo().governance_admin_section_ids.ids
-            management = self.env.ref("crm_governance.group_management")
-            domain = ["|", ("governance_member_section_ids", "in", mine), ("governance_head_section_ids", "in", mine),
-                      ("groups_id", "not in", management.ids), ("id", "!=", me.id)]
-        else:
-            domain = [("id", "=", False)]
-        return domain if (operator == "=") == value else ["!"] + expression.normalize_domain(domain)
+        # the people a freeze could concern, then the decider's answer for each (a few hundred users)
+        candidates = self.sudo().with_context(active_test=False).search(
+            [("share", "=", False), ("groups_id", "in", sales.ids)])
+        ids = candidates.ids if self.env.su else [u.id for u in candidates if me._governance_may_freeze(u)]
+        return [("id", "in" if (operator == "=") == value else "not in", ids)]
 
     def write(self, vals):
         res = super().write(vals)
@@ -176,15 +180,8 @@ class ResUsers(models.Model):
             return
         if me.sudo().governance_frozen:
             raise AccessError(_("Your account is frozen: it may not freeze or unfreeze anyone (SEC-5)."))
-        if me.has_group("crm_governance.group_system_admin"):
+        if all(me._governance_may_freeze(user) for user in self if user != me):
             return
-        if me.has_group("crm_governance.group_section_admin"):
-            mine = me.governance_admin_section_ids
-            # a section admin freezes salespeople and heads, never those above
-            outside = self.filtered(lambda u: u.has_group("crm_governance.group_management") or not (
-                u.governance_member_section_ids | u.governance_head_section_ids) & mine)
-            if not outside:
-                return
         raise AccessError(_(
             "Only a system admin, or a section admin for the people of their own section, "
             "may freeze or unfreeze a user (SEC-5)."))

@@ -100,6 +100,7 @@ VALIDITY_QUERY = "validity_query"
 DISPATCH = "dispatch"
 MOVE = "move"
 RECOMPUTE_GRADES = "recompute_grades"
+FREEZE = "freeze"
 
 
 @dataclass(frozen=True)
@@ -127,20 +128,26 @@ DECISIONS = {decision.code: decision for decision in (
     # a customer moves to another section as a whole (SEC-3)
     Decision(MOVE, "SEC-3", frozenset({MANAGEMENT, SYSTEM_ADMINS}), governed_only=False),
     Decision(RECOMPUTE_GRADES, "GRADE-2", frozenset({HEADS, ADMINS, SYSTEM_ADMINS})),
+    # 提前冻结: an admin freezes a person of their section (a decision about a person, see may_decide)
+    Decision(FREEZE, "SEC-5", frozenset({ADMINS, SYSTEM_ADMINS}), governed_only=False),
 )}
 
 
-def may_decide(code, roles, section_id=None, governed=False, head_of=(), admin_of=()):
+def may_decide(code, roles, section_id=None, governed=False, head_of=(), admin_of=(), subject=None):
     """May a user with ``roles`` take decision ``code`` on a record of
     section ``section_id`` (``governed``: its governance is on)? A frozen
     user decides nothing, nobody decides a governed-only decision outside
     governed sections; management and system admins decide wherever the
     decision is theirs; heads and admins only in the sections they are
     listed on, with their role's group (a listing without the group gives
-    no right, as in ``section_scopes``)."""
+    no right, as in ``section_scopes``). A decision about a person
+    (``subject``: their roles; ``section_id``: a section listing them) in
+    group management or a system admin is a system admin's only."""
     decision = DECISIONS[code]
     if roles.frozen or (decision.governed_only and not governed):
         return False
+    if subject is not None and (subject.management or subject.system_admin):
+        return roles.system_admin
     if (SYSTEM_ADMINS in decision.deciders and roles.system_admin) or \
             (MANAGEMENT in decision.deciders and roles.management):
         return True
