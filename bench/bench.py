@@ -400,7 +400,8 @@ def validity(n, own=10, mine=150):
     for _ in range(20):
         for text in odd:
             if not fu.judge(text, rules, contact_names=names, earlier=earlier, elsewhere=elsewhere):
-                fu.find_repeat(fu.similarity_key(text, names), own_keys, others, at, rules)
+                fu.find_repeat(fu.similarity_key(text, names), own_keys, others, at, rules,
+                               settings.DEFAULTS["followup_copy_days"])
     per_char_odd = (time.perf_counter() - t1) / (20 * sum(map(len, odd)))
     per_char = seconds / sum(map(len, notes))
     return {"validity": {"notes": n, "invalid": invalid, "seconds": round(seconds, 2),
