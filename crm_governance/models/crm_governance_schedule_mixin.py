@@ -1,4 +1,4 @@
-from odoo import SUPERUSER_ID, api, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.tools import SQL, format_date
 
 from ..policy import ownership, protection
@@ -130,10 +130,20 @@ class CrmGovernanceScheduleMixin(models.AbstractModel):
         days = {s.id: s.release_days for s in sections}
         # the ledger's and the chatter's words, in the previous owner's language
         envs = {}
-        owners = {uid: self.env["res.users"].browse(uid) for uid in {r[1] for r in rows}}
+        # one language per owner, read together (not once per record)
+        owners = self.env["res.users"].browse(sorted({r[1] for r in rows}))
+        owner_env = {owner.id: reader_env(self.env, owner, envs) for owner in owners}
+        # a date formatted once per language and day (format_date reads the language each call)
+        formatted = {}
+
+        def format_day(env, value):
+            day = value and fields.Datetime.context_timestamp(env["res.lang"], value).date()
+            if (env.lang, day) not in formatted:
+                formatted[env.lang, day] = format_date(env, day)
+            return formatted[env.lang, day]
         texts = {}
         for rid, uid, sid, last, release, _name, invalid in rows:
-            env = reader_env(self.env, owners[uid], envs)
+            env = owner_env[uid]
             if invalid:
                 texts[rid] = (
                     env._("Invalid protection: invalid follow-ups, no valid follow-up in time or no key contact; "
@@ -143,10 +153,10 @@ class CrmGovernanceScheduleMixin(models.AbstractModel):
             else:
                 texts[rid] = (
                     env._("No valid contact since %(last)s; released on %(release)s after %(days)s days (PROT-2).",
-                          last=format_date(env, last), release=format_date(env, release), days=days[sid]),
+                          last=format_day(env, last), release=format_day(env, release), days=days[sid]),
                     env._("Released to the public pool: no valid contact by the owner since %(last)s, and section "
                           "rules release a record after %(days)s days without one (PROT-2).",
-                          last=format_date(env, last), days=days[sid]))
+                          last=format_day(env, last), days=days[sid]))
         self.env["crm.governance.ledger"]._governance_append(self._name, [{
             "res_id": rid, "res_name": name, "old_user_id": uid, "new_user_id": False,
             "old_section_id": sid, "section_id": sid, "reason": ownership.INVALID if invalid else ownership.EXPIRED,
