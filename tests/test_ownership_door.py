@@ -49,6 +49,25 @@ class TestOwnershipDoor(GovernanceCase):
         return self.env["mail.message"].search_count([
             ("message_type", "=", "user_notification"), ("partner_ids", "in", user.partner_id.ids)])
 
+    def last_notice(self, user):
+        return self.env["mail.message"].search([
+            ("message_type", "=", "user_notification"), ("partner_ids", "in", user.partner_id.ids)],
+            order="id desc", limit=1).body
+
+    def test_the_new_owner_is_told_once_with_the_reason(self):
+        before = self.notices(self.sales_a2)
+        self.leads("a_pool", "a1").with_user(self.head_a).with_context(tracking_disable=False)._governance_set_owner(
+            self.sales_a2, ownership.REASSIGN, "交接说明")
+        # one notice for the batch, not stock's "you have been assigned" for each record as well
+        self.assertEqual(self.notices(self.sales_a2) - before, 1)
+        self.assertIn("GOVT lead A pool", self.last_notice(self.sales_a2))
+        self.assertIn("GOVT lead A1", self.last_notice(self.sales_a2))
+
+    def test_nothing_given_tells_nobody(self):
+        before = self.notices(self.sales_a2)
+        self.env["crm.lead"].with_user(self.head_a)._governance_set_owner(self.sales_a2, ownership.DISPATCH)
+        self.assertEqual(self.notices(self.sales_a2), before)
+
     def test_who_may_give_records_for_each_reason(self):
         for reason, giver, record, owner, may in WHO_MAY:
             with self.subTest(reason=reason, giver=giver, owner=owner):
@@ -83,6 +102,11 @@ class TestOwnershipDoor(GovernanceCase):
                 self.assertEqual((entry.reason, entry.old_user_id, entry.new_user_id, entry.author_id),
                                  (reason, previous, new, getattr(self, giver)))
                 self.assertEqual(entry.note, "交接说明")
+                if row.told:
+                    # the giver's words reach whoever is told, on a line of their own
+                    told = new if ownership.NEW_OWNER in row.told and new != getattr(self, giver) else previous
+                    if told != getattr(self, giver):
+                        self.assertIn("交接说明", self.last_notice(told))
                 if new and new != getattr(self, giver):
                     self.assertEqual(self.notices(new) - told_new, int(ownership.NEW_OWNER in row.told))
                 if previous and previous != getattr(self, giver):

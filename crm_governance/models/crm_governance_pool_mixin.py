@@ -1,6 +1,7 @@
 from collections import namedtuple
 from datetime import timedelta
 
+from markupsafe import Markup
 from psycopg2.errors import LockNotAvailable
 
 from odoo import _, api, fields, models
@@ -262,6 +263,8 @@ class CrmGovernancePoolMixin(models.AbstractModel):
         JSON-RPC caller cannot dress up a plain write as a claim."""
         row = ownership.BY_CODE[reason]
         records = self.sudo()
+        if not records:
+            return
         if not self.env.su:
             self._governance_check_giver(row, user)
         if ownership.NOTE in row.limits and not (isinstance(note, str) and note.strip()):
@@ -269,7 +272,11 @@ class CrmGovernancePoolMixin(models.AbstractModel):
         if user:
             records._governance_check_limits(row, user)
         before = {rec.id: rec.user_id for rec in records}
-        records.with_context(governance_change=Trusted((reason, note or False)))._governance_write_owner(user)
+        context = {"governance_change": Trusted((reason, note or False))}
+        if ownership.NEW_OWNER in row.told:
+            # told below, once for the batch and with the reason: not also by stock, once per record
+            context["mail_auto_subscribe_no_notify"] = True
+        records.with_context(**context)._governance_write_owner(user)
         if row.told:
             records._governance_tell(row, user, before, note)
 
@@ -318,21 +325,24 @@ class CrmGovernancePoolMixin(models.AbstractModel):
         (not the giver): the new owner, the previous owners."""
         giver = self.env.user
         label = self.env["crm.governance.ledger"]._governance_reason_label
-        said = f": {note}" if note else ""
+
+        def with_note(env, text):
+            # the giver's words on a line of their own (no punctuation of one language around another's)
+            return Markup("%s<br/>%s") % (text, env._("Note: %s", note)) if note else text
         if ownership.NEW_OWNER in row.told and user and user != giver:
             names = ", ".join(self.mapped("display_name"))
             notify(self.env, user, lambda env: env._("Records given to you: %s", label(row.code, env)),
-                   lambda env: env._("%(giver)s gave you %(records)s (%(reason)s)%(note)s.", giver=giver.name,
-                                     records=names, reason=label(row.code, env), note=said))
+                   lambda env: with_note(env, env._("%(giver)s gave you %(records)s (%(reason)s).", giver=giver.name,
+                                                    records=names, reason=label(row.code, env))))
         if ownership.PREVIOUS_OWNER in row.told:
             for owner, recs in self.grouped(lambda rec: before[rec.id]).items():
                 if not owner or owner in (giver, user):
                     continue
                 names = ", ".join(recs.mapped("display_name"))
                 notify(self.env, owner, lambda env: env._("Records taken from you: %s", label(row.code, env)),
-                       lambda env, names=names: env._(
-                           "%(giver)s took %(records)s from you (%(reason)s)%(note)s.", giver=giver.name,
-                           records=names, reason=label(row.code, env), note=said))
+                       lambda env, names=names: with_note(env, env._(
+                           "%(giver)s took %(records)s from you (%(reason)s).", giver=giver.name,
+                           records=names, reason=label(row.code, env))))
 
     def _governance_write_owner(self, user):
         self.write({"user_id": user.id})
