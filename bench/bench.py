@@ -232,6 +232,16 @@ def measure(env, cr, repeat):
     return out
 
 
+def _due_again(cr):
+    """The bench's due leads back with their owners, protected and due again."""
+    cr.execute("""UPDATE crm_lead l SET user_id = d.user_id, protection_state = 'protected',
+                         warn_at = now() - interval '31 days', release_at = now() - interval '1 day',
+                         pool_due_at = now() - interval '1 day'
+                    FROM bench_due d WHERE d.id = l.id""")
+    cr.commit()
+    _vacuum(cr.dbname)
+
+
 def release(env, cr, due_share=0.05):
     """The release pass (PROT-2) on the seeded leads with ``due_share`` of the
     owned ones past their release date, against two floors in the same run:
@@ -269,12 +279,7 @@ def release(env, cr, due_share=0.05):
     cr.commit()
     floor = time.perf_counter() - t0
     # put them back as they were, due again
-    cr.execute("""UPDATE crm_lead l SET user_id = d.user_id, protection_state = 'protected',
-                         warn_at = now() - interval '31 days', release_at = now() - interval '1 day',
-                         pool_due_at = now() - interval '1 day'
-                    FROM bench_due d WHERE d.id = l.id""")
-    cr.commit()
-    _vacuum(cr.dbname)
+    _due_again(cr)
 
     # the honest floor (issue 22): hand-written SQL doing the same state change
     # *and* writing what the pass writes, set-wise: a ledger row and a chatter
@@ -322,12 +327,7 @@ def release(env, cr, due_share=0.05):
     cr.execute("DELETE FROM crm_governance_ledger WHERE reason = 'expired'")
     cr.execute("DELETE FROM mail_message WHERE message_type = 'user_notification' OR (model = 'crm.lead' AND "
                "body LIKE '<p>Released to the public pool: no valid contact by the owner since …%%')")
-    cr.execute("""UPDATE crm_lead l SET user_id = d.user_id, protection_state = 'protected',
-                         warn_at = now() - interval '31 days', release_at = now() - interval '1 day',
-                         pool_due_at = now() - interval '1 day'
-                    FROM bench_due d WHERE d.id = l.id""")
-    cr.commit()
-    _vacuum(cr.dbname)
+    _due_again(cr)
 
     t0 = time.perf_counter()
     released = env["crm.governance.section"]._cron_protection_release()
