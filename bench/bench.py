@@ -258,10 +258,13 @@ def release(env, cr, due_share=0.05):
                    WHERE user_id IS NOT NULL AND section_id IN
                          (SELECT id FROM crm_governance_section WHERE code LIKE 'B%')""")
     modulo = round(1 / due_share)
-    # every modulo-th protected lead (re-runnable: a second run picks among those still owned)
+    # every modulo-th protected lead the pass releases (re-runnable: a second
+    # run picks among those still owned); won deals keep their owner, so the
+    # floors do not count them either
     cr.execute(f"""CREATE TABLE bench_due AS SELECT id, user_id FROM (
-                       SELECT id, user_id, row_number() OVER (ORDER BY id) AS n FROM crm_lead
-                        WHERE protection_state = 'protected') p
+                       SELECT l.id, l.user_id, row_number() OVER (ORDER BY l.id) AS n FROM crm_lead l
+                         LEFT JOIN crm_stage st ON st.id = l.stage_id
+                        WHERE l.protection_state = 'protected' AND l.active AND NOT COALESCE(st.is_won, false)) p
                     WHERE n % {modulo} = 1""")
     cr.execute("SELECT count(*) FROM bench_due")
     due = cr.fetchone()[0]
@@ -337,6 +340,7 @@ def release(env, cr, due_share=0.05):
     ledger = cr.fetchone()[0]
     cr.execute("DROP TABLE bench_due")
     cr.commit()
+    assert released == due, f"the pass released {released} of the {due} rows the floors changed"
     return {"release": {"due": due, "released": released, "ledger_rows": ledger,
                         "cron_seconds": round(cron, 2), "sql_update_floor_seconds": round(floor, 2),
                         "ratio_cron_vs_floor": round(cron / floor, 2),

@@ -1,11 +1,15 @@
-from odoo import models
+from markupsafe import Markup
+
+from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.tools import SQL
+from odoo.tools.mail import generate_tracking_message_id
 
 from ..policy import followups as fu
 from ..policy import protection
 from ..policy.protection import OWNED
+from . import set_wise
 from .trusted import Trusted, trusted
 
 
@@ -96,6 +100,38 @@ class CrmGovernanceChatterMixin(models.AbstractModel):
                            for rid, uid in (leaving or {}).items() if uid}
         followers.filtered(lambda f: f.partner_id.id in unreadable.get(f.res_id, ())
                            or leaving_partner.get(f.res_id) == f.partner_id.id).unlink()
+
+    def _governance_log_notes(self, bodies, author_id):
+        """Stock ``_message_log_batch``'s internal notes on ``self`` (same
+        author, sender, subtype, message id and reply-to, texts escaped),
+        ``bodies``: {record id: one line of plain text}. One INSERT: the release pass
+        logs thousands (measured in bench/: the ORM's create was over a third
+        of the pass); no attachment, tracking or notification to handle."""
+        if not self:
+            return
+        thread = self.env["mail.thread"]
+        author_id, email_from = thread._message_compute_author(author_id, None, raise_on_email=False)
+        reply_to = thread._notify_get_reply_to(default=email_from)[False]
+        now = fields.Datetime.now()
+        count = len(self)
+
+        def same(sql_type, value):
+            return sql_type, [value] * count
+        set_wise.insert_rows(self.env.cr, "mail_message", {
+            "model": same("varchar", self._name), "res_id": ("int4", self.ids),
+            # a paragraph, as stock's sanitizer stores the escaped one-line text
+            "body": ("text", [str(Markup("<p>%s</p>") % bodies.get(rid, "")) for rid in self.ids]),
+            "message_type": same("varchar", "notification"),
+            "subtype_id": same("int4", self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")),
+            "author_id": same("int4", author_id), "email_from": same("varchar", email_from),
+            "reply_to": same("varchar", reply_to), "is_internal": same("bool", True),
+            "email_add_signature": same("bool", False),
+            "message_id": same("varchar", generate_tracking_message_id("message-notify")),
+            "date": same("timestamp", now), "create_uid": same("int4", self.env.uid),
+            "create_date": same("timestamp", now), "write_uid": same("int4", self.env.uid),
+            "write_date": same("timestamp", now),
+        })
+        self.invalidate_recordset(["message_ids"])
 
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
         if self and not self.env.su and self._governance_active():

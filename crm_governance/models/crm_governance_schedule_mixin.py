@@ -162,9 +162,9 @@ class CrmGovernanceScheduleMixin(models.AbstractModel):
             "old_section_id": sid, "section_id": sid, "reason": ownership.INVALID if invalid else ownership.EXPIRED,
             "note": texts[rid][0],
         } for rid, uid, sid, last, release, name, invalid in rows], author_id=SUPERUSER_ID)
-        # the chatter's own batch API: one INSERT for the batch, by OdooBot
-        released._message_log_batch({rid: texts[rid][1] for rid in texts},
-                                    author_id=self.env.ref("base.partner_root").id)
+        # stock's log batch, by OdooBot, in one statement
+        released._governance_log_notes({rid: texts[rid][1] for rid in texts},
+                                       author_id=self.env.ref("base.partner_root").id)
         released._governance_drop_reminders("followup_due", "no_contact")
         self.env["crm.governance.validity.query"]._governance_close_moot(released)
         # the previous owners stop following what they lost (SEC-4)

@@ -17,3 +17,18 @@ def update_by_id(cr, table, ids, columns):
         assign=SQL(", ").join(SQL("%s = v.%s", SQL.identifier(c), SQL.identifier(c)) for c in columns),
         arrays=SQL(", ").join(SQL("%s::%s[]", list(values), SQL(sql_type)) for sql_type, values in columns.values()),
         names=SQL(", ").join(SQL.identifier(c) for c in columns)))
+
+
+def insert_rows(cr, table, columns):
+    """``INSERT INTO table`` one row per index of ``columns[name] =
+    (sql_type, values)`` (equal lengths), in one statement; the new ids in
+    the order of the values (unnest's rows, inserted and returned in order,
+    as Odoo's own multi-row INSERT relies on)."""
+    names = list(columns)
+    if not names or not columns[names[0]][1]:
+        return []
+    cr.execute(SQL(
+        "INSERT INTO %(table)s (%(names)s) SELECT * FROM unnest(%(arrays)s) RETURNING id",
+        table=SQL.identifier(table), names=SQL(", ").join(SQL.identifier(c) for c in names),
+        arrays=SQL(", ").join(SQL("%s::%s[]", list(values), SQL(sql_type)) for sql_type, values in columns.values())))
+    return [row[0] for row in cr.fetchall()]
