@@ -3,7 +3,7 @@ installs it too, asserts its own richness. Believable companies per section,
 months of history by real people, grades A, B and C, a claimable pool record
 for every salesperson, registrations to approve and to spot-check, and no
 duplicate the demo did not mean."""
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytz
 
@@ -11,6 +11,7 @@ from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.crm_governance.demo import demo_companies
+from odoo.addons.crm_governance.models import crm_governance_demo as demo
 
 SECTIONS = ("east", "south", "north")
 
@@ -100,12 +101,14 @@ class TestDemo(TransactionCase):
         self.assertTrue(self.sections["south"].registration_approval)
         self.assertTrue(Lead.search_count([("section_id", "=", self.sections["south"].id),
                                            ("governance_registration_state", "=", "pending")]))
-        # yesterday as the head sees it: the spot-check filter, on the head's clock (Beijing), whatever
-        # the hour the demo was built at
+        # yesterday as the head saw it the day the demo was built: the spot-check filter, on the head's
+        # clock (Beijing), whatever the hour the demo was built at and this test runs at
+        built = self.env["ir.config_parameter"].sudo().get_param(demo.DEMO_DAY_PARAM)
         for key, section in self.sections.items():
             head = self.env.ref(f"crm_governance.user_{key}_head")
             clock = pytz.timezone(head.tz)
-            today = pytz.utc.localize(fields.Datetime.now()).astimezone(clock).date()
+            today = date.fromisoformat(built) if built else \
+                pytz.utc.localize(fields.Datetime.now()).astimezone(clock).date()
             start, end = (clock.localize(datetime.combine(day, time.min)).astimezone(pytz.utc)
                           .replace(tzinfo=None) for day in (today - timedelta(days=1), today))
             self.assertTrue(Lead.with_user(head).search_count([

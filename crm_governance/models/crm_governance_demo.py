@@ -25,6 +25,7 @@ DAYS = 190
 # the demo company's clock: its people work Beijing hours, and "today" and
 # "yesterday" are Beijing's days (the registration filters read the user's day)
 TZ = pytz.timezone("Asia/Shanghai")
+DEMO_DAY_PARAM = "crm_governance.demo_day"
 # the tables whose rows get the simulated day's moment: (table, date columns)
 DATED = (
     ("mail_message", ("date", "create_date", "write_date")),
@@ -182,6 +183,9 @@ class CrmGovernanceDemo(models.AbstractModel):
         rng = random.Random(2026)
         now = fields.Datetime.now().replace(second=0, microsecond=0)
         today = pytz.utc.localize(now).astimezone(TZ).date()
+        # the demo's "today" (its yesterday's registrations, this morning's
+        # work) is the day it was built: said for whoever checks it later
+        self.env["ir.config_parameter"].sudo().set_param(DEMO_DAY_PARAM, today.isoformat())
         # this morning's work happened before now and today, whatever the hour
         this_morning = max(self._demo_moment(today, 0, 1), min(now - timedelta(minutes=30),
                                                                self._demo_moment(today, 9)))
