@@ -21,7 +21,11 @@ WHO_MAY = [
     (ownership.DISPATCH, "management", "a_pool", "sales_a2", False),
     (ownership.RELEASE, "sales_a1", "a1", None, True),               # the owner
     (ownership.RELEASE, "sales_a2", "a1", None, False),              # a colleague
-    (ownership.RELEASE, "head_a", "a1", None, True),                 # the head, for others' records
+    (ownership.RELEASE, "head_a", "a1", None, False),                # not the head's: they return it
+    (ownership.RETURN, "head_a", "a1", None, True),                  # the head, for others' records
+    (ownership.RETURN, "admin_a", "a1", None, True),
+    (ownership.RETURN, "sales_a1", "a1", None, False),               # the owner releases instead
+    (ownership.RETURN, "head_b", "a1", None, False),                 # another section's head
     (ownership.REASSIGN, "admin_a", "a1", "sales_a2", True),
     (ownership.REASSIGN, "sales_a1", "a1", "sales_a2", False),
     (ownership.INVALID, "head_a", "a1", "sales_a2", True),

@@ -21,7 +21,8 @@ GIVES = {
     # a claim: for oneself, by anyone the section lists (the pool's limits say whether it may be taken)
     ownership.CLAIM: {"owner", "colleague", "head", "admin"},
     ownership.DISPATCH: DISTRIBUTORS,
-    ownership.RELEASE: DISTRIBUTORS | {"owner"},
+    ownership.RELEASE: {"owner"},
+    ownership.RETURN: DISTRIBUTORS,
     ownership.INVALID: DISTRIBUTORS,
     ownership.REASSIGN: DISTRIBUTORS,
     ownership.VALIDITY_QUERY: DISTRIBUTORS,

@@ -223,6 +223,15 @@ class TestPublicPool(GovernanceCase):
         self.lead_a2.with_user(self.head_a).action_governance_release("reorganising the territory")
         self.assertEqual(self.lead_a2.protection_state, "pooled")
         self.assertEqual(self.lead_a1.user_id, self.sales_a1)
+        # the pool and the ledger say the section returned it, not that its owner let it go
+        row = self.env["crm.governance.ledger"].search([("lead_id", "=", self.lead_a2.id)], limit=1)
+        self.assertEqual((row.reason, row.author_id, row.old_user_id), ("return", self.head_a, self.sales_a2))
+        self.assertEqual(self.lead_a2.with_user(self.sales_a1).governance_pool_reason,
+                         "Returned to the pool by the section: reorganising the territory")
+        # and its owner is told who took it
+        told = self.env["mail.message"].search([("message_type", "=", "user_notification"),
+                                                ("partner_ids", "in", self.sales_a2.partner_id.ids)])
+        self.assertIn("Returned to the pool by the section", told[:1].subject or "")
 
     def test_dispatch_and_reassign(self):
         dispatch = self.env["crm.governance.dispatch"].with_user(self.head_a).with_context(

@@ -367,8 +367,10 @@ class CrmGovernancePoolMixin(models.AbstractModel):
             raise UserError(_("Field 'Reason' is required to release a record to the pool (PROT-5)."))
         self._governance_refuse_pending(_("released to the pool"))
         self._governance_lock()
-        # the owner, or a head or admin of the section for others' records (the door's row)
-        self._governance_set_owner(self.env["res.users"], ownership.RELEASE, note.strip())
+        # the owner releases; a head or admin returns others' records (the door's rows)
+        mine = self.sudo().filtered(lambda r: r.user_id == self.env.user).with_env(self.env)
+        mine._governance_set_owner(self.env["res.users"], ownership.RELEASE, note.strip())
+        (self - mine)._governance_set_owner(self.env["res.users"], ownership.RETURN, note.strip())
         # the reason in the record's history too, as a note of the module's (kept as written, FU-5)
         for rec in self.sudo():
             rec._message_log(body=self.env._("Released to the public pool by %(user)s: %(reason)s (PROT-5).",

@@ -62,6 +62,7 @@ SECTION_MOVE = "section_move"
 CLAIM = "claim"
 DISPATCH = "dispatch"
 RELEASE = "release"
+RETURN = "return"
 EXPIRED = "expired"
 INVALID = "invalid"
 HANDOVER = "handover"
@@ -81,7 +82,9 @@ REASONS = (
            from_pool=True),
     Reason(DISPATCH, "Dispatched", (access.DISPATCH,), frozenset({CAP, FIRST_REGISTRATION}), from_pool=True,
            told=frozenset({NEW_OWNER})),
-    Reason(RELEASE, "Released by owner", (OWNER, access.DISPATCH), frozenset({NOTE}), owner_loses=True,
+    Reason(RELEASE, "Released by owner", (OWNER,), frozenset({NOTE}), owner_loses=True, shows_note=True),
+    # a head or admin gives a salesperson's record back to the pool (Release on a record not theirs)
+    Reason(RETURN, "Returned to the pool by the section", (access.DISPATCH,), frozenset({NOTE}), owner_loses=True,
            shows_note=True, told=frozenset({PREVIOUS_OWNER})),
     Reason(EXPIRED, "Released: protection expired", owner_loses=True, told_after_pass=True),
     # by the release pass, or a head's dispatch of a record whose protection is invalid (FU-4)
