@@ -117,3 +117,20 @@ class TestFollowersBoundary(RpcMixin, GovernanceCase, HttpCase):
         # unfrozen, they follow what they own again
         self.sales_a1.with_user(self.admin_a).action_governance_unfreeze()
         self.assertIn(self.sales_a1.partner_id, self.followers(self.lead_a1))
+
+    def test_a_forged_known_reader_context_is_ignored_over_http(self):
+        """``message_post`` marks its author as a known reader with a Trusted
+        context value; the same key sent over JSON-RPC is plain data and
+        lets nobody make a foreign reader follow or be notified (SEC-4)."""
+        outsider = self.sales_a1.partner_id.id  # may not read Section B's lead
+        forged = {"governance_known_reader": ["crm.lead", [self.lead_b1.id], outsider]}
+        self.login(self.sales_b1)
+        for method, kwargs in (("message_subscribe", {"partner_ids": [outsider]}),
+                               ("message_post", {"body": "GOVT 客户本周确认了预算和交付时间", "partner_ids": [outsider],
+                                                 "message_type": "comment", "subtype_xmlid": "mail.mt_comment"})):
+            res = self.call("crm.lead", method, [self.lead_b1.id], context=forged, **kwargs)
+            self.assertIn("SEC-4", self.refused(res), method)
+        self.assertFalse(self.env["mail.followers"].search_count([
+            ("res_model", "=", "crm.lead"), ("res_id", "=", self.lead_b1.id), ("partner_id", "=", outsider)]))
+        self.assertFalse(self.env["mail.message"].search_count([
+            ("model", "=", "crm.lead"), ("res_id", "=", self.lead_b1.id), ("partner_ids", "in", [outsider])]))
