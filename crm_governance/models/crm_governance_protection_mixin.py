@@ -327,6 +327,13 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         update_by_id(self.env.cr, self._table, ids, {
             c: (_COLUMN_TYPES.get(c, "timestamp"), [getattr(results[i], c) for i in ids]) for c in protection.COLUMNS})
         self.browse(ids)._governance_invalidate()
+        self.browse(ids)._governance_sql_written()
+
+    def _governance_sql_written(self):
+        """The owner, section or protection state of ``self`` were just
+        written by SQL (the store, the passes, filing): what the ORM would
+        have recomputed from them follows (see res_partner_contact_reach)."""
+        return None
 
     def _governance_invalidate(self):
         """The protection columns were written by SQL: drop them from the

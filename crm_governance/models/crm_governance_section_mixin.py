@@ -105,6 +105,7 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
                 SQL.identifier(self._table), section_id, ids))
         if by_section:
             todo.invalidate_recordset(["section_id"])
+            todo._governance_sql_written()
 
     def _governance_check_registered(self):
         """Records that just entered a section, at creation or later from none

@@ -38,7 +38,8 @@ class SectionScopes:
 def reach_domain(path, ruled, scoped, own, uid, pooled=False):
     """The one definition behind the record rules (SEC-2, SEC-4, PROT-5):
     the records, reached through ``path`` ("" for the record itself,
-    "lead_id." for what belongs to a lead), that are outside every governed
+    "lead_id." for what belongs to a lead, "governance_company_" for the
+    copies of a customer account's columns on each partner), that are outside every governed
     section (``ruled``: left to the stock rules), or in a section of
     ``scoped`` (read, written or deleted whole), or in a section of ``own``
     and owned by ``uid`` (or in its public pool, when ``pooled``)."""
