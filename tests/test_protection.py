@@ -228,6 +228,11 @@ class TestPublicPool(GovernanceCase):
         self.assertEqual((row.reason, row.author_id, row.old_user_id), ("return", self.head_a, self.sales_a2))
         self.assertEqual(self.lead_a2.with_user(self.sales_a1).governance_pool_reason,
                          "Returned to the pool by the section: reorganising the territory")
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["crm_governance"], ["zh_CN"], overwrite=True)
+        self.lead_a2.invalidate_recordset(["governance_pool_reason"])
+        self.assertEqual(self.lead_a2.with_user(self.sales_a1).with_context(lang="zh_CN").governance_pool_reason,
+                         "版块收回公海：reorganising the territory")
         # and its owner is told who took it
         told = self.env["mail.message"].search([("message_type", "=", "user_notification"),
                                                 ("partner_ids", "in", self.sales_a2.partner_id.ids)])

@@ -95,8 +95,9 @@ class CrmGovernancePoolMixin(models.AbstractModel):
             row = entered.get(rec.id)
             rec.governance_pooled_at = row.date if row else False
             rec.governance_previous_owner_id = row.old_user_id if row else False
-            rec.governance_pool_reason = (reasons.get(row.reason, row.reason) + (
-                f": {row.note}" if row.note and ownership.BY_CODE[row.reason].shows_note else "")) if row else False
+            label = reasons.get(row.reason, row.reason) if row else False
+            rec.governance_pool_reason = self.env._("%(reason)s: %(note)s", reason=label, note=row.note) \
+                if row and row.note and ownership.BY_CODE[row.reason].shows_note else label
             refusal, facts = refusals[rec.id]
             rec.governance_claimable = not refusal
             rec.governance_claim_status = self._governance_claim_status(refusal, facts)
