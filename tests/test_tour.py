@@ -73,6 +73,17 @@ class TestSalespersonTours(TourCase):
                          (self.section_a, self.team_a, self.sales_a1, "protected"))
         self.assertFalse(lead.governance_missing_facts_label and "phone" in lead.governance_missing_facts)
 
+    def test_the_inbox_tells_what_the_head_did(self):
+        self.sales_a1.notification_type = "inbox"
+        given = self.env["crm.lead"].create({"name": "GOVT 分来的商机", "user_id": False, "team_id": self.team_a.id})
+        taken = self.env["crm.lead"].create({"name": "GOVT 收回的商机", "user_id": self.sales_a1.id,
+                                             "team_id": self.team_a.id})
+        given.with_user(self.head_a).action_governance_dispatch(self.sales_a1)
+        taken.with_user(self.head_a).action_governance_release("客户已转由总部统一跟进")
+        self.start_tour("/odoo", "crm_governance_inbox_tour", login="t_sales_a1")
+        self.assertEqual(self.env["crm.governance.ledger"].search([("lead_id", "=", taken.id)], limit=1).reason,
+                         "return")
+
     def test_check_customer(self):
         self.start_tour("/odoo", "crm_governance_check_customer_tour", login="t_sales_a2")
         self.assertEqual(self.env["crm.governance.lookup"].search_count([("user_id", "=", self.sales_a2.id)]), 1)

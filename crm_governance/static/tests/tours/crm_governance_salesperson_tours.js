@@ -286,3 +286,23 @@ tours.add("crm_governance_propose_grade_tour", {
         },
     ],
 });
+
+// PROT-5, PROT-7: what the head did with the salesperson's records reaches
+// their Discuss inbox, in their language, with the head's note on its own line
+tours.add("crm_governance_inbox_tour", {
+    url: "/odoo/action-mail.action_discuss",
+    steps: () => [
+        {
+            trigger: ".o-mail-Message:contains('交给您的记录：分单'):contains('GOVT 分来的商机')",
+            content: "a record dispatched to them: who gave it and why",
+        },
+        {
+            trigger: ".o-mail-Message:contains('从您名下移出的记录：版块收回公海'):contains('GOVT 收回的商机')",
+            content: "a record the head returned to the pool: not 'released by owner'",
+        },
+        {
+            trigger: ".o-mail-Message:contains('版块收回公海'):contains('说明：客户已转由总部统一跟进')",
+            content: "with the head's note",
+        },
+    ],
+});
