@@ -2,7 +2,7 @@
     "name": "CRM Governance",
     "summary": "Sections (版块), governance roles, protection and follow-up rules "
                "enforced inside Odoo CRM",
-    "version": "18.0.1.5.0",
+    "version": "18.0.1.6.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "crm_governance contributors",
@@ -55,6 +55,7 @@
             "crm_governance/static/tests/tours/*.js",
         ],
     },
+    "pre_init_hook": "pre_init_hook",
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "installable": True,
