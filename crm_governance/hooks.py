@@ -16,6 +16,7 @@ import logging
 from odoo.tools import SQL, sql
 
 from .models.governed import GOVERNED_MODELS
+from .models.res_partner_contact_reach import REACH_COLUMNS, sync_contact_reach
 
 _logger = logging.getLogger(__name__)
 
@@ -169,16 +170,12 @@ def create_contact_reach_columns(cr):
     before the ORM meets them, and filled from the accounts when those
     columns exist (an upgrade): the ORM would compute a new stored field
     record by record (minutes on a database with 200,000 partners)."""
-    for column, sql_type in (("governance_company_section_id", "int4"), ("governance_company_user_id", "int4"),
-                             ("governance_company_protection_state", "varchar")):
+    for column, (_original, sql_type) in REACH_COLUMNS.items():
         if not sql.column_exists(cr, "res_partner", column):
             sql.create_column(cr, "res_partner", column, sql_type)
     if sql.column_exists(cr, "res_partner", "protection_state"):
-        # one statement for every partner: an upgrade of a filled database
-        cr.execute("""UPDATE res_partner c SET governance_company_section_id = p.section_id,
-                             governance_company_user_id = p.user_id,
-                             governance_company_protection_state = p.protection_state
-                        FROM res_partner p WHERE p.id = c.commercial_partner_id""")
+        # an upgrade of a filled database: one statement for every partner
+        sync_contact_reach(cr)
 
 
 def pre_init_hook(env):

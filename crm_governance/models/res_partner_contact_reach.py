@@ -3,11 +3,11 @@ from odoo.tools import SQL
 
 from .crm_governance_protection_mixin import ResultGroup
 
-# a contact's copy of what its customer account's record rule reads
+# a contact's copy of what its customer account's record rule reads: copy -> (original, column type)
 REACH_COLUMNS = {
-    "governance_company_section_id": "section_id",
-    "governance_company_user_id": "user_id",
-    "governance_company_protection_state": "protection_state",
+    "governance_company_section_id": ("section_id", "int4"),
+    "governance_company_user_id": ("user_id", "int4"),
+    "governance_company_protection_state": ("protection_state", "varchar"),
 }
 
 
@@ -46,18 +46,25 @@ class ResPartnerContactReach(models.Model):
         None) set to their account's columns, in one statement (the ORM does
         not see SQL writes); their cache dropped."""
         # pending ORM values first, or a later flush would write them over these
-        self.flush_model(["commercial_partner_id", *REACH_COLUMNS, *REACH_COLUMNS.values()])
-        self.env.cr.execute(SQL(
-            """UPDATE res_partner c SET %(assign)s FROM res_partner p
-                WHERE c.commercial_partner_id = p.id AND %(which)s
-                  AND (%(copies)s) IS DISTINCT FROM (%(originals)s)
-            RETURNING c.id""",
-            assign=SQL(", ").join(SQL("%s = p.%s", SQL.identifier(copy), SQL.identifier(original))
-                                  for copy, original in REACH_COLUMNS.items()),
-            which=SQL("TRUE") if account_ids is None else SQL("p.id = ANY(%s)", list(account_ids)),
-            copies=SQL(", ").join(SQL("c.%s", SQL.identifier(copy)) for copy in REACH_COLUMNS),
-            originals=SQL(", ").join(SQL("p.%s", SQL.identifier(original)) for original in REACH_COLUMNS.values())))
-        synced = [row[0] for row in self.env.cr.fetchall()]
+        self.flush_model(["commercial_partner_id", *REACH_COLUMNS, *(o for o, _type in REACH_COLUMNS.values())])
+        synced = sync_contact_reach(self.env.cr, account_ids)
         if synced:
             self.browse(synced).invalidate_recordset(list(REACH_COLUMNS))
         return synced
+
+
+def sync_contact_reach(cr, account_ids=None):
+    """One UPDATE setting the copies of the partners of ``account_ids``
+    (every partner when None) to their account's columns; the ids changed.
+    Also run by the upgrade, before the ORM knows the copies."""
+    cr.execute(SQL(
+        """UPDATE res_partner c SET %(assign)s FROM res_partner p
+            WHERE c.commercial_partner_id = p.id AND %(which)s
+              AND (%(copies)s) IS DISTINCT FROM (%(originals)s)
+        RETURNING c.id""",
+        assign=SQL(", ").join(SQL("%s = p.%s", SQL.identifier(copy), SQL.identifier(original))
+                              for copy, (original, _type) in REACH_COLUMNS.items()),
+        which=SQL("TRUE") if account_ids is None else SQL("p.id = ANY(%s)", list(account_ids)),
+        copies=SQL(", ").join(SQL("c.%s", SQL.identifier(copy)) for copy in REACH_COLUMNS),
+        originals=SQL(", ").join(SQL("p.%s", SQL.identifier(original)) for original, _type in REACH_COLUMNS.values())))
+    return [row[0] for row in cr.fetchall()]
