@@ -16,7 +16,7 @@ import logging
 from odoo.tools import SQL, sql
 
 from .models.governed import GOVERNED_MODELS
-from .models.res_partner_contact_reach import REACH_COLUMNS, sync_contact_reach
+from .models.res_partner import REACH_COLUMNS, sync_contact_reach
 
 _logger = logging.getLogger(__name__)
 
@@ -166,7 +166,7 @@ def assign_default_sections(env, bulk_threshold=BULK_THRESHOLD):
 
 def create_contact_reach_columns(cr):
     """Each partner's copies of its account's section, salesperson and
-    protection state (models/res_partner_contact_reach.py), made by SQL
+    protection state (models/res_partner.py, REACH_COLUMNS), made by SQL
     before the ORM meets them, and filled from the accounts when those
     columns exist (an upgrade): the ORM would compute a new stored field
     record by record (minutes on a database with 200,000 partners)."""

@@ -1,5 +1,5 @@
 """A contact carries its customer account's section, salesperson and
-protection state (res_partner_contact_reach.py), which the record rules read
+protection state (models/res_partner.py, REACH_COLUMNS), which the record rules read
 (SEC-4): whatever path changes the account, by the ORM or by the module's
 SQL, the contacts follow at once, and nobody writes the copies."""
 from datetime import datetime, timedelta

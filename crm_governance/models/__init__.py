@@ -19,7 +19,6 @@ from . import crm_lead
 from . import crm_lead_registration
 from . import res_partner
 from . import res_partner_grade
-from . import res_partner_contact_reach
 from . import crm_governance_grade_override
 from . import crm_governance_grade_change
 from . import res_users

@@ -332,7 +332,7 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
     def _governance_sql_written(self):
         """The owner, section or protection state of ``self`` were just
         written by SQL (the store, the passes, filing): what the ORM would
-        have recomputed from them follows (see res_partner_contact_reach)."""
+        have recomputed from them follows (res.partner: its contacts' copies)."""
         return None
 
     def _governance_invalidate(self):
