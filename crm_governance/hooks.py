@@ -156,9 +156,9 @@ def assign_default_sections(env, bulk_threshold=BULK_THRESHOLD):
     cr.execute("DROP TABLE _gov_company_section")
     cr.execute("DROP TABLE _gov_main_company")
     env.invalidate_all()
-    # the contacts' copies of their account's section (the record rules read them)
-    if partners:
-        env["res.partner"]._governance_sync_contact_reach()
+    # every partner's copies of its account's columns (the record rules read them): on install
+    # the columns were made empty (pre_init_hook), and any salesperson set on a partner counts
+    env["res.partner"]._governance_sync_contact_reach()
     _logger.info("crm_governance: default sections for %d companies; %d teams, %d leads, "
                  "%d customers filed", len(mapping), teams, leads, partners)
     return {"teams": teams, "leads": leads, "partners": partners}
