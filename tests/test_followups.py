@@ -287,6 +287,19 @@ class TestProtectionFollowsValidFollowups(FollowupCase):
             self.env["res.partner"].create({"name": "GOVT 刘经理", "parent_id": company.id})
             self.assertFalse(lead.key_contact_due_at)
 
+    def test_a_person_as_the_customer_is_the_lead_s_key_contact(self):
+        person = self.env["res.partner"].create({"name": "GOVT 孙女士", "is_company": False})
+        company = self.env["res.partner"].create({"name": "GOVT Nobody Co", "is_company": True})
+        with freeze_time(T0):
+            lead = self.new_lead("GOVT person lead", partner_id=person.id, contact_name=False)
+            bare = self.new_lead("GOVT company without people", partner_id=company.id, contact_name=False)
+            self.assertFalse(lead.key_contact_due_at)
+            self.assertTrue(bare.key_contact_due_at)
+        with freeze_time(T0 + timedelta(days=3)):
+            # the owner's note asks again while the deadline pends: still none
+            self.note(bare, "客户采购部确认需求和预算，下周报价")
+            self.assertTrue(bare.key_contact_due_at)
+
     def test_three_invalid_follow_ups_flag_the_record_and_an_admin_reassigns_it(self):
         lead = self.new_lead("GOVT three strikes")
         for text in ("外出", "电话", "没找到人"):

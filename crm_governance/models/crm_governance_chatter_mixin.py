@@ -43,12 +43,15 @@ class CrmGovernanceChatterMixin(models.AbstractModel):
     def _governance_unreadable_partners(self, partner_ids):
         """record id -> the partners of ``partner_ids`` (internal users'
         partners) who may not read that governed record of ``self``."""
-        records = self.sudo().exists()._governance_governed()
         known = trusted(self.env, "governance_known_reader")
-        if known and known[0] == self._name and known[1].issuperset(records.ids):
+        if known and known[0] == self._name and known[1].issuperset(self.ids):
             # the author of a note being posted, checked as a reader by message_post
             partner_ids = [pid for pid in partner_ids if pid != known[2]]
-        if not records or not partner_ids:
+        if not partner_ids:
+            # nobody left to check: the author subscribed by their own note asks nothing more
+            return {}
+        records = self.sudo().exists()._governance_governed()
+        if not records:
             return {}
         partners = self.env["res.partner"].sudo().with_context(active_test=False).browse(set(partner_ids)).exists()
         users_of = {p.id: p.user_ids.filtered(lambda u: not u.share) for p in partners}

@@ -236,25 +236,24 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         preparing = trusted(self.env, "governance_preparing", frozenset())
         return self.filtered(lambda r: r.section_id.governance_enabled or r.section_id.id in preparing)
 
-    @api.model
-    def _governance_contact_facts_sql(self):
-        """Per record (alias ``r``): the contact name written on it, whether
-        its customer is a person, whether (1) or not (0) its customer has people as
-        contacts; ``policy.protection.has_key_contact`` decides."""
-        return SQL("""NULL::varchar, false, EXISTS (SELECT 1 FROM res_partner c
-                                                    WHERE c.parent_id = r.id AND c.active AND NOT c.is_company)::int""")
+    def _governance_contact_facts(self):
+        """record id -> (the contact name written on it, whether its customer
+        is a person, whether (1) or not (0) its customer has people as
+        contacts): the facts ``policy.protection.has_key_contact`` decides
+        on. Here a customer account: no name of its own, its own people."""
+        self.env["res.partner"].flush_model(["parent_id", "active", "is_company"])
+        # set-wise read: one query for every record of the batch
+        self.env.cr.execute(SQL(
+            """SELECT r.id, EXISTS (SELECT 1 FROM res_partner c
+                                     WHERE c.parent_id = r.id AND c.active AND NOT c.is_company)::int
+                 FROM %s r WHERE r.id = ANY(%s)""", SQL.identifier(self._table), self.ids))
+        return {rid: (None, False, people) for rid, people in self.env.cr.fetchall()}
 
     def _governance_key_contact_ids(self):
         """The records of ``self`` that have a key contact (关键联系人, FU-4)."""
         if not self:
             return set()
-        self.flush_recordset()
-        self.env["res.partner"].flush_model(["parent_id", "active", "is_company", "commercial_partner_id"])
-        # set-wise read: one query for every record of the batch
-        self.env.cr.execute(SQL("SELECT r.id, %s FROM %s r WHERE r.id = ANY(%s)",
-                                self._governance_contact_facts_sql(), SQL.identifier(self._table), self.ids))
-        return {rid for rid, name, person, contacts in self.env.cr.fetchall()
-                if protection.has_key_contact(name, person, contacts)}
+        return {rid for rid, facts in self._governance_contact_facts().items() if protection.has_key_contact(*facts)}
 
     def _governance_grades(self):
         """The grade of each record's customer (GRADE-4): record id -> grade,

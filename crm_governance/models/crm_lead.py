@@ -220,13 +220,12 @@ class CrmLead(models.Model):
         customer = (self.partner_name, self.partner_id.name, self.partner_id.commercial_partner_id.name)
         return tuple(n for n in customer if n and len(n) >= 2)
 
-    @api.model
-    def _governance_contact_facts_sql(self):
-        # the lead's contact name, its customer, the people of its customer's company
-        return SQL("""r.contact_name,
-                      COALESCE((SELECT NOT p.is_company FROM res_partner p WHERE p.id = r.partner_id), false),
-                      EXISTS (SELECT 1 FROM res_partner p JOIN res_partner c ON c.parent_id = p.commercial_partner_id
-                               WHERE p.id = r.partner_id AND c.active AND NOT c.is_company)::int""")
+    def _governance_contact_facts(self):
+        # the lead's contact name, its customer, the people of its customer's
+        # company; only leads with a customer cost a query (the owner's note
+        # renewing a lead without one asks nothing of the database)
+        customers = self.env["res.partner"]._governance_person_facts(self.partner_id.ids)
+        return {lead.id: (lead.contact_name, *customers.get(lead.partner_id.id, (False, 0))) for lead in self}
 
     def _merge_dependences_history(self, opportunities):
         # merged leads are deleted: their follow-ups move with their chatter

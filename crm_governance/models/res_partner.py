@@ -96,6 +96,22 @@ class ResPartner(models.Model):
     def _governance_own_names(self):
         return (self.name,) if self.name and len(self.name) >= 2 else ()
 
+    @api.model
+    def _governance_person_facts(self, partner_ids):
+        """partner id -> (whether it is a person, whether (1) or not (0) its
+        company has people among its active contacts), for the key-contact
+        rule of the records it is the customer of (FU-4)."""
+        if not partner_ids:
+            return {}
+        self.flush_model(["parent_id", "active", "is_company", "commercial_partner_id"])
+        # set-wise read: one query for the customers of a whole batch
+        self.env.cr.execute(SQL(
+            """SELECT p.id, NOT p.is_company,
+                      EXISTS (SELECT 1 FROM res_partner c
+                               WHERE c.parent_id = p.commercial_partner_id AND c.active AND NOT c.is_company)::int
+                 FROM res_partner p WHERE p.id = ANY(%s)""", list(partner_ids)))
+        return {pid: (person, people) for pid, person, people in self.env.cr.fetchall()}
+
     def _governance_check_won_customer(self, vals):
         """A contact's company is whose won deals it carries: moving a contact
         (or a customer account's company flag) moves its won deals' amounts
