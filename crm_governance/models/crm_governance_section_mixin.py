@@ -51,7 +51,9 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
         is named only to those who may read it (SEC-4)."""
         if not self.env.su or self.env(su=False).is_superuser() or not self._governance_active():
             return
-        governed = self.browse(r.id for r in self.sudo() if r.id and r._governance_section().governance_enabled)
+        # the enabled sections' ids (cached per worker): naming 80 contacts' companies reads no section
+        enabled = set(self.env["crm.governance.section"]._governance_enabled_ids())
+        governed = self.browse(r.id for r in self.sudo() if r.id and r._governance_section().id in enabled)
         if not governed:
             return
         hidden = governed - readable_by_caller(self.env, governed)
