@@ -37,6 +37,10 @@ WHO_MAY = [
     (ownership.EXPIRED, "head_a", "a1", None, False),                # the release pass's only
     (ownership.HANDOVER, "sysadmin", "a1", "sales_a2", False),       # not offered yet (SEC-6)
     (ownership.REASSIGN, "frozen", "a1", "sales_a2", False),
+    (ownership.MERGE, "admin_a", "a1", "sales_a2", True),            # the admin merging duplicates (SEC-2)
+    (ownership.MERGE, "sysadmin", "a1", "sales_a2", True),
+    (ownership.MERGE, "head_a", "a1", "sales_a2", False),             # a head archives, an admin deletes
+    (ownership.MERGE, "sales_a1", "a1", "sales_a2", False),
 ]
 
 
@@ -66,6 +70,28 @@ class TestOwnershipDoor(GovernanceCase):
         self.assertEqual(self.notices(self.sales_a2) - before, 1)
         self.assertIn("GOVT lead A pool", self.last_notice(self.sales_a2))
         self.assertIn("GOVT lead A1", self.last_notice(self.sales_a2))
+
+    def test_a_merge_gives_the_kept_lead_its_owner_through_the_door(self):
+        twin = self.env["crm.lead"].create({"name": "GOVT lead A1 twin", "type": "opportunity",
+                                            "user_id": self.sales_a2.id, "team_id": self.team_a.id})
+        leads = self.lead_a1 | twin
+        # the first registration is kept (registration.survivor)
+        kept = self.lead_a1
+        previous = kept.user_id
+        new = (self.sales_a1 | self.sales_a2) - previous
+        told_previous, told_new = self.notices(previous), self.notices(new)
+        # the merge wizard's salesperson is the other duplicate's owner
+        merged = leads.with_user(self.admin_a).merge_opportunity(user_id=new.id)
+        self.assertEqual((merged, merged.user_id), (kept, new))
+        # the change of owner, then the row naming the duplicates merged into it
+        change, merged_row = self.env["crm.governance.ledger"].search([("lead_id", "=", merged.id)],
+                                                                      order="id desc", limit=2)[::-1]
+        self.assertEqual((change.reason, change.old_user_id, change.new_user_id, change.author_id),
+                         (ownership.MERGE, previous, new, self.admin_a))
+        self.assertIn("GOVT lead A1 twin", merged_row.note)
+        # both salespeople learn it from the module, as for any change of owner
+        self.assertEqual((self.notices(previous) - told_previous, self.notices(new) - told_new), (1, 1))
+        self.assertIn("Duplicates merged", self.last_notice(previous))
 
     def test_nothing_given_tells_nobody(self):
         before = self.notices(self.sales_a2)

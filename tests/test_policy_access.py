@@ -78,6 +78,7 @@ DECIDES = {
     access.RECOMPUTE_GRADES: (SECTION_ADMINS, set()),
     access.MOVE: ({"management", "system admin"}, {"management", "system admin"}),
     access.FREEZE: ({"admin", "system admin"}, {"admin", "system admin"}),
+    access.MERGE: ({"admin", "system admin"}, set()),
 }
 
 

@@ -4,7 +4,7 @@ from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
 
 from ..policy import ownership
-from ..policy.access import WON_CORRECTION
+from ..policy.access import MERGE, WON_CORRECTION
 from ..policy.protection import OWNED
 from .crm_governance_protection_mixin import ResultGroup
 from .res_partner_grade import GRADE_SELECTION
@@ -174,14 +174,18 @@ class CrmLead(models.Model):
         # admins of the leads' section (who may delete there) merge them.
         if not self.env.su and self._governance_active() and self.sudo()._governance_governed():
             self._governance_check_caller("write")
-            admin_of = self.env.user.sudo().governance_unlink_section_ids
-            if any(lead.section_id not in admin_of for lead in self.sudo()):
+            if any(not self.env.user._governance_may_decide(MERGE, section) for section in self.sudo().section_id):
                 raise AccessError(_("Only an admin of the leads' section may merge them (SEC-2)."))
-        # the merge may give the kept lead the owner of a merged one, and moves
-        # the merged leads' activities onto it: both by the admin's decision
-        merging = self.with_context(
-            governance_change=Trusted((ownership.REASSIGN, _("Duplicates merged (客户合并, SEC-2)."))),
-            governance_merging=Trusted(True))
+        merging = self.with_context(governance_merging=Trusted(True))
+        if len(self) > 1:
+            # the kept lead takes the owner stock would write (the wizard's, or the first of
+            # the leads that has one) through the door, before the merge: the ledger, the
+            # notices and the followers say so, and stock then finds it already written
+            ranked = merging.sudo()._sort_by_confidence_level(reverse=True)  # as stock ranks them (the first registration kept)
+            owner = self.env["res.users"].browse(user_id or ranked._merge_data(["user_id"])["user_id"] or [])
+            kept = ranked[0]
+            if owner != kept.user_id and kept._governance_governed():
+                kept.with_env(merging.env)._governance_set_owner(owner, ownership.MERGE)
         kept = super(CrmLead, merging).merge_opportunity(user_id=user_id, team_id=team_id, auto_unlink=auto_unlink)
         kept = kept.with_env(self.env)
         # activities now on the kept lead go only to people who may read it

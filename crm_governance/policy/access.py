@@ -102,6 +102,7 @@ DISPATCH = "dispatch"
 MOVE = "move"
 RECOMPUTE_GRADES = "recompute_grades"
 FREEZE = "freeze"
+MERGE = "merge"
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,8 @@ DECISIONS = {decision.code: decision for decision in (
     # a customer moves to another section as a whole (SEC-3)
     Decision(MOVE, "SEC-3", frozenset({MANAGEMENT, SYSTEM_ADMINS}), governed_only=False),
     Decision(RECOMPUTE_GRADES, "GRADE-2", frozenset({HEADS, ADMINS, SYSTEM_ADMINS})),
+    # 客户合并: merging duplicates deletes records, the section admin's duty (SEC-2)
+    Decision(MERGE, "SEC-2", frozenset({ADMINS, SYSTEM_ADMINS})),
     # 提前冻结: an admin freezes a person of their section (a decision about a person, see may_decide)
     Decision(FREEZE, "SEC-5", frozenset({ADMINS, SYSTEM_ADMINS}), governed_only=False),
 )}

@@ -14,7 +14,7 @@ from . import access
 SECTION_PERSON = "section_person"
 # the record's owner gives it away (a release)
 OWNER = "owner"
-# ... or a decision of policy.access: access.DISPATCH, access.VALIDITY_QUERY, access.MOVE
+# ... or a decision of policy.access: access.DISPATCH, access.VALIDITY_QUERY, access.MOVE, access.MERGE
 
 # -- the limits a new owner is held to (PROT-5, ENTRY-2) ---------------------
 # only to the section's unfrozen people, within their cap of protected records
@@ -98,7 +98,8 @@ REASONS = (
     Reason(VALIDITY_QUERY, "Validity query", (access.VALIDITY_QUERY,), frozenset({CAP, FIRST_REGISTRATION}),
            owner_loses=True),
     Reason(DELETED, "Record deleted"),
-    Reason(MERGE, "Duplicates merged"),
+    # the kept lead takes the owner of a merged one (stock's choice, or the wizard's)
+    Reason(MERGE, "Duplicates merged", (access.MERGE,), told=frozenset({PREVIOUS_OWNER, NEW_OWNER})),
 )
 BY_CODE = {reason.code: reason for reason in REASONS}
 # the ledger's reason field
