@@ -25,6 +25,10 @@ PROTECTION_RESULTS = PROTECTION_FIELDS | {"followup_reminded_at"}
 ResultGroup = namedtuple("ResultGroup", "fields refusal superuser")
 # the SQL type of each protection column, for the set-wise UPDATE
 _COLUMN_TYPES = {"protection_state": "varchar", "invalid_followup_count": "int"}
+# computed (not stored) from the protection columns: dropped from the cache with them
+PROTECTION_COMPUTED = ("protection_days_left", "protection_badge", "governance_followup_overdue",
+                       "governance_followup_days_left", "governance_closed", "governance_invalid_protection",
+                       "governance_invalid_reason")
 
 
 class CrmGovernanceProtectionMixin(models.AbstractModel):
@@ -325,22 +329,15 @@ class CrmGovernanceProtectionMixin(models.AbstractModel):
         ids = list(results)
         update_by_id(self.env.cr, self._table, ids, {
             c: (_COLUMN_TYPES.get(c, "timestamp"), [getattr(results[i], c) for i in ids]) for c in protection.COLUMNS})
-        self.browse(ids)._governance_invalidate()
-        self.browse(ids)._governance_sql_written()
+        self.browse(ids)._governance_sql_written(protection.COLUMNS)
 
-    def _governance_sql_written(self):
-        """The owner, section or protection state of ``self`` were just
-        written by SQL (the store, the passes, filing): what the ORM would
-        have recomputed from them follows (res.partner: its contacts' copies)."""
-        return None
-
-    def _governance_invalidate(self):
-        """The protection columns were written by SQL: drop them from the
-        cache, and the computed badge and flags that read them."""
-        self.invalidate_recordset(list(protection.COLUMNS) + [
-            "protection_days_left", "protection_badge", "governance_followup_overdue", "governance_followup_days_left",
-            "governance_closed",
-            "governance_invalid_protection", "governance_invalid_reason"])
+    def _governance_sql_written(self, fnames=None):
+        """``fnames`` of ``self`` (every column when None) were just written
+        by SQL (the store, the passes, filing): the cache drops them and
+        what the module computes from them, and what the ORM would have
+        recomputed from them follows (res.partner: its contacts' copies).
+        The one hook after every SQL write of a governed record."""
+        self.invalidate_recordset(None if fnames is None else [*fnames, *PROTECTION_COMPUTED])
 
     # -- when protection starts, restarts, changes ---------------------------
     def _governance_protection_start(self, now=None):

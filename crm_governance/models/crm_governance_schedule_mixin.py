@@ -90,8 +90,7 @@ class CrmGovernanceScheduleMixin(models.AbstractModel):
                 RETURNING r.id""", table=SQL.identifier(self._table), ids=self.ids,
             due=DUE["warning"](now)))
         warned = self.browse([r[0] for r in self.env.cr.fetchall()])
-        warned.invalidate_recordset(["protection_state"])
-        warned._governance_sql_written()
+        warned._governance_sql_written(["protection_state"])
         warned._governance_activities("no_contact", lambda rec, env: (
             env._("No valid contact for %(days)s days: follow up before %(date)s or it goes to the public pool "
                   "(PROT-2).", days=(now - rec.last_valid_followup_at).days if rec.last_valid_followup_at else 0,
@@ -126,7 +125,6 @@ class CrmGovernanceScheduleMixin(models.AbstractModel):
         if not rows:
             return self.browse()
         released = self.browse([r[0] for r in rows])
-        released.invalidate_recordset()
         released._governance_sql_written()
         sections = self.env["crm.governance.section"].browse({r[2] for r in rows})
         days = {s.id: s.release_days for s in sections}

@@ -106,8 +106,7 @@ class CrmGovernanceSectionMixin(models.AbstractModel):
                 "UPDATE %s SET section_id = %s WHERE id = ANY(%s) AND section_id IS NULL",
                 SQL.identifier(self._table), section_id, ids))
         if by_section:
-            todo.invalidate_recordset(["section_id"])
-            todo._governance_sql_written()
+            todo._governance_sql_written(["section_id"])
 
     def _governance_check_registered(self):
         """Records that just entered a section, at creation or later from none

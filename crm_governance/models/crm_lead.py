@@ -180,8 +180,9 @@ class CrmLead(models.Model):
         if len(self) > 1:
             # the kept lead takes the owner stock would write (the wizard's, or the first of
             # the leads that has one) through the door, before the merge: the ledger, the
-            # notices and the followers say so, and stock then finds it already written
-            ranked = merging.sudo()._sort_by_confidence_level(reverse=True)  # as stock ranks them (the first registration kept)
+            # notices and the followers say so, and stock then finds it already written;
+            # ranked as the merge ranks them (the first registration is kept)
+            ranked = merging.sudo()._sort_by_confidence_level(reverse=True)
             owner = self.env["res.users"].browse(user_id or ranked._merge_data(["user_id"])["user_id"] or [])
             kept = ranked[0]
             if owner != kept.user_id and kept._governance_governed():

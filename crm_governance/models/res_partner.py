@@ -225,8 +225,8 @@ class ResPartner(models.Model):
             "protection (SEC-4).", fields=names), True)
         return super()._governance_result_groups() + [copies]
 
-    def _governance_sql_written(self):
-        res = super()._governance_sql_written()
+    def _governance_sql_written(self, fnames=None):
+        res = super()._governance_sql_written(fnames)
         self._governance_sync_contact_reach(self.ids)
         return res
 
