@@ -116,23 +116,18 @@ class CrmGovernanceChatterMixin(models.AbstractModel):
         author_id, email_from = thread._message_compute_author(author_id, None, raise_on_email=False)
         reply_to = thread._notify_get_reply_to(default=email_from)[False]
         now = fields.Datetime.now()
-        count = len(self)
-
-        def same(sql_type, value):
-            return sql_type, [value] * count
         set_wise.insert_rows(self.env.cr, "mail_message", {
-            "model": same("varchar", self._name), "res_id": ("int4", self.ids),
+            "res_id": ("int4", self.ids),
             # a paragraph, as stock's sanitizer stores the escaped one-line text
             "body": ("text", [str(Markup("<p>%s</p>") % bodies.get(rid, "")) for rid in self.ids]),
-            "message_type": same("varchar", "notification"),
-            "subtype_id": same("int4", self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")),
-            "author_id": same("int4", author_id), "email_from": same("varchar", email_from),
-            "reply_to": same("varchar", reply_to), "is_internal": same("bool", True),
-            "email_add_signature": same("bool", False),
-            "message_id": same("varchar", generate_tracking_message_id("message-notify")),
-            "date": same("timestamp", now), "create_uid": same("int4", self.env.uid),
-            "create_date": same("timestamp", now), "write_uid": same("int4", self.env.uid),
-            "write_date": same("timestamp", now),
+        }, same={
+            "model": ("varchar", self._name), "message_type": ("varchar", "notification"),
+            "subtype_id": ("int4", self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")),
+            "author_id": ("int4", author_id), "email_from": ("varchar", email_from),
+            "reply_to": ("varchar", reply_to), "is_internal": ("bool", True),
+            "email_add_signature": ("bool", False),
+            "message_id": ("varchar", generate_tracking_message_id("message-notify")),
+            "date": ("timestamp", now), **set_wise.written_by(self.env.uid, now),
         })
         self.invalidate_recordset(["message_ids"])
 

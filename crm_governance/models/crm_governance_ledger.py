@@ -91,11 +91,9 @@ class CrmGovernanceLedger(models.Model):
             field: ("int4", column("res_id")), "res_name": ("varchar", column("res_name")),
             "old_user_id": ("int4", column("old_user_id")), "new_user_id": ("int4", column("new_user_id")),
             "old_section_id": ("int4", column("old_section_id")), "section_id": ("int4", column("section_id")),
-            "author_id": ("int4", [author] * len(rows)), "reason": ("varchar", column("reason")),
-            "note": ("text", column("note")), "date": ("timestamp", [now] * len(rows)),
-            "create_uid": ("int4", [self.env.uid] * len(rows)), "create_date": ("timestamp", [now] * len(rows)),
-            "write_uid": ("int4", [self.env.uid] * len(rows)), "write_date": ("timestamp", [now] * len(rows)),
-        })
+            "reason": ("varchar", column("reason")), "note": ("text", column("note")),
+        }, same={"author_id": ("int4", author), "date": ("timestamp", now),
+                 **set_wise.written_by(self.env.uid, now)})
         return self.browse(ids)
 
     @api.model

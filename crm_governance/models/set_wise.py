@@ -19,16 +19,25 @@ def update_by_id(cr, table, ids, columns):
         names=SQL(", ").join(SQL.identifier(c) for c in columns)))
 
 
-def insert_rows(cr, table, columns):
+def insert_rows(cr, table, columns, same=None):
     """``INSERT INTO table`` one row per index of ``columns[name] =
-    (sql_type, values)`` (equal lengths), in one statement; the new ids in
-    the order of the values (unnest's rows, inserted and returned in order,
-    as Odoo's own multi-row INSERT relies on)."""
-    names = list(columns)
-    if not names or not columns[names[0]][1]:
+    (sql_type, values)`` (equal lengths), and ``same[name] = (sql_type,
+    value)`` in every row, in one statement; the new ids in the order of
+    the values (unnest's rows, inserted and returned in order, as Odoo's own
+    multi-row INSERT relies on)."""
+    count = len(next(iter(columns.values()))[1]) if columns else 0
+    if not count:
         return []
+    columns = {**columns, **{name: (sql_type, [value] * count) for name, (sql_type, value) in (same or {}).items()}}
     cr.execute(SQL(
         "INSERT INTO %(table)s (%(names)s) SELECT * FROM unnest(%(arrays)s) RETURNING id",
-        table=SQL.identifier(table), names=SQL(", ").join(SQL.identifier(c) for c in names),
+        table=SQL.identifier(table), names=SQL(", ").join(SQL.identifier(c) for c in columns),
         arrays=SQL(", ").join(SQL("%s::%s[]", list(values), SQL(sql_type)) for sql_type, values in columns.values())))
     return [row[0] for row in cr.fetchall()]
+
+
+def written_by(uid, now):
+    """The ORM's own columns of a row written at ``now`` by ``uid``, for
+    ``insert_rows``'s ``same``."""
+    return {"create_uid": ("int4", uid), "create_date": ("timestamp", now),
+            "write_uid": ("int4", uid), "write_date": ("timestamp", now)}
