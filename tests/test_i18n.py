@@ -46,3 +46,14 @@ class TestI18n(GovernanceCase):
                 {"section_id": self.section_b.id})
         group = self.env.ref("crm_governance.group_section_head").with_context(lang="zh_CN")
         self.assertEqual(group.name, "版块负责人")
+
+    def test_a_release_note_ends_with_the_owner_s_own_words(self):
+        # 「…放回公海。（PROT-5）。」 read as two sentences glued together
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["crm_governance"], ["zh_CN"], overwrite=True)
+        self.sales_a1.lang = "zh_CN"
+        self.lead_a1.with_user(self.sales_a1).with_context(lang="zh_CN").action_governance_release(
+            "客户今年没有预算，放回公海。")
+        note = self.lead_a1.message_ids.filtered(lambda m: "PROT-5" in (m.body or ""))[:1]
+        self.assertEqual(note.body, "<p>由 %s 释放至公海（PROT-5）。原因：客户今年没有预算，放回公海。</p>"
+                         % self.sales_a1.name)

@@ -374,7 +374,8 @@ class CrmGovernancePoolMixin(models.AbstractModel):
         (self - mine)._governance_set_owner(self.env["res.users"], ownership.RETURN, note.strip())
         # the reason in the record's history too, as a note of the module's (kept as written, FU-5)
         for rec in self.sudo():
-            rec._message_log(body=self.env._("Released to the public pool by %(user)s: %(reason)s (PROT-5).",
+            # the person's words last, as written: no punctuation of ours after theirs
+            rec._message_log(body=self.env._("Released to the public pool by %(user)s (PROT-5). Reason: %(reason)s",
                                              user=self.env.user.name, reason=note.strip()),
                              author_id=self.env.ref("base.partner_root").id)
         return True
