@@ -131,3 +131,15 @@ class TestDemo(TransactionCase):
                 self.assertTrue(user.has_group("crm.group_use_lead"), user.login)
         # Odoo's own English demo deals are out of the governed users' way
         self.assertFalse(self.env["crm.lead"].search_count([("section_id", "=", False)]))
+
+    def test_a_salesperson_s_customers_open_on_chinese_companies(self):
+        # Odoo's English demo companies sort before every Chinese name: archived with its demo deals
+        for key in SECTIONS:
+            user = self.sales(key)[0]
+            # (the company's own partner aside: the salesperson's employer)
+            own = self.env["res.company"].sudo().search([]).partner_id
+            first = self.env["res.partner"].with_user(user).search(
+                [("is_company", "=", True), ("id", "not in", own.ids)], limit=20)
+            self.assertTrue(first, key)
+            latin = [name for name in first.mapped("name") if not any("\u4e00" <= c <= "\u9fff" for c in name)]
+            self.assertFalse(latin, key)

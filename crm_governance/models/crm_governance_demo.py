@@ -223,6 +223,13 @@ class CrmGovernanceDemo(models.AbstractModel):
             users.write({"lang": "zh_CN"})
         stock = env["crm.lead"].sudo().search([("section_id", "=", False), ("user_id", "not in", users.ids)])
         stock.write({"active": False})
+        # and its English demo companies with their people (in no section: the first page of
+        # every salesperson's customers otherwise); people who are users stay
+        stock_ids = env["ir.model.data"].sudo().search([
+            ("model", "=", "res.partner"), ("module", "=", "base"), ("name", "=like", "res_partner_%"),
+        ]).mapped("res_id")
+        companies = env["res.partner"].sudo().browse(stock_ids).filtered(lambda p: p.is_company and not p.section_id)
+        (companies | companies.child_ids.filtered(lambda p: not p.user_ids)).write({"active": False})
         # Odoo's sources (an English list, not translatable) as a Chinese company names its channels
         for model, names in (("utm.source", STOCK_SOURCES), ("utm.medium", STOCK_MEDIA)):
             for xmlid, name in names.items():
