@@ -143,3 +143,6 @@ class TestDemo(TransactionCase):
             self.assertTrue(first, key)
             latin = [name for name in first.mapped("name") if not any("\u4e00" <= c <= "\u9fff" for c in name)]
             self.assertFalse(latin, key)
+            # the Contacts app: Odoo's demo users work for our company, not "YourCompany"
+            people = self.env["res.partner"].with_user(user).search([], limit=20)
+            self.assertFalse([p.display_name for p in people if "YourCompany" in p.display_name], key)

@@ -210,7 +210,7 @@ class CrmGovernanceDemo(models.AbstractModel):
     def _demo_setup(self):
         """The company as a Chinese one: CNY, Chinese users where the
         language is loaded, sources in the users' words; Odoo's own English
-        demo deals archived, out of the governed users' way."""
+        demo deals and companies archived, out of the governed users' way."""
         env = self.env
         company = env.ref("base.main_company")
         cny = env.ref("base.CNY")
@@ -230,6 +230,9 @@ class CrmGovernanceDemo(models.AbstractModel):
         ]).mapped("res_id")
         companies = env["res.partner"].sudo().browse(stock_ids).filtered(lambda p: p.is_company and not p.section_id)
         (companies | companies.child_ids.filtered(lambda p: not p.user_ids)).write({"active": False})
+        # Odoo's demo users are written as working for "YourCompany": for ours
+        env["res.partner"].sudo().with_context(active_test=False).search(
+            [("company_name", "=", "YourCompany")]).write({"company_name": company.name})
         # Odoo's sources (an English list, not translatable) as a Chinese company names its channels
         for model, names in (("utm.source", STOCK_SOURCES), ("utm.medium", STOCK_MEDIA)):
             for xmlid, name in names.items():
