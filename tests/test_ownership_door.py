@@ -80,6 +80,11 @@ class TestOwnershipDoor(GovernanceCase):
         previous = kept.user_id
         new = (self.sales_a1 | self.sales_a2) - previous
         told_previous, told_new = self.notices(previous), self.notices(new)
+        # the section's people only: not another section's salesperson, not a frozen one (PROT-5, SEC-5)
+        for outsider in (self.sales_b1, self.frozen):
+            with self.assertRaisesRegex(UserError, "PROT-5"):
+                leads.with_user(self.admin_a).merge_opportunity(user_id=outsider.id)
+            self.assertEqual((leads.exists(), kept.user_id), (leads, previous))
         # the merge wizard's salesperson is the other duplicate's owner
         merged = leads.with_user(self.admin_a).merge_opportunity(user_id=new.id)
         self.assertEqual((merged, merged.user_id), (kept, new))

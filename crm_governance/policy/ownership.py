@@ -99,7 +99,7 @@ REASONS = (
            owner_loses=True),
     Reason(DELETED, "Record deleted"),
     # the kept lead takes the owner of a merged one (stock's choice, or the wizard's)
-    Reason(MERGE, "Duplicates merged", (access.MERGE,), told=frozenset({PREVIOUS_OWNER, NEW_OWNER})),
+    Reason(MERGE, "Duplicates merged", (access.MERGE,), frozenset({CAP}), told=frozenset({PREVIOUS_OWNER, NEW_OWNER})),
 )
 BY_CODE = {reason.code: reason for reason in REASONS}
 # the ledger's reason field
