@@ -98,6 +98,25 @@ class TestOwnershipDoor(GovernanceCase):
         self.assertEqual((self.notices(previous) - told_previous, self.notices(new) - told_new), (1, 1))
         self.assertIn("Duplicates merged", self.last_notice(previous))
 
+    def test_a_merge_leaves_no_follower_who_may_not_read_the_kept_lead(self):
+        twin = self.env["crm.lead"].create({"name": "GOVT lead A1 twin", "type": "opportunity",
+                                            "user_id": self.sales_a2.id, "team_id": self.team_a.id})
+        # stock moves the followers who posted on a merged lead in the last 30 days
+        twin.with_user(self.sales_a2).message_post(body="客户确认了预算，下周报价", message_type="comment",
+                                                   subtype_xmlid="mail.mt_note")
+        kept = (self.lead_a1 | twin).with_user(self.admin_a).merge_opportunity(user_id=self.sales_a1.id)
+        self.assertEqual((kept, kept.user_id), (self.lead_a1, self.sales_a1))
+        self.assertNotIn(self.sales_a2.partner_id, kept.message_partner_ids)
+
+    def test_a_merge_takes_no_lead_out_of_its_section(self):
+        team = self.env["crm.team"].create({"name": "GOVT team of no section"})
+        outside = self.env["crm.lead"].create({"name": "GOVT outside any section", "type": "opportunity",
+                                               "team_id": team.id, "user_id": False})
+        self.assertFalse(outside.section_id)
+        with self.assertRaises(AccessError):
+            (self.lead_a1 | outside).with_user(self.admin_a).merge_opportunity()
+        self.assertTrue(self.lead_a1.exists())
+
     def test_nothing_given_tells_nobody(self):
         before = self.notices(self.sales_a2)
         self.env["crm.lead"].with_user(self.head_a)._governance_set_owner(self.sales_a2, ownership.DISPATCH)

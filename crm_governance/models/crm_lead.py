@@ -174,7 +174,10 @@ class CrmLead(models.Model):
         # admins of the leads' section (who may delete there) merge them.
         if not self.env.su and self._governance_active() and self.sudo()._governance_governed():
             self._governance_check_caller("write")
-            if any(not self.env.user._governance_may_decide(MERGE, section) for section in self.sudo().section_id):
+            # each lead's section, none included: merging a governed lead into one outside any
+            # section would take it (and its history) out of governance without a move (SEC-3)
+            sections = {lead.section_id for lead in self.sudo()}
+            if any(not self.env.user._governance_may_decide(MERGE, section) for section in sections):
                 raise AccessError(_("Only an admin of the leads' section may merge them (SEC-2)."))
         merging = self.with_context(governance_merging=Trusted(True))
         if len(self) > 1:
@@ -186,9 +189,13 @@ class CrmLead(models.Model):
             owner = self.env["res.users"].browse(user_id or ranked._merge_data(["user_id"])["user_id"] or [])
             kept = ranked[0]
             if owner != kept.user_id and kept._governance_governed():
+                kept.with_env(merging.env)._governance_lock()
                 kept.with_env(merging.env)._governance_set_owner(owner, ownership.MERGE)
         kept = super(CrmLead, merging).merge_opportunity(user_id=user_id, team_id=team_id, auto_unlink=auto_unlink)
         kept = kept.with_env(self.env)
+        # stock moved the merged leads' recent posters' follower rows onto it (a res_id
+        # written, no follower created): only people who may read it follow it (SEC-4)
+        kept.sudo()._governance_prune_followers()
         # activities now on the kept lead go only to people who may read it
         for activity in kept.sudo().activity_ids:
             if not kept.with_user(activity.user_id).has_access("read") and kept.user_id:
