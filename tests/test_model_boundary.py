@@ -429,6 +429,26 @@ class TestModelBoundary(RpcMixin, GovernanceCase, HttpCase):
             self.assertTrue(kept.with_user(activity.user_id).has_access("read"), activity.summary)
         self.assertIn("GOVT call", kept.activity_ids.mapped("summary"))
 
+    def test_a_merge_with_foreign_ids_or_a_forged_owner_gives_nothing(self):
+        other = self.env["crm.lead"].create({"name": "GOVT duplicate", "user_id": self.sales_a2.id,
+                                             "team_id": self.team_a.id, "type": "opportunity"})
+        leads = self.lead_a1 | other
+        owners = [(lead, lead.user_id) for lead in leads]
+        Ledger = self.env["crm.governance.ledger"]
+        rows = Ledger.search_count([("lead_id", "in", leads.ids)])
+        # another section's salesperson, a frozen user, the section's head: each gives itself the kept lead
+        for user in (self.sales_b1, self.frozen, self.head_a):
+            with self.subTest(user=user.login):
+                self.login(user)
+                self.refused(self.call("crm.lead", "merge_opportunity", leads.ids, user_id=user.id),
+                             "GOVT lead A1", "GOVT duplicate", "T Sales A")
+        # the section's admin naming another section's salesperson as the owner
+        self.login(self.admin_a)
+        self.refused(self.call("crm.lead", "merge_opportunity", leads.ids, user_id=self.sales_b1.id))
+        self.assertEqual(leads.exists(), leads)
+        self.assertEqual([(lead, lead.user_id) for lead in leads], owners)
+        self.assertEqual(Ledger.search_count([("lead_id", "in", leads.ids)]), rows)
+
     def test_the_forms_still_work_for_their_users(self):
         """The web client's onchange sends every field of the form, the
         protection fields and existing links included: that is not forging."""
