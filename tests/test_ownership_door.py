@@ -117,6 +117,46 @@ class TestOwnershipDoor(GovernanceCase):
             (self.lead_a1 | outside).with_user(self.admin_a).merge_opportunity()
         self.assertTrue(self.lead_a1.exists())
 
+    def test_odoo_s_own_merge_gives_the_kept_lead_its_owner_through_the_door(self):
+        # stock's private merge, as Odoo's lead assignment runs it on duplicates (superuser)
+        twin = self.env["crm.lead"].create({"name": "GOVT lead A1 twin", "type": "opportunity",
+                                            "user_id": self.sales_a2.id, "team_id": self.team_a.id})
+        told = self.notices(self.sales_a1)
+        kept = (self.lead_a1 | twin)._merge_opportunity(user_id=self.sales_a2.id, auto_unlink=False, max_length=0)
+        self.assertEqual((kept, kept.user_id), (self.lead_a1, self.sales_a2))
+        # the change of owner, then the row naming the duplicates merged into it
+        change = self.env["crm.governance.ledger"].search([("lead_id", "=", kept.id)], order="id desc", limit=2)[1]
+        self.assertEqual((change.reason, change.old_user_id, change.new_user_id),
+                         (ownership.MERGE, self.sales_a1, self.sales_a2))
+        self.assertEqual(self.notices(self.sales_a1) - told, 1)
+
+    def test_odoo_s_lead_assignment_leaves_a_section_s_records_alone(self):
+        """Rule-based assignment (CRM ▸ Settings): a governed section's pool is
+        claimed or dispatched, its duplicates merged by its admin; another
+        team's leads are assigned as in stock."""
+        free_team = self.env["crm.team"].create({"name": "GOVT team of no section", "assignment_max": 30})
+        for team in (self.team_a, free_team):
+            self.env["crm.team.member"].create({"crm_team_id": team.id, "user_id": self.stock_sales.id
+                                                if team == free_team else self.sales_a1.id, "assignment_max": 30})
+        self.team_a.assignment_max = 30
+        free = self.env["crm.lead"].create({"name": "GOVT free lead", "team_id": free_team.id, "user_id": False})
+        self.assertFalse(any((self.lead_a_pool | free).mapped("date_open")))
+        (self.team_a | free_team)._assign_and_convert_leads(force_quota=True)
+        self.assertEqual(free.user_id, self.stock_sales)
+        self.assertFalse(self.lead_a_pool.user_id)
+        # an incoming lead without a team, sharing an address with a governed lead: stock would
+        # merge the governed lead into it and delete it
+        self.lead_a2.email_from = "buyer@twin-example.cn"
+        incoming = self.env["crm.lead"].create({"name": "GOVT incoming", "email_from": "buyer@twin-example.cn",
+                                                "team_id": False, "user_id": False})
+        self.env.cr.execute("UPDATE crm_lead SET create_date = create_date - interval '1 hour' WHERE id = %s",
+                            [incoming.id])
+        incoming.invalidate_recordset(["create_date"])
+        free_team._allocate_leads()
+        self.assertEqual(incoming.team_id, free_team)
+        self.assertTrue(self.lead_a2.exists())
+        self.assertEqual((self.lead_a2.user_id, self.lead_a2.team_id), (self.sales_a2, self.team_a))
+
     def test_nothing_given_tells_nobody(self):
         before = self.notices(self.sales_a2)
         self.env["crm.lead"].with_user(self.head_a)._governance_set_owner(self.sales_a2, ownership.DISPATCH)

@@ -179,6 +179,13 @@ class CrmLead(models.Model):
             sections = {lead.section_id for lead in self.sudo()}
             if any(not self.env.user._governance_may_decide(MERGE, section) for section in sections):
                 raise AccessError(_("Only an admin of the leads' section may merge them (SEC-2)."))
+        return super(CrmLead, self.with_context(governance_merging=Trusted(True))).merge_opportunity(
+            user_id=user_id, team_id=team_id, auto_unlink=auto_unlink).with_env(self.env)
+
+    def _merge_opportunity(self, user_id=False, team_id=False, auto_unlink=True, max_length=5):
+        # Every merge, the merge wizard's and the one Odoo's lead assignment runs on
+        # duplicates (as superuser): the kept lead's owner changes through the door
+        # (who may was asked above, or the caller is the superuser).
         merging = self.with_context(governance_merging=Trusted(True))
         if len(self) > 1:
             # the kept lead takes the owner stock would write (the wizard's, or the first of
@@ -191,7 +198,8 @@ class CrmLead(models.Model):
             if owner != kept.user_id and kept._governance_governed():
                 kept.with_env(merging.env)._governance_lock()
                 kept.with_env(merging.env)._governance_set_owner(owner, ownership.MERGE)
-        kept = super(CrmLead, merging).merge_opportunity(user_id=user_id, team_id=team_id, auto_unlink=auto_unlink)
+        kept = super(CrmLead, merging)._merge_opportunity(
+            user_id=user_id, team_id=team_id, auto_unlink=auto_unlink, max_length=max_length)
         kept = kept.with_env(self.env)
         # stock moved the merged leads' recent posters' follower rows onto it (a res_id
         # written, no follower created): only people who may read it follow it (SEC-4)

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.osv import expression
 
 from ..policy import default_section
 
@@ -41,3 +42,29 @@ class CrmTeam(models.Model):
         if "section_id" in vals:
             self.env["crm.governance.section"]._governance_access_changed()
         return res
+
+    # -- Odoo's rule-based lead assignment (crm.ir_cron_crm_lead_assign) -------------
+    # A governed section's records change hands only through the door (claim,
+    # dispatch, reassignment: PROT-5, PROT-7); its duplicates are merged by its
+    # admin (SEC-2). Stock's assignment, when a company turns it on, keeps to
+    # the other teams' leads: it neither hands out a section's pool nor merges
+    # a section's leads into an incoming one.
+    def _get_lead_to_assign_domain(self):
+        enabled = self.env["crm.governance.section"]._governance_enabled_ids()
+        domain = super()._get_lead_to_assign_domain()
+        return expression.AND([domain, [("section_id", "not in", enabled)]]) if enabled else domain
+
+    def _allocate_leads_deduplicate(self, leads, duplicates_cache=None):
+        duplicates_cache = duplicates_cache if duplicates_cache is not None else {}
+        if not self.env["crm.governance.section"]._governance_enabled_ids():
+            return super()._allocate_leads_deduplicate(leads, duplicates_cache=duplicates_cache)
+        governed = leads.sudo()._governance_governed()
+        for lead in leads - governed:
+            if lead not in duplicates_cache:
+                duplicates_cache[lead] = lead._get_lead_duplicates(email=lead.email_from)
+            duplicates_cache[lead] -= duplicates_cache[lead].sudo()._governance_governed()
+        result = super()._allocate_leads_deduplicate(leads - governed, duplicates_cache=duplicates_cache)
+        # a governed lead without a team stays where it is (a move is SEC-3's), counted as
+        # done so stock's allocation loop moves on
+        result["assigned"] = set(result["assigned"]) | set(governed.ids)
+        return result
