@@ -150,6 +150,21 @@ class TestManagerTours(TourCase):
         self.start_tour("/odoo", "crm_governance_duplicates_tour", login="t_admin_a")
         self.assertEqual(len((first | second).exists()), 1)
 
+    def test_admin_merges_two_opportunities_from_the_list(self):
+        Lead = self.env["crm.lead"]
+        first = Lead.create(self.facts(name="GOVT 合并甲", user_id=self.sales_a1.id))
+        second = Lead.create(self.facts(name="GOVT 合并乙", user_id=self.sales_a2.id))
+        self.start_tour("/odoo/action-crm.crm_lead_opportunities?view_type=list", "crm_governance_list_merge_tour",
+                        login="t_admin_a")
+        # the first registration is kept, given through the door to the dialog's salesperson
+        self.assertEqual(((first | second).exists(), first.user_id), (first, self.sales_a2))
+        change = self.env["crm.governance.ledger"].search([("lead_id", "=", first.id), ("reason", "=", "merge"),
+                                                           ("old_user_id", "=", self.sales_a1.id)])
+        self.assertEqual((change.new_user_id, change.author_id), (self.sales_a2, self.admin_a))
+        self.assertTrue(self.env["mail.message"].search([
+            ("message_type", "=", "user_notification"), ("partner_ids", "in", self.sales_a1.partner_id.ids),
+            ("body", "like", "GOVT 合并甲")]))
+
     def test_admin_freezes_a_salesperson(self):
         self.start_tour("/odoo", "crm_governance_freeze_tour", login="t_admin_a")
         self.assertTrue(self.sales_a2.governance_frozen)

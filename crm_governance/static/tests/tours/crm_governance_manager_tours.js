@@ -194,6 +194,56 @@ tours.add("crm_governance_duplicates_tour", {
     ],
 });
 
+// SEC-2, PROT-7: the section admin merges two opportunities with Odoo's own Merge
+// dialog from the list, giving the kept one the other's salesperson
+tours.add("crm_governance_list_merge_tour", {
+    steps: () => [
+        {
+            trigger: ".o_list_view .o_data_row:contains('GOVT 合并甲') .o_list_record_selector input",
+            content: "select the first duplicate",
+            run: "click",
+        },
+        {
+            trigger: ".o_list_view .o_data_row:contains('GOVT 合并乙') .o_list_record_selector input",
+            content: "and the second",
+            run: "click",
+        },
+        {
+            trigger: ".o_control_panel .o_cp_action_menus button, .o_control_panel .o_cp_action_menus .dropdown-toggle",
+            content: "open the ⚙ Actions menu",
+            run: "click",
+        },
+        {
+            trigger: ".dropdown-item:contains('合并'), .dropdown-item:contains('Merge')",
+            content: "Odoo's Merge",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name='user_id'] input",
+            content: "the salesperson who keeps the merged opportunity",
+            run: "edit T Sales A2",
+        },
+        {
+            trigger: ".dropdown-item:contains('T Sales A2')",
+            content: "pick them",
+            run: "click",
+        },
+        {
+            trigger: ".modal button[name='action_merge']",
+            content: "merge",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal)) .o_form_view .o_field_widget[name='user_id']:contains('T Sales A2')",
+            content: "the kept opportunity opens, now T Sales A2's",
+        },
+        {
+            trigger: ".o_form_view .o_governance_protection_box .badge:contains('距下次跟进')",
+            content: "protected for its new owner",
+        },
+    ],
+});
+
 // SEC-5: the section admin freezes a salesperson from the module's own menu
 tours.add("crm_governance_freeze_tour", {
     url: "/odoo/action-crm_governance.crm_governance_people_action",
