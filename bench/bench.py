@@ -350,47 +350,62 @@ def release(env, cr, due_share=0.05):
                         "ratio_cron_vs_honest_floor": round(cron / honest_floor, 2), "target_ratio_honest": 3}}
 
 
-def post(env, cr, repeat=300):
+def post(envs, repeat=300):
     """Median time of one ``message_post`` (a note, flushed) by the owner:
     ``first_today`` on leads not followed up today (with crm_governance the
     protection is renewed: an UPDATE of the lead), ``again_today`` a second
-    note on the same leads (the renewal is once a day)."""
-    salesperson = env["res.users"].search([("login", "=", "bench_3_7")])
-    salesperson.partner_id.email = "bench_3_7@bench.example.com"  # a sender address (rolled back below)
-    leads = env["crm.lead"].with_user(salesperson).search([("user_id", "=", salesperson.id)], limit=repeat + 20)
-    assert len(leads) == repeat + 20, "not enough leads for distinct posts"
-    counter = iter(range(10 ** 9))
-    # real notes differ: one note pasted on 600 leads is a template (FU-2),
-    # judged invalid, and would time the invalid path. Three genuine notes
-    # of the test corpus, drawn at random, make each note its own.
+    note on the same leads (the renewal is once a day). ``envs``: label ->
+    (env, cursor), stock crm and the governed copy of the same data, timed
+    in turn note by note in one process: this machine drifts by ±20-40 %
+    over minutes, which a run of one after the other reads as a ratio."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
     from followup_corpus import GENUINE
 
-    def note(lead):
-        i = next(counter)
+    counter = iter(range(10 ** 9))
+    leads_of = {}
+    for label, (env, _cr) in envs.items():
+        salesperson = env["res.users"].search([("login", "=", "bench_3_7")])
+        salesperson.partner_id.email = "bench_3_7@bench.example.com"  # a sender address (rolled back below)
+        leads = env["crm.lead"].with_user(salesperson).search([("user_id", "=", salesperson.id)],
+                                                              limit=repeat + 20, order="id")
+        assert len(leads) == repeat + 20, "not enough leads for distinct posts"
+        leads_of[label] = leads
+
+    # real notes differ: one note pasted on 600 leads is a template (FU-2),
+    # judged invalid, and would time the invalid path. Three genuine notes
+    # of the test corpus, drawn at random, make each note its own.
+    def note(label, lead, i):
         parts = random.Random(i).sample(GENUINE, 3)
         lead.message_post(body="；".join(parts), message_type="comment", subtype_xmlid="mail.mt_note")
-        env.flush_all()
+        envs[label][0].flush_all()
 
-    def timed(records):
-        samples = []
-        for lead in records:
-            t0 = time.perf_counter()
-            note(lead)
-            samples.append(time.perf_counter() - t0)
-        return statistics.median(samples)
-
-    for lead in leads[:20]:  # warm-up: caches, plans
-        note(lead)
-    first = timed(leads[20:])
-    again = timed(leads[20:])
-    governed = "crm.governance.followup" in env
-    valid = env["crm.governance.followup"].search_count([("lead_id", "in", leads.ids), ("is_valid", "=", True)]) \
-        if governed else None
-    followups = env["crm.governance.followup"].search_count([("lead_id", "in", leads.ids)]) if governed else None
-    cr.rollback()
-    return {"first_today_seconds": round(first, 5), "again_today_seconds": round(again, 5),
-            "followups_recorded": followups, "followups_valid": valid, "governance": governed}
+    for i in range(20):  # warm-up: caches, plans
+        for label, leads in leads_of.items():
+            note(label, leads[i], i)
+    out = {label: {} for label in envs}
+    for key in ("first_today_seconds", "again_today_seconds"):
+        samples = {label: [] for label in envs}
+        for i in range(20, repeat + 20):
+            n = next(counter)  # the same note on both sides
+            for label, leads in leads_of.items():
+                t0 = time.perf_counter()
+                note(label, leads[i], n)
+                samples[label].append(time.perf_counter() - t0)
+        for label, values in samples.items():
+            out[label][key] = round(statistics.median(values), 5)
+        if len(samples) == 2:
+            stock, governed = samples.values()
+            out.setdefault("pairwise", {})[key.replace("_seconds", "")] = round(
+                statistics.median(g / s for s, g in zip(stock, governed, strict=True)), 3)
+    for label, (env, cr) in envs.items():
+        leads = leads_of[label]
+        if "crm.governance.followup" in env:
+            Followup = env["crm.governance.followup"]
+            out[label]["followups_recorded"] = Followup.search_count([("lead_id", "in", leads.ids)])
+            out[label]["followups_valid"] = Followup.search_count([("lead_id", "in", leads.ids),
+                                                                   ("is_valid", "=", True)])
+        cr.rollback()
+    return out
 
 
 def _notes(n):
@@ -632,6 +647,7 @@ def main():
                                          "registration", "sizes"])
     parser.add_argument("--conf")
     parser.add_argument("--db")
+    parser.add_argument("--stock-db", help="post: a copy of the database without crm_governance, timed in turn")
     parser.add_argument("--step", dest="sized", help="sizes: the step measured")
     parser.add_argument("--small", help="sizes: its JSON at the smaller size")
     parser.add_argument("--large", help="sizes: its JSON at the larger size")
@@ -648,11 +664,22 @@ def main():
         json.dump(validity(args.n), sys.stdout)
         print()
         return
+    if args.step == "post":
+        envs = {"governed": _env(args.conf, args.db)}
+        if args.stock_db:
+            cr = Registry(args.stock_db).cursor()
+            envs = {"stock": (api.Environment(cr, SUPERUSER_ID, {}), cr), **envs}
+        try:
+            result = post(envs)
+        finally:
+            for pair in envs.values():
+                pair[1].close()
+        json.dump(result, sys.stdout)
+        print()
+        return
     env, cr = _env(args.conf, args.db)
     try:
-        if args.step == "post":
-            result = post(env, cr)
-        elif args.step == "seed":
+        if args.step == "seed":
             result = seed(env, cr, args.n)
         elif args.step == "measure":
             result = measure(env, cr, args.repeat)
