@@ -118,7 +118,7 @@ class TestOwnershipDoor(GovernanceCase):
         self.assertTrue(self.lead_a1.exists())
 
     def test_odoo_s_own_merge_gives_the_kept_lead_its_owner_through_the_door(self):
-        # stock's private merge, as Odoo's lead assignment runs it on duplicates (superuser)
+        # stock's private merge, called as superuser by code other than the Merge dialog
         twin = self.env["crm.lead"].create({"name": "GOVT lead A1 twin", "type": "opportunity",
                                             "user_id": self.sales_a2.id, "team_id": self.team_a.id})
         told = self.notices(self.sales_a1)
@@ -129,6 +129,17 @@ class TestOwnershipDoor(GovernanceCase):
         self.assertEqual((change.reason, change.old_user_id, change.new_user_id),
                          (ownership.MERGE, self.sales_a1, self.sales_a2))
         self.assertEqual(self.notices(self.sales_a1) - told, 1)
+
+    def test_only_the_section_s_admin_merges_its_leads_whatever_calls_the_merge(self):
+        twin = self.env["crm.lead"].create({"name": "GOVT lead A1 twin", "type": "opportunity",
+                                            "user_id": self.sales_a2.id, "team_id": self.team_a.id})
+        # stock's private merge, as any code in a salesperson's or a head's request calls it
+        for user in (self.sales_a1, self.head_a):
+            with self.assertRaises(AccessError):
+                (self.lead_a1 | twin).with_user(user)._merge_opportunity(max_length=0)
+        self.assertEqual(len((self.lead_a1 | twin).exists()), 2)
+        kept = (self.lead_a1 | twin).with_user(self.admin_a)._merge_opportunity(max_length=0)
+        self.assertEqual(((self.lead_a1 | twin).exists(), kept.user_id), (self.lead_a1, self.sales_a1))
 
     def test_odoo_s_lead_assignment_leaves_a_section_s_records_alone(self):
         """Rule-based assignment (CRM ▸ Settings): a governed section's pool is
@@ -152,10 +163,16 @@ class TestOwnershipDoor(GovernanceCase):
         self.env.cr.execute("UPDATE crm_lead SET create_date = create_date - interval '1 hour' WHERE id = %s",
                             [incoming.id])
         incoming.invalidate_recordset(["create_date"])
-        free_team._allocate_leads()
+        # a section's lead without a team nor owner: left where it is, and the allocation ends
+        self.lead_a_pool.team_id = False
+        self.assertEqual(self.lead_a_pool.section_id, self.section_a)
+        (self.team_a | free_team)._allocate_leads()
+        # incoming leads go to the teams outside sections (a section's are registered into it)
         self.assertEqual(incoming.team_id, free_team)
         self.assertTrue(self.lead_a2.exists())
         self.assertEqual((self.lead_a2.user_id, self.lead_a2.team_id), (self.sales_a2, self.team_a))
+        self.assertEqual((self.lead_a_pool.team_id, self.lead_a_pool.user_id), (self.env["crm.team"],
+                                                                                self.env["res.users"]))
 
     def test_nothing_given_tells_nobody(self):
         before = self.notices(self.sales_a2)

@@ -167,11 +167,12 @@ class CrmLead(models.Model):
             leads.write({"team_id": section.team_ids[:1].id})
         return super()._governance_after_move(moving, old, old_names, note, log=log)
 
-    def merge_opportunity(self, user_id=False, team_id=False, auto_unlink=True):
-        # Merging keeps one lead and deletes the others as superuser: on
-        # governed leads, a way to take pool or colleagues' leads without a
-        # claim. It is the section admin's duty (客户合并, SEC-2): only the
-        # admins of the leads' section (who may delete there) merge them.
+    def _merge_opportunity(self, user_id=False, team_id=False, auto_unlink=True, max_length=5):
+        # Every merge goes through here: the list's Merge dialog and the conversion
+        # wizard (through merge_opportunity), and any other code. Merging keeps one lead
+        # and deletes the others as superuser: on governed leads, a way to take pool or
+        # colleagues' leads without a claim. It is the section admin's duty (客户合并,
+        # SEC-2): only the admins of the leads' section (who may delete there) merge them.
         if not self.env.su and self._governance_active() and self.sudo()._governance_governed():
             self._governance_check_caller("write")
             # each lead's section, none included: merging a governed lead into one outside any
@@ -179,13 +180,6 @@ class CrmLead(models.Model):
             sections = {lead.section_id for lead in self.sudo()}
             if any(not self.env.user._governance_may_decide(MERGE, section) for section in sections):
                 raise AccessError(_("Only an admin of the leads' section may merge them (SEC-2)."))
-        return super(CrmLead, self.with_context(governance_merging=Trusted(True))).merge_opportunity(
-            user_id=user_id, team_id=team_id, auto_unlink=auto_unlink).with_env(self.env)
-
-    def _merge_opportunity(self, user_id=False, team_id=False, auto_unlink=True, max_length=5):
-        # Every merge, the merge wizard's and the one Odoo's lead assignment runs on
-        # duplicates (as superuser): the kept lead's owner changes through the door
-        # (who may was asked above, or the caller is the superuser).
         merging = self.with_context(governance_merging=Trusted(True))
         if len(self) > 1:
             # the kept lead takes the owner stock would write (the wizard's, or the first of

@@ -46,9 +46,16 @@ class CrmTeam(models.Model):
     # -- Odoo's rule-based lead assignment (crm.ir_cron_crm_lead_assign) -------------
     # A governed section's records change hands only through the door (claim,
     # dispatch, reassignment: PROT-5, PROT-7); its duplicates are merged by its
-    # admin (SEC-2). Stock's assignment, when a company turns it on, keeps to
-    # the other teams' leads: it neither hands out a section's pool nor merges
-    # a section's leads into an incoming one.
+    # admin (SEC-2); a lead enters it by registration (ENTRY-1, -2). Stock's
+    # assignment, when a company turns it on, keeps to the other teams and
+    # their leads: it neither hands out a section's pool, nor allocates
+    # incoming leads to a section's team (as superuser: no collision check),
+    # nor merges a section's leads into an incoming one.
+    def _allocate_leads(self, creation_delta_days=7):
+        enabled = self.env["crm.governance.section"]._governance_enabled_ids()
+        teams = self.filtered(lambda team: team.sudo().section_id.id not in enabled) if enabled else self
+        return super(CrmTeam, teams)._allocate_leads(creation_delta_days=creation_delta_days)
+
     def _get_lead_to_assign_domain(self):
         enabled = self.env["crm.governance.section"]._governance_enabled_ids()
         domain = super()._get_lead_to_assign_domain()
@@ -64,7 +71,8 @@ class CrmTeam(models.Model):
                 duplicates_cache[lead] = lead._get_lead_duplicates(email=lead.email_from)
             duplicates_cache[lead] -= duplicates_cache[lead].sudo()._governance_governed()
         result = super()._allocate_leads_deduplicate(leads - governed, duplicates_cache=duplicates_cache)
-        # a governed lead without a team stays where it is (a move is SEC-3's), counted as
-        # done so stock's allocation loop moves on
+        # a governed lead without a team (nor owner) stays where it is (a move is SEC-3's);
+        # stock's allocation loop repeats a candidate it is not told was handled, and only
+        # these three keys say so: "assigned" (a count in its log) is the harmless one
         result["assigned"] = set(result["assigned"]) | set(governed.ids)
         return result
