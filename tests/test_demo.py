@@ -122,6 +122,15 @@ class TestDemo(TransactionCase):
             # the one deliberate pair per section: a customer registered twice before the rules
             self.assertEqual([(g["res_model"], g["kind"]) for g in groups], [("res.partner", "phone")], key)
 
+    def test_a_customer_s_won_deals_are_each_its_own_project(self):
+        # two "一期项目（已签约）" of one customer read as a duplicate in every list
+        groups = self.env["crm.lead"].with_context(active_test=False)._read_group(
+            [("stage_id.is_won", "=", True), ("section_id", "in", [s.id for s in self.sections.values()])],
+            ["partner_id", "name"], ["__count"], having=[("__count", ">", 1)])
+        self.assertFalse(groups)
+        self.assertGreater(self.env["crm.lead"].search_count([("stage_id.is_won", "=", True),
+                                                              ("name", "like", "二期项目")]), 0)
+
     def test_salespeople_belong_to_their_section_s_team_and_read_chinese(self):
         for key, section in self.sections.items():
             for user in self.sales(key):

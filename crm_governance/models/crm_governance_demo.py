@@ -38,6 +38,9 @@ DATED = (
     ("crm_governance_lookup", ("date", "create_date", "write_date")),
     ("crm_governance_grade_change", ("date", "create_date", "write_date")),
 )
+# a customer's won deals, oldest first (tier A signs eight in two years): each its own project
+WON_DEALS = ("一期项目", "备件与耗材年度采购", "二期项目", "年度运维服务", "扩容项目", "设备升级改造",
+             "三期项目", "年度运维服务续约")
 SOURCES = ("电话来访", "官网注册", "在线咨询", "展会", "客户推荐", "老客户转介绍")
 STOCK_SOURCES = {"utm.utm_source_search_engine": "百度搜索", "utm.utm_source_mailing": "线索召回",
                  "utm.utm_source_newsletter": "电子邮件营销", "utm.utm_source_facebook": "微信公众号",
@@ -353,15 +356,17 @@ class CrmGovernanceDemo(models.AbstractModel):
             for entry in data["plan"]:
                 if entry["tier"] and entry["day"] < -60:
                     last, before, deals = amounts[entry["tier"]]
-                    entry["won"] = [(rng.randint(*last) * 10000 / deals, -rng.randint(20, 330)) for _i in range(deals)]
-                    entry["won"] += [(rng.randint(*before) * 10000 / deals, -rng.randint(380, 700))
-                                     for _i in range(deals)]
+                    won = [(rng.randint(*last) * 10000 / deals, -rng.randint(20, 330)) for _i in range(deals)]
+                    won += [(rng.randint(*before) * 10000 / deals, -rng.randint(380, 700)) for _i in range(deals)]
+                    # a customer's deals in the order they were signed, each its own project
+                    won.sort(key=lambda deal: deal[1])
+                    entry["won"] = [(amount, day, WON_DEALS[i]) for i, (amount, day) in enumerate(won)]
 
-    def _demo_close_won(self, entry, amount, day, today):
-        """A won deal of the customer on ``day`` (relative), by its owner."""
+    def _demo_close_won(self, entry, amount, day, today, title):
+        """A won deal ``title`` of the customer on ``day`` (relative), by its owner."""
         stage = self.env["crm.stage"].sudo().search([("is_won", "=", True)], limit=1)
         lead = self.env["crm.lead"].sudo().create({
-            "name": f"{entry['company'].short}·{'一期' if day < -365 else '扩容'}项目（已签约）", "type": "opportunity",
+            "name": f"{entry['company'].short}·{title}（已签约）", "type": "opportunity",
             "partner_id": entry["contacts"][0].id, "partner_name": entry["company"].name,
             "user_id": entry["owner"].id, "team_id": entry["account"].sudo().section_id.team_ids[:1].id,
             "expected_revenue": amount, "stage_id": stage.id, "probability": 100,
@@ -402,8 +407,8 @@ class CrmGovernanceDemo(models.AbstractModel):
                     for entry in data["plan"]:
                         if entry["day"] == offset and offset < -1:
                             self._demo_register(rng, world, key, entry)
-                            for amount, won_day in entry.get("won", ()):
-                                self._demo_close_won(entry, amount, won_day, today)
+                            for amount, won_day, title in entry.get("won", ()):
+                                self._demo_close_won(entry, amount, won_day, today, title)
                             entry["next"] = offset + rng.randint(2, 6)
                             entry["account_next"] = offset + rng.randint(3, 9)
                             if data["section"].registration_approval:
