@@ -449,6 +449,30 @@ class TestModelBoundary(RpcMixin, GovernanceCase, HttpCase):
         self.assertEqual([(lead, lead.user_id) for lead in leads], owners)
         self.assertEqual(Ledger.search_count([("lead_id", "in", leads.ids)]), rows)
 
+    def test_odoo_s_lead_assignment_hands_out_no_section_s_pool_whoever_calls_it(self):
+        # a company that turned on Odoo's rule-based assignment, with a section's team in it
+        free_team = self.env["crm.team"].create({"name": "GOVT team of no section", "assignment_max": 30})
+        for team, user in ((self.team_a, self.sales_a1), (free_team, self.stock_sales)):
+            team.assignment_max = 30
+            self.env["crm.team.member"].create({"crm_team_id": team.id, "user_id": user.id, "assignment_max": 30})
+        free = self.env["crm.lead"].create({"name": "GOVT free lead", "team_id": free_team.id, "user_id": False})
+        Ledger = self.env["crm.governance.ledger"]
+        rows = Ledger.search_count([("lead_id", "=", self.lead_a_pool.id)])
+        # another section's salesperson and a frozen user: stock's managers-only refusal
+        for user in (self.sales_b1, self.frozen):
+            with self.subTest(user=user.login):
+                self.login(user)
+                self.refused(self.call("crm.team", "action_assign_leads", (self.team_a | free_team).ids),
+                             "GOVT lead A pool")
+        # a system admin (a sales manager too) runs it: the other team's lead is assigned,
+        # the section's pool is claimed or dispatched, never handed out by the round robin
+        self.login(self.sysadmin)
+        res = self.call("crm.team", "action_assign_leads", (self.team_a | free_team).ids)
+        self.assertNotIn("error", res, str(res)[:300])
+        self.assertEqual(free.user_id, self.stock_sales)
+        self.assertFalse(self.lead_a_pool.user_id)
+        self.assertEqual(Ledger.search_count([("lead_id", "=", self.lead_a_pool.id)]), rows)
+
     def test_the_forms_still_work_for_their_users(self):
         """The web client's onchange sends every field of the form, the
         protection fields and existing links included: that is not forging."""

@@ -53,6 +53,11 @@ class TestOwnershipDoor(GovernanceCase):
         lead.with_user(getattr(self, giver))._governance_set_owner(user, reason, note)
         return lead
 
+    def twin(self):
+        """A duplicate of lead A1, registered later by sales A2."""
+        return self.env["crm.lead"].create({"name": "GOVT lead A1 twin", "type": "opportunity",
+                                            "user_id": self.sales_a2.id, "team_id": self.team_a.id})
+
     def notices(self, user):
         return self.env["mail.message"].search_count([
             ("message_type", "=", "user_notification"), ("partner_ids", "in", user.partner_id.ids)])
@@ -72,8 +77,7 @@ class TestOwnershipDoor(GovernanceCase):
         self.assertIn("GOVT lead A1", self.last_notice(self.sales_a2))
 
     def test_a_merge_gives_the_kept_lead_its_owner_through_the_door(self):
-        twin = self.env["crm.lead"].create({"name": "GOVT lead A1 twin", "type": "opportunity",
-                                            "user_id": self.sales_a2.id, "team_id": self.team_a.id})
+        twin = self.twin()
         leads = self.lead_a1 | twin
         # the first registration is kept (registration.survivor)
         kept = self.lead_a1
@@ -99,8 +103,7 @@ class TestOwnershipDoor(GovernanceCase):
         self.assertIn("Duplicates merged", self.last_notice(previous))
 
     def test_a_merge_leaves_no_follower_who_may_not_read_the_kept_lead(self):
-        twin = self.env["crm.lead"].create({"name": "GOVT lead A1 twin", "type": "opportunity",
-                                            "user_id": self.sales_a2.id, "team_id": self.team_a.id})
+        twin = self.twin()
         # stock moves the followers who posted on a merged lead in the last 30 days
         twin.with_user(self.sales_a2).message_post(body="客户确认了预算，下周报价", message_type="comment",
                                                    subtype_xmlid="mail.mt_note")
@@ -119,8 +122,7 @@ class TestOwnershipDoor(GovernanceCase):
 
     def test_odoo_s_own_merge_gives_the_kept_lead_its_owner_through_the_door(self):
         # stock's private merge, called as superuser by code other than the Merge dialog
-        twin = self.env["crm.lead"].create({"name": "GOVT lead A1 twin", "type": "opportunity",
-                                            "user_id": self.sales_a2.id, "team_id": self.team_a.id})
+        twin = self.twin()
         told = self.notices(self.sales_a1)
         kept = (self.lead_a1 | twin)._merge_opportunity(user_id=self.sales_a2.id, auto_unlink=False, max_length=0)
         self.assertEqual((kept, kept.user_id), (self.lead_a1, self.sales_a2))
@@ -131,8 +133,7 @@ class TestOwnershipDoor(GovernanceCase):
         self.assertEqual(self.notices(self.sales_a1) - told, 1)
 
     def test_only_the_section_s_admin_merges_its_leads_whatever_calls_the_merge(self):
-        twin = self.env["crm.lead"].create({"name": "GOVT lead A1 twin", "type": "opportunity",
-                                            "user_id": self.sales_a2.id, "team_id": self.team_a.id})
+        twin = self.twin()
         # stock's private merge, as any code in a salesperson's or a head's request calls it
         for user in (self.sales_a1, self.head_a):
             with self.assertRaises(AccessError):
