@@ -55,6 +55,22 @@ class TestRequiredFacts(RegistrationSetup):
         lead = self.register(self.sales_a1)
         self.assertEqual(lead.protection_state, "protected")
 
+    def test_installed_opportunities_lacking_facts_merge_and_a_lead_lacking_them_converts_not(self):
+        """Odoo's merge writes the kept record's type again: merging two
+        opportunities registered before the facts were required is no
+        conversion; a lead lacking them still does not become one (ENTRY-1)."""
+        Lead = self.env["crm.lead"]
+        lead_a1 = self.lead_a1
+        lead_a1.type = "opportunity"  # installed, bare: the common fixture required no fact
+        twin = Lead.create({"name": "GOVT lead A1 twin", "type": "opportunity", "user_id": self.sales_a2.id,
+                            "team_id": self.team_a.id})
+        kept = (lead_a1 | twin).with_user(self.admin_a).merge_opportunity(user_id=self.sales_a2.id)
+        self.assertEqual((kept, kept.type, kept.user_id), (lead_a1, "opportunity", self.sales_a2))
+        bare = Lead.create({"name": "GOVT bare lead", "type": "lead", "user_id": self.sales_a1.id,
+                            "team_id": self.team_a.id})
+        with self.assertRaisesRegex(ValidationError, r"cannot be converted to an opportunity: missing .*\(ENTRY-1\)"):
+            bare.with_user(self.sales_a1).write({"type": "opportunity"})
+
     def test_a_country_without_provinces_is_a_region(self):
         monaco = self.env.ref("base.mc")
         self.assertFalse(monaco.state_ids)

@@ -74,6 +74,8 @@ class GovernedChange:
         self.before = {}
         self.key_change = False
         self.missing = {}
+        # leads written as opportunities that were leads before (a conversion, ENTRY-1)
+        self.converting = frozenset()
         # set by the refusals
         self.moving = records.browse()
         self.move = None

@@ -253,6 +253,9 @@ class CrmLead(models.Model):
             self.browse(registering.ids)._governance_hold_for_approval()
 
     def _governance_snapshot_facts(self, change):
+        if change.vals.get("type") == "opportunity":
+            # only a lead becoming one converts: Odoo's merge writes the kept opportunity's type again
+            change.converting = frozenset(self.sudo().filtered(lambda lead: lead.type != "opportunity").ids)
         if change.fields & FACT_FIELDS and not self.env.su and self._governance_active():
             change.missing = self._governance_registering()._governance_missing("required")
 
@@ -272,10 +275,11 @@ class CrmLead(models.Model):
         if entered:
             self.browse(entered.ids)._governance_refuse_missing(
                 entered._governance_missing("required"), _("registered"))
-        if registering and change.vals.get("type") == "opportunity":
+        converting = registering.filtered(lambda lead: lead.id in change.converting)
+        if converting:
             # conversion (lead → opportunity) with every required fact
-            self.browse(registering.ids)._governance_refuse_missing(
-                registering._governance_missing("required"), _("converted to an opportunity"))
+            self.browse(converting.ids)._governance_refuse_missing(
+                converting._governance_missing("required"), _("converted to an opportunity"))
         if change.missing:
             # a fact the registration had cannot be emptied
             before = change.missing
